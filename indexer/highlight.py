@@ -1,0 +1,50 @@
+"""Highlighting built on HTML-escaped text: matched terms wrapped in ``<mark>``."""
+
+from __future__ import annotations
+
+from markupsafe import escape
+from whoosh.highlight import Formatter, Fragment, PinpointFragmenter, WholeFragmenter, get_text
+
+SNIPPET_CHARS = 240
+MAX_FRAGMENTS = 3
+
+
+class MarkFormatter(Formatter):
+    """Escapes every piece of text and wraps matches in ``<mark>``; returns one string per fragment."""
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: object, replace: bool = False) -> str:
+        """A matched token, escaped and marked."""
+        return f"<mark>{escape(get_text(text, token, replace))}</mark>"
+
+    def format_fragment(self, fragment: Fragment, replace: bool = False) -> str:
+        """One fragment, with an ellipsis where it cuts the text."""
+        html = super().format_fragment(fragment, replace=replace).strip()
+        if fragment.startchar > 0:
+            html = "… " + html
+        if fragment.endchar < len(fragment.text):
+            html += " …"
+        return html
+
+    def format(self, fragments: list[Fragment], replace: bool = False) -> list[str]:  # type: ignore[override]
+        """Every fragment, formatted, in text order."""
+        return [self.format_fragment(f, replace=replace) for f in fragments]
+
+
+def snippet_fragmenter() -> PinpointFragmenter:
+    """Short fragments around matches, found from stored character positions."""
+    return PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=90, autotrim=True, charlimit=None)
+
+
+def whole_fragmenter() -> WholeFragmenter:
+    """The whole text as one fragment, for the article page."""
+    return WholeFragmenter(charlimit=None)
+
+
+def plain_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The start of a text, escaped, for hits that match only outside the body."""
+    if len(text) <= limit:
+        return str(escape(text))
+    return str(escape(text[:limit].rsplit(" ", 1)[0])) + " …"

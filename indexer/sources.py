@@ -1,0 +1,177 @@
+"""Read a corpus folder: find source files, decode them and turn them into articles."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import chardet
+
+from indexer.article import Article
+from indexer.dates import parse_date
+from indexer.htmlpage import clean_html
+from indexer.normalize import derive_title, normalize_inline
+from indexer.plaintext import clean_plaintext
+
+log = logging.getLogger(__name__)
+
+KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+class SourceError(Exception):
+    """A source file or record that cannot be read or parsed; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A file (or JSONL line) left out of the index, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Loaded:
+    """The articles read from one file, and what was skipped in it."""
+
+    articles: list[Article] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+
+
+def walk_corpus(root: Path) -> Iterator[Path]:
+    """Every indexable file under ``root``, recursively, in a stable order; hidden entries are ignored."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and Path(name).suffix.lower() in KINDS:
+                yield Path(dirpath) / name
+
+
+def relative_id(root: Path, path: Path) -> str:
+    """A file's corpus-relative path, POSIX style."""
+    return path.relative_to(root).as_posix()
+
+
+def file_hash(data: bytes) -> str:
+    """The hash that tells whether a source file changed."""
+    return hashlib.sha1(data).hexdigest()
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes, detecting the charset; raise SourceError for binary or undecodable data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    if b"\x00" in data[:8192]:
+        raise SourceError("binary file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # chardet 7 ranks short Western texts right (cp1252, not mac_latin2 as charset-normalizer guesses).
+    encoding = chardet.detect(data).get("encoding")
+    if not encoding:
+        raise SourceError("undetectable character encoding")
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        raise SourceError(f"unknown character encoding {encoding!r}") from None
+
+
+def _doc_id(relpath: str) -> str:
+    """The id of a one-article file: its relative path without the extension."""
+    return relpath.rsplit(".", 1)[0]
+
+
+def text_article(relpath: str, text: str) -> Article:
+    """A plain-text file as an article."""
+    parts = clean_plaintext(text)
+    if not parts.body:
+        raise SourceError("no article text")
+    return Article(
+        id=_doc_id(relpath), path=relpath, title=parts.title, body=parts.body,
+        source=parts.source, credit=parts.credit, dateline=parts.dateline,
+    )
+
+
+def html_article(relpath: str, text: str) -> Article:
+    """An HTML page as an article."""
+    page = clean_html(text)
+    if not page.body:
+        raise SourceError("no article text")
+    return Article(
+        id=_doc_id(relpath), path=relpath, title=page.title or derive_title(page.body), body=page.body,
+        source=page.source, author=page.author, date=page.date, url=page.url, language=page.language,
+    )
+
+
+def _optional(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return normalize_inline(str(value)) or None
+
+
+def record_article(relpath: str, lineno: int, record: Any) -> Article:
+    """One JSONL record (``id``, ``title``, ``text``, optional ``url``, ``source``, ``date``, ``author``)."""
+    if not isinstance(record, dict):
+        raise SourceError("not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise SourceError("no article text")
+    parts = clean_plaintext(text, headed=False)
+    if not parts.body:
+        raise SourceError("no article text")
+    doc_id = _optional(record, "id") or f"{_doc_id(relpath)}:{lineno}"
+    return Article(
+        id=doc_id, path=relpath, title=_optional(record, "title") or parts.title, body=parts.body,
+        source=_optional(record, "source") or parts.source, credit=parts.credit, dateline=parts.dateline,
+        author=_optional(record, "author"), date=parse_date(_optional(record, "date")),
+        url=_optional(record, "url"),
+    )
+
+
+def jsonl_articles(relpath: str, text: str) -> Loaded:
+    """Every good line of a JSONL export; broken lines are skipped with their line number."""
+    loaded = Loaded()
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            loaded.articles.append(record_article(relpath, lineno, json.loads(line)))
+        except ValueError as exc:
+            loaded.skips.append(Skip(f"{relpath}:{lineno}", f"invalid JSON: {exc}"))
+        except SourceError as exc:
+            loaded.skips.append(Skip(f"{relpath}:{lineno}", str(exc)))
+    if not loaded.articles and not loaded.skips:
+        loaded.skips.append(Skip(relpath, "empty file"))
+    return loaded
+
+
+def load_bytes(relpath: str, data: bytes) -> Loaded:
+    """Turn one file's bytes into articles; a broken file becomes a Skip with its reason."""
+    kind = KINDS.get(Path(relpath).suffix.lower())
+    try:
+        if not data.strip():
+            raise SourceError("empty file")
+        text = decode(data)
+        if kind == "jsonl":
+            return jsonl_articles(relpath, text)
+        if kind == "html":
+            return Loaded(articles=[html_article(relpath, text)])
+        return Loaded(articles=[text_article(relpath, text)])
+    except SourceError as exc:
+        return Loaded(skips=[Skip(relpath, str(exc))])
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
+        log.exception("failed to clean %s", relpath)
+        return Loaded(skips=[Skip(relpath, f"could not be parsed: {type(exc).__name__}: {exc}")])

@@ -1,0 +1,182 @@
+"""The index directory: generations, the atomic ``current`` pointer, the reindex lock, searchers."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+log = logging.getLogger(__name__)
+
+CURRENT = "current"
+LOCK_FILE = "reindex.lock"
+MANIFEST = "files.json"
+GEN_PREFIX = "gen-"
+TMP_PREFIX = "tmp-"
+
+
+class StoreError(Exception):
+    """Base class for index problems the user can act on."""
+
+
+class IndexMissing(StoreError):
+    """No index has been built at this location yet."""
+
+
+class IndexBusy(StoreError):
+    """Another reindex holds the lock."""
+
+
+def current_dir(root: Path) -> Path | None:
+    """The generation directory ``current`` points to, or None."""
+    link = root / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = root / target
+    return path if path.is_dir() else None
+
+
+def open_index(root: Path) -> Index:
+    """Open the current index read-only."""
+    path = current_dir(root)
+    if path is None or not whoosh_index.exists_in(str(path)):
+        raise IndexMissing(f"no index at {root}")
+    return whoosh_index.open_dir(str(path), readonly=True)
+
+
+def open_writable(root: Path) -> Index:
+    """Open the current index for an in-place (incremental) update."""
+    path = current_dir(root)
+    if path is None or not whoosh_index.exists_in(str(path)):
+        raise IndexMissing(f"no index at {root}")
+    return whoosh_index.open_dir(str(path))
+
+
+@contextmanager
+def reindex_lock(root: Path) -> Iterator[None]:
+    """Hold the exclusive reindex lock; raise IndexBusy if another process has it."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a+") as handle:
+        try:
+            # A lock held by a killed process is released by the kernel, so there are no stale locks.
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise IndexBusy(f"another reindex is running on {root} (pid {holder})") from None
+            raise
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_build_dir(root: Path) -> Path:
+    """A fresh temporary directory for a full build (call with the lock held)."""
+    # Names sort by build time, to the microsecond, so generations never collide.
+    path = root / f"{TMP_PREFIX}{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def publish(root: Path, build_dir: Path) -> Path:
+    """Turn a finished build into a generation and point ``current`` at it atomically."""
+    gen = root / (GEN_PREFIX + build_dir.name[len(TMP_PREFIX) :])
+    os.replace(build_dir, gen)
+    tmp_link = root / f".{CURRENT}.{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    os.symlink(gen.name, tmp_link)
+    os.replace(tmp_link, root / CURRENT)
+    _fsync_dir(root)
+    return gen
+
+
+def prune(root: Path, keep: int = 2) -> None:
+    """Remove leftover build directories and all but the newest ``keep`` generations (lock held)."""
+    current = current_dir(root)
+    for path in root.glob(f"{TMP_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for link in root.glob(f".{CURRENT}.*"):
+        link.unlink(missing_ok=True)
+    gens = sorted(p for p in root.glob(f"{GEN_PREFIX}*") if p != current)
+    # The previous generation stays, so a server that has not noticed the swap keeps working.
+    for path in gens[: max(0, len(gens) - (keep - 1))]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def read_manifest(gen: Path) -> dict[str, str]:
+    """The cached ``{relative path: file hash}`` of the files indexed in a generation."""
+    try:
+        data = json.loads((gen / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_manifest(gen: Path, files: dict[str, str]) -> None:
+    """Replace the manifest atomically."""
+    tmp = gen / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(files, sort_keys=True), "utf-8")
+    os.replace(tmp, gen / MANIFEST)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class SearcherCache:
+    """A searcher per thread on the newest committed index, reopened when the index changes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._local = threading.local()
+
+    def get(self) -> Searcher:
+        """A searcher that sees the latest committed index (raises IndexMissing)."""
+        local = self._local
+        searcher: Searcher | None = getattr(local, "searcher", None)
+        if searcher is not None:
+            # Reopen rather than Searcher.refresh(): refresh returns stale duplicates after updates.
+            if str(current_dir(self.root)) == local.link and local.ix.latest_generation() == local.generation:
+                return searcher
+            searcher.close()
+            local.searcher = None
+        ix = open_index(self.root)
+        local.ix = ix
+        local.link = ix.storage.folder
+        local.generation = ix.latest_generation()
+        local.searcher = ix.searcher()
+        return local.searcher
+
+    def close(self) -> None:
+        """Close this thread's searcher."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None

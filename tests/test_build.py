@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from whoosh.query import Every
+
+from indexer import store
+from indexer.build import reindex
+from tests.conftest import SEED_IDS
+
+
+def _ids(root: Path) -> set[str]:
+    ix = store.open_index(root)
+    with ix.searcher() as searcher:
+        return {fields["id"] for fields in searcher.all_stored_fields()}
+
+
+def test_first_build_indexes_everything(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    summary = reindex(corpus, root)
+    assert summary.full
+    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (6, 0, 0, 0)
+    assert summary.skipped == []
+    assert _ids(root) == {*SEED_IDS, "pages/summit", "wire-1", "wire-2", "hostile"}
+
+
+def test_second_run_reports_no_changes(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    summary = reindex(corpus, root)
+    assert not summary.full
+    assert summary.changed == 0
+    assert summary.unchanged == 6
+    assert summary.documents == 6
+
+
+def test_incremental_touches_only_new_changed_and_deleted(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    (corpus / "hostile.txt").unlink()
+    (corpus / "new.txt").write_text("Kyrgyzstan news\nBISHKEK: A brand new article.", "utf-8")
+    records = [json.loads(line) for line in (corpus / "export.jsonl").read_text().splitlines()]
+    records[0]["title"] = "Uzbekistan opens a second rail link"
+    (corpus / "export.jsonl").write_text("\n".join(json.dumps(r) for r in records), "utf-8")
+    summary = reindex(corpus, root)
+    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (1, 1, 1, 4)
+    assert _ids(root) == {*SEED_IDS, "pages/summit", "wire-1", "wire-2", "new"}
+    ix = store.open_index(root)
+    with ix.searcher() as searcher:
+        assert searcher.document(id="wire-1")["title"] == "Uzbekistan opens a second rail link"
+        assert searcher.search(Every(), limit=None).scored_length() == 6
+    assert reindex(corpus, root).changed == 0
+
+
+def test_removed_jsonl_record_is_deleted(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    lines = (corpus / "export.jsonl").read_text().splitlines()
+    (corpus / "export.jsonl").write_text(lines[0] + "\n", "utf-8")
+    summary = reindex(corpus, root)
+    assert (summary.deleted, summary.unchanged) == (1, 5)
+    assert "wire-2" not in _ids(root)
+
+
+def test_broken_file_is_skipped_and_the_rest_indexed(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "empty.txt").write_bytes(b"")
+    summary = reindex(corpus, tmp_path / "index")
+    assert summary.added == 6
+    assert sorted((s.path, s.reason) for s in summary.skipped) == [
+        ("broken.html", "binary file"), ("empty.txt", "empty file"),
+    ]
+
+
+def test_a_file_that_breaks_keeps_its_last_good_version(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    (corpus / "hostile.txt").write_bytes(b"")
+    summary = reindex(corpus, root)
+    assert summary.deleted == 0
+    assert [(s.path, s.reason) for s in summary.skipped] == [("hostile.txt", "empty file")]
+    assert "hostile" in _ids(root)
+
+
+def test_duplicate_ids_keep_the_first_file(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "zz.jsonl").write_text(json.dumps({"id": "wire-1", "title": "Copy", "text": "Copy text."}), "utf-8")
+    summary = reindex(corpus, tmp_path / "index")
+    assert [s.reason for s in summary.skipped] == ["duplicate id 'wire-1' (already in export.jsonl)"]
+    ix = store.open_index(tmp_path / "index")
+    with ix.searcher() as searcher:
+        assert searcher.document(id="wire-1")["title"] == "Uzbekistan opens new rail link"
+
+
+def test_full_rebuild_swaps_generations_atomically(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    first = store.current_dir(root)
+    old_reader = store.open_index(root).searcher()
+    summary = reindex(corpus, root, full=True)
+    assert summary.full and summary.changed == 0 and summary.unchanged == 6
+    second = store.current_dir(root)
+    assert second != first and (root / store.CURRENT).is_symlink()
+    # The previous generation stays on disk, so a server still holding it keeps answering.
+    assert first is not None and first.is_dir()
+    assert old_reader.doc_count() == 6
+    old_reader.close()
+    reindex(corpus, root, full=True)
+    assert not first.exists()  # only the current and the previous generation are kept
+
+
+def test_crashed_build_leaves_the_old_index_serving(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    before = store.current_dir(root)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store, "publish", boom)
+    with pytest.raises(RuntimeError):
+        reindex(corpus, root, full=True)
+    assert store.current_dir(root) == before
+    assert not list(root.glob(f"{store.TMP_PREFIX}*"))
+    assert len(_ids(root)) == 6
+
+
+def test_leftover_build_directories_are_cleaned(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    stale = root / f"{store.TMP_PREFIX}20000101T000000000000-1"
+    stale.mkdir()
+    (stale / "junk").write_text("x")
+    reindex(corpus, root)
+    assert not stale.exists()
+
+
+def test_second_reindex_is_refused_while_one_runs(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    with store.reindex_lock(root):
+        with pytest.raises(store.IndexBusy, match=f"pid {os.getpid()}"):
+            reindex(corpus, root)
+
+
+def test_missing_corpus_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        reindex(tmp_path / "nope", tmp_path / "index")

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.cli import cli
+
+
+def _reindex(runner, corpus: Path, index: Path, *extra: str):
+    return runner.invoke(cli, ["reindex", "--corpus", str(corpus), "--index", str(index), "--quiet", *extra])
+
+
+def test_reindex_prints_summary_then_no_changes(runner, corpus: Path, tmp_path: Path) -> None:
+    (corpus / "bad.html").write_text("<html><nav>menu only</nav></html>")
+    first = _reindex(runner, corpus, tmp_path / "ix")
+    assert first.exit_code == 0, first.output
+    assert "(full rebuild)" in first.output
+    assert "6 changes: added 6, updated 0, deleted 0; unchanged 0; skipped 1." in first.output
+    assert "skipped bad.html: no article text" in first.output
+    second = _reindex(runner, corpus, tmp_path / "ix")
+    assert "0 changes: added 0, updated 0, deleted 0; unchanged 6" in second.output
+    assert "(incremental)" in second.output
+
+
+def test_reindex_full_and_json(runner, corpus: Path, tmp_path: Path) -> None:
+    _reindex(runner, corpus, tmp_path / "ix")
+    result = _reindex(runner, corpus, tmp_path / "ix", "--full", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["full"] is True and data["changes"] == 0 and data["documents"] == 6
+
+
+def test_reindex_reads_settings_from_environment(runner, corpus: Path, tmp_path: Path) -> None:
+    env = {"NEWSSEARCH_CORPUS_DIR": str(corpus), "NEWSSEARCH_INDEX_DIR": str(tmp_path / "env-ix")}
+    result = runner.invoke(cli, ["reindex", "--quiet"], env=env)
+    assert result.exit_code == 0, result.output
+    assert store.current_dir(tmp_path / "env-ix") is not None
+
+
+def test_reindex_busy_and_missing_corpus_are_clear_errors(runner, corpus: Path, tmp_path: Path) -> None:
+    with store.reindex_lock(tmp_path / "ix"):
+        busy = _reindex(runner, corpus, tmp_path / "ix")
+    assert busy.exit_code == 1 and "another reindex is running" in busy.output
+    missing = _reindex(runner, tmp_path / "nowhere", tmp_path / "ix")
+    assert missing.exit_code == 1 and "corpus folder not found" in missing.output
+
+
+def test_search_prints_ranked_highlighted_results(runner, built_index: Path) -> None:
+    result = runner.invoke(cli, ["search", "rule of law", "--index", str(built_index)], color=True)
+    assert result.exit_code == 0
+    assert "2 results for 'rule of law'" in result.output
+    assert "1. " in result.output and "2. " in result.output
+    assert "\x1b[" in result.output and "<mark>" not in result.output
+
+
+def test_search_json_and_bad_index(runner, built_index: Path, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["search", "rail", "--json", "--index", str(built_index)])
+    assert json.loads(result.output)["hits"][0]["id"] == "wire-1"
+    missing = runner.invoke(cli, ["search", "rail", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "no index at" in missing.output
+
+
+def test_stats(runner, built_index: Path) -> None:
+    result = runner.invoke(cli, ["stats", "--index", str(built_index)])
+    assert result.exit_code == 0
+    assert "Documents:  6" in result.output
+    assert "Wire Service" in result.output and "Arab News Japan" in result.output
+    data = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(built_index)]).output)
+    assert data["documents"] == 6 and data["sources"]["Wire Service"] == 2 and data["size_bytes"] > 0
+
+
+@pytest.mark.parametrize("command", [[], ["reindex"], ["search"], ["stats"]])
+def test_every_command_has_help(runner, command: list[str]) -> None:
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 4

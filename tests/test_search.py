@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.build import reindex
+from indexer.search import SearchError, get_document, highlight_body, parse_query, search
+from tests.conftest import SEED_IDS
+
+
+@pytest.fixture
+def searcher(built_index: Path):
+    cache = store.SearcherCache(built_index)
+    yield cache.get()
+    cache.close()
+
+
+def _ids(searcher, q: str) -> list[str]:
+    return [h.id for h in search(searcher, q, per_page=100).hits]
+
+
+def test_rule_of_law_finds_both_seeds_with_marks(searcher) -> None:
+    results = search(searcher, "rule of law")
+    assert sorted(h.id for h in results.hits) == sorted(SEED_IDS)
+    assert results.total == 2
+    for hit in results.hits:
+        assert 1 <= len(hit.highlights) <= 3
+        assert all("<mark>rule</mark> of <mark>law</mark>" in f or "<mark>" in f for f in hit.highlights)
+        assert any("<mark>rule</mark> of <mark>law</mark>" in f for f in hit.highlights)
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Kishida", {"000_d3a34fce153d5282"}),
+        ("japan kishida", {"000_d3a34fce153d5282"}),  # AND by default
+        ("kishida OR hayashi", set(SEED_IDS)),
+        ("japan -kishida", {"002_10c5046bec448ba0"}),
+        ("japan NOT kishida", {"002_10c5046bec448ba0"}),
+        ('"central asia plus japan"', set(SEED_IDS)),
+        ('"japan plus central"', set()),
+        ("title:kazakhstan", {"pages/summit"}),
+        ("source:wire", {"wire-1", "wire-2"}),
+        ("dateline:tokyo", {"002_10c5046bec448ba0"}),
+        ("Kyrgyz*", {"000_d3a34fce153d5282", "wire-1"}),
+        ("summits", {"000_d3a34fce153d5282", "pages/summit"}),  # stemming
+        ("SUMMIT", {"000_d3a34fce153d5282", "pages/summit"}),
+        ("tashkent", {"wire-1"}),
+        ("TÄSHKENT", {"wire-1"}),  # accent folding on the query side
+    ],
+)
+def test_query_syntax(searcher, q: str, expected: set[str]) -> None:
+    assert set(_ids(searcher, q)) == expected
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"rule of law', "rule (of law", "rule of law)", "AND rule of law", "rule of law OR", "rule:of law",
+     "(((rule of law", "rule^ of^ law", '""rule of law"'],
+)
+def test_broken_syntax_falls_back_to_words(searcher, q: str) -> None:
+    assert set(_ids(searcher, q)) == set(SEED_IDS)
+
+
+@pytest.mark.parametrize("q", ["", "   ", "*", "?", "AND", "AND OR", ")(", '"', "a*", "date:2020", ":", "\x00"])
+def test_queries_with_no_usable_words_find_nothing(searcher, q: str) -> None:
+    assert search(searcher, q).total == 0
+
+
+def test_date_and_id_fields_are_not_parsed_as_queries() -> None:
+    query = parse_query("date:2020 id:wire-1")
+    assert {t[0] for t in query.iter_all_terms()} <= {"title", "body", "dateline"}
+
+
+def test_highlights_are_built_on_escaped_text(searcher) -> None:
+    [hit] = search(searcher, "election coverage").hits
+    html = " ".join(hit.highlights)
+    [hit] = search(searcher, "javascript entities").hits
+    html += " ".join(hit.highlights)
+    assert "<script>" not in html and "<img" not in html and "</textarea>" not in html
+    assert "&lt;script&gt;" in html and "onerror=alert(1)&gt;" in html
+    assert "&amp;lt;b&amp;gt;" in html  # entities stay text, never become tags
+    assert "<mark>election</mark>" in html
+    assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_dateline_is_searched_by_default(searcher) -> None:
+    assert _ids(searcher, "tokyo") == ["002_10c5046bec448ba0"]
+
+
+def test_title_only_match_gets_a_plain_snippet(searcher) -> None:
+    [hit] = search(searcher, "title:hosts").hits
+    assert hit.highlights and "<mark>" not in hit.highlights[0]
+
+
+def test_pagination(searcher) -> None:
+    everything = _ids(searcher, "japan OR election OR rail OR kazakhstan")
+    assert len(everything) == 6
+    pages = [search(searcher, "japan OR election OR rail OR kazakhstan", page=p, per_page=4) for p in (1, 2, 3)]
+    assert [len(p.hits) for p in pages] == [4, 2, 0]
+    assert [h.id for p in pages for h in p.hits] == everything
+    assert pages[0].total == 6 and pages[0].total_pages == 2
+
+
+@pytest.mark.parametrize(("page", "per_page"), [(0, 10), (1, 0), (1, 101), (10_001, 1), (2, 10_000)])
+def test_bad_paging_is_refused(searcher, page: int, per_page: int) -> None:
+    with pytest.raises(SearchError):
+        search(searcher, "japan", page=page, per_page=per_page)
+
+
+def test_result_shape(searcher) -> None:
+    data = search(searcher, "rail").to_dict()
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits"}
+    [hit] = data["hits"]
+    assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights"}
+    assert hit["date"] == "2024-03-05T00:00:00"
+    assert hit["url"] == "https://wire.example/1"
+
+
+def test_get_document_and_body_highlight(searcher) -> None:
+    doc = get_document(searcher, "002_10c5046bec448ba0")
+    assert doc is not None and doc.source == "Arab News Japan" and doc.dateline == "TOKYO"
+    assert get_document(searcher, "missing") is None
+    paragraphs = highlight_body(searcher, "002_10c5046bec448ba0", "rule of law")
+    assert paragraphs is not None and len(paragraphs) == 9
+    assert "<mark>rule</mark> of <mark>law</mark>" in paragraphs[0]
+    assert highlight_body(searcher, "002_10c5046bec448ba0", "kishida") is None
+
+
+def test_searcher_cache_sees_reindexes_without_restart(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    cache = store.SearcherCache(root)
+    first = cache.get()
+    assert cache.get() is first
+    assert search(first, "bishkek").total == 0
+    (corpus / "new.txt").write_text("BISHKEK: Parliament met.", "utf-8")
+    reindex(corpus, root)
+    assert search(cache.get(), "bishkek").total == 1
+    (corpus / "new.txt").write_text("BISHKEK: Parliament met again, in Bishkek.", "utf-8")
+    reindex(corpus, root, full=True)
+    results = search(cache.get(), "bishkek")
+    assert results.total == 1  # reopened, not refreshed: no stale duplicate
+    cache.close()

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.sources import SourceError, decode, load_bytes, walk_corpus
+
+
+def test_walk_finds_supported_files_recursively(corpus: Path) -> None:
+    (corpus / "notes.pdf").write_bytes(b"%PDF")
+    (corpus / ".hidden.txt").write_text("x")
+    found = [p.relative_to(corpus).as_posix() for p in walk_corpus(corpus)]
+    assert found == [
+        "000_d3a34fce153d5282.txt", "002_10c5046bec448ba0.txt", "export.jsonl", "hostile.txt", "pages/summit.html",
+    ]
+
+
+def test_walk_survives_symlink_loops(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("Text.")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
+    assert [p.name for p in walk_corpus(tmp_path)] == ["x.txt"]
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("Café “quoted” — ok".encode(), "Café “quoted” — ok"),
+        ("\ufeffWith BOM".encode(), "With BOM"),
+        ("Le café était très animé, déjà plein à midi.".encode("utf-16"), "Le café était très animé, déjà plein à midi."),
+        ("Le café était très animé ce matin, déjà plein de journalistes étrangers.".encode("cp1252"),
+         "Le café était très animé ce matin, déjà plein de journalistes étrangers."),
+    ],
+)
+def test_decode_detects_charset(data: bytes, text: str) -> None:
+    assert decode(data) == text
+
+
+def test_decode_rejects_binary() -> None:
+    with pytest.raises(SourceError, match="binary"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n ", "empty file"),
+        ("image.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("nav.html", b"<html><body><nav>Menu</nav><script>x()</script></body></html>", "no article text"),
+    ],
+)
+def test_broken_files_are_skipped_with_reason(name: str, data: bytes, reason: str) -> None:
+    loaded = load_bytes(name, data)
+    assert loaded.articles == []
+    assert [(s.path, s.reason) for s in loaded.skips] == [(name, reason)]
+
+
+def test_jsonl_keeps_good_lines_and_reports_bad_ones() -> None:
+    lines = [
+        json.dumps({"id": "a", "title": "First", "text": "LONDON: Body one.", "date": "2020-05-01"}),
+        "{not json",
+        json.dumps({"id": "b", "text": "Body two has no title. It goes on."}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "c", "title": "No text"}),
+        "",
+        json.dumps({"title": "No id", "text": "Still indexed.", "author": ["X", "Y"]}),
+    ]
+    loaded = load_bytes("dir/export.jsonl", "\n".join(lines).encode())
+    assert [a.id for a in loaded.articles] == ["a", "b", "dir/export:7"]
+    first, second, third = loaded.articles
+    assert (first.title, first.dateline, first.body, first.date.year) == ("First", "LONDON", "Body one.", 2020)
+    assert second.title == "Body two has no title."
+    assert third.author == "X, Y"
+    assert [(s.path, s.reason.split(":")[0]) for s in loaded.skips] == [
+        ("dir/export.jsonl:2", "invalid JSON"),
+        ("dir/export.jsonl:4", "not a JSON object"),
+        ("dir/export.jsonl:5", "no article text"),
+    ]
+
+
+def test_html_file_becomes_article(corpus: Path) -> None:
+    path = corpus / "pages" / "summit.html"
+    [article] = load_bytes("pages/summit.html", path.read_bytes()).articles
+    assert article.id == "pages/summit"
+    assert article.source == "The Steppe Times"
+    assert article.date is not None and article.date.isoformat() == "2023-08-14T09:30:00+06:00"

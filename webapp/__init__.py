@@ -1,0 +1,44 @@
+"""The Flask app: a search page and a JSON API over the index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+
+from indexer import settings
+
+DEFAULTS: dict[str, Any] = {
+    settings.INDEX_DIR.name: settings.INDEX_DIR.default,
+    "PER_PAGE": 10,
+}
+
+# No inline script or style: every asset is a file served by the app itself.
+CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: defaults, then ``NEWSSEARCH_*`` environment variables, then ``config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(settings.ENV_PREFIX)
+    if config:
+        app.config.update(config)
+
+    from webapp import api, errors, pages, search_index
+
+    search_index.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

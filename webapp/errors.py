@@ -1,0 +1,46 @@
+"""One error shape: JSON under /api/, an HTML page elsewhere; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from indexer.store import IndexMissing
+
+log = logging.getLogger(__name__)
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    """The body of every JSON error: ``{"error": {"code", "message"}}``."""
+    return {"error": {"code": code, "message": message}}
+
+
+def _code(exc: HTTPException) -> str:
+    return (exc.name or "error").lower().replace(" ", "_")
+
+
+def _respond(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if request.path.startswith("/api/"):
+        return jsonify(error_body(_code(exc), exc.description or exc.name)), status
+    return render_template("pages/error.html", status=status, title=exc.name, message=exc.description), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers; they also see routing 404s and 405s, which blueprint handlers would not."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        return _respond(exc)
+
+    @app.errorhandler(IndexMissing)
+    def index_missing(exc: IndexMissing) -> Any:
+        return _respond(ServiceUnavailable("The index has not been built yet. Run: python -m indexer reindex"))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Any:
+        log.exception("unhandled error on %s", request.path)
+        return _respond(InternalServerError("Something went wrong on our side. Please try again."))

@@ -1,0 +1,44 @@
+"""The HTML pages: search and article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup
+from werkzeug.exceptions import BadRequest, NotFound
+
+from indexer.search import SearchError, get_document, highlight_body, search
+from webapp.params import search_params
+from webapp.search_index import get_searcher
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def search_page() -> Any:
+    """The search page; without ``q`` it shows the empty search box."""
+    params = search_params(request.args, current_app.config["PER_PAGE"])
+    results = None
+    if params.q:
+        try:
+            results = search(get_searcher(), params.q, page=params.page, per_page=params.per_page)
+        except SearchError as exc:
+            raise BadRequest(str(exc)) from exc
+        # The highlighter escaped the text and added only <mark>: safe to render as HTML.
+        for hit in results.hits:
+            hit.highlights = [Markup(f) for f in hit.highlights]
+    return render_template("pages/search.html", params=params, results=results)
+
+
+@bp.get("/doc/<path:doc_id>")
+def document_page(doc_id: str) -> Any:
+    """One article, with the query's terms highlighted when reached from a search."""
+    searcher = get_searcher()
+    document = get_document(searcher, doc_id)
+    if document is None:
+        raise NotFound("There is no article with this id.")
+    q = request.args.get("q", "").replace("\x00", "")[:500]
+    marked = highlight_body(searcher, doc_id, q) if q.strip() else None
+    paragraphs = [Markup(p) for p in marked] if marked else [p for p in document.body.split("\n\n") if p]
+    return render_template("pages/document.html", doc=document, paragraphs=paragraphs, q=q)

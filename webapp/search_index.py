@@ -1,0 +1,24 @@
+"""The index as an app resource: opened lazily, one searcher per thread, reopened after a reindex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from whoosh.searching import Searcher
+
+from indexer.store import SearcherCache
+
+EXTENSION = "newsfind.searchers"
+
+
+def get_searcher() -> Searcher:
+    """The searcher for this request (raises IndexMissing when no index is built)."""
+    if "searcher" not in g:
+        g.searcher = current_app.extensions[EXTENSION].get()
+    return g.searcher
+
+
+def init_app(app: Flask) -> None:
+    """Attach a searcher cache for the configured index directory; the app never writes to it."""
+    app.extensions[EXTENSION] = SearcherCache(Path(app.config["INDEX_DIR"]))
