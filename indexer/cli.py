@@ -49,7 +49,9 @@ def reindex(index_dir: Path, corpus_dir: Path, full: bool, quiet: bool, as_json:
     except FileNotFoundError as exc:
         raise click.ClickException(f"{exc}. Pass --corpus DIR or set {settings.CORPUS_DIR.envvar}.") from exc
     except OSError as exc:
-        raise click.ClickException(f"cannot write the index at {index_dir}: {exc}. The old index is untouched.")
+        raise click.ClickException(
+            f"cannot write the index at {index_dir}: {exc}. The old index is untouched."
+        ) from exc
     if as_json:
         click.echo(json.dumps(_summary_dict(summary), indent=2))
         return

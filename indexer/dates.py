@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dateutil import parser as dateparser
 
@@ -26,4 +26,4 @@ def to_utc_naive(value: datetime) -> datetime:
     """The same instant as a naive UTC datetime, as Whoosh's DATETIME field needs."""
     if value.tzinfo is None:
         return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)

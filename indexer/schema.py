@@ -5,11 +5,11 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from indexer.analysis import news_analyzer
+from indexer.ranking import FIELD_BOOSTS
 
 # Fields a user may name in a query (``title:japan``); dates and ids are filtered in code, never parsed.
 QUERY_FIELDS = ("title", "body", "source", "credit", "dateline", "author")
 DEFAULT_FIELDS = ("title", "body", "dateline")
-TITLE_BOOST = 2.0
 
 
 def get_schema() -> Schema:
@@ -17,7 +17,7 @@ def get_schema() -> Schema:
     analyzer = news_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["title"]),
         # Character positions let the highlighter find matches without re-analysing the body.
         body=TEXT(analyzer=analyzer, stored=True, chars=True),
         source=TEXT(analyzer=analyzer, stored=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ def index_stats(root: Path) -> IndexStats:
         documents=documents,
         sources=dict(sources.most_common()),
         size_bytes=sum(p.stat().st_size for p in files),
-        built_at=datetime.fromtimestamp(built, timezone.utc).isoformat(timespec="seconds"),
+        built_at=datetime.fromtimestamp(built, UTC).isoformat(timespec="seconds"),
     )
 
 

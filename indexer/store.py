@@ -11,12 +11,14 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
+
+from indexer.ranking import weighting
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ def reindex_lock(root: Path) -> Iterator[None]:
 def new_build_dir(root: Path) -> Path:
     """A fresh temporary directory for a full build (call with the lock held)."""
     # Names sort by build time, to the microsecond, so generations never collide.
-    path = root / f"{TMP_PREFIX}{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
+    path = root / f"{TMP_PREFIX}{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
     path.mkdir(parents=True)
     return path
 
@@ -171,7 +173,7 @@ class SearcherCache:
         local.ix = ix
         local.link = ix.storage.folder
         local.generation = ix.latest_generation()
-        local.searcher = ix.searcher()
+        local.searcher = ix.searcher(weighting=weighting())
         return local.searcher
 
     def close(self) -> None:

@@ -15,7 +15,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # No inline script or style: every asset is a file served by the app itself.
-CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
