@@ -29,8 +29,16 @@ class MarkFormatter(Formatter):
         return html
 
     def format(self, fragments: list[Fragment], replace: bool = False) -> list[str]:  # type: ignore[override]
-        """Every fragment, formatted, in text order."""
-        return [self.format_fragment(f, replace=replace) for f in fragments]
+        """Every fragment, formatted, in text order; overlapping fragments are merged, so no text repeats."""
+        merged: list[Fragment] = []
+        for fragment in sorted(fragments, key=lambda f: f.startchar):
+            if merged and fragment.startchar < merged[-1].endchar:
+                last = merged[-1]
+                end = max(last.endchar, fragment.endchar)
+                merged[-1] = Fragment(last.text, last.matches + fragment.matches, last.startchar, end)
+            else:
+                merged.append(fragment)
+        return [self.format_fragment(f, replace=replace) for f in merged]
 
 
 def snippet_fragmenter() -> PinpointFragmenter:

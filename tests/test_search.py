@@ -144,3 +144,11 @@ def test_searcher_cache_sees_reindexes_without_restart(corpus: Path, tmp_path: P
     results = search(cache.get(), "bishkek")
     assert results.total == 1  # reopened, not refreshed: no stale duplicate
     cache.close()
+
+
+def test_snippets_never_repeat_text(searcher) -> None:
+    for hit in search(searcher, "rule of law").hits:
+        plain = [f.replace("<mark>", "").replace("</mark>", "").strip("… ") for f in hit.highlights]
+        for i, first in enumerate(plain):
+            for second in plain[i + 1 :]:
+                assert first[-40:] not in second and second[:40] not in first
