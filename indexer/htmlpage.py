@@ -9,18 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, SoupStrainer, Tag
 
 from indexer.dates import parse_date
-from indexer.normalize import normalize_inline, normalize_text
+from indexer.extract import extract_body, parse
+from indexer.normalize import normalize_inline, repair_text
 
 log = logging.getLogger(__name__)
 
 PARSER = "lxml"
-# Elements that never hold article text.
-_DROP = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button", "select",
-         "nav", "header", "footer", "aside", "figure", "figcaption", "menu", "dialog", "object", "embed")
-_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td")
+# The tags metadata comes from; BeautifulSoup builds objects for these only.
+_META_TAGS = SoupStrainer(["title", "meta", "link", "script", "h1", "time"])
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle",
                   "OpinionNewsArticle", "Report", "WebPage", "LiveBlogPosting"}
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
@@ -39,13 +38,26 @@ class PageParts:
     language: str | None = None
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    """The first non-empty ``<meta>`` content among ``name``/``property``/``itemprop`` values."""
+def _metas(soup: BeautifulSoup) -> dict[str, str]:
+    """Every ``<meta>`` content by lower-cased ``property``/``name``/``itemprop``/``http-equiv``; first wins."""
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        content = tag.get("content")
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = tag.get(attr)
+            if isinstance(key, str):
+                found.setdefault(key.strip().lower(), str(content))
+    return found
+
+
+def _meta(metas: dict[str, str], *names: str) -> str | None:
+    """The first non-empty value among ``names``."""
     for name in names:
-        for attr in ("property", "name", "itemprop"):
-            tag = soup.find("meta", attrs={attr: name})
-            if isinstance(tag, Tag) and tag.get("content"):
-                return normalize_inline(str(tag["content"])) or None
+        value = normalize_inline(metas.get(name, ""))
+        if value:
+            return value
     return None
 
 
@@ -100,15 +112,33 @@ def strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
-def extract_metadata(soup: BeautifulSoup) -> dict[str, Any]:
+def _author(ld: dict[str, Any], metas: dict[str, str]) -> str | None:
+    """Author names from JSON-LD, else ``<meta>``; profile URLs are not names."""
+    names = _names(ld.get("author")) or _meta(metas, "author", "article:author", "dc.creator", "byl")
+    if not names or names.startswith(("http://", "https://")):
+        return None
+    return re.sub(r"^by\s+", "", names, flags=re.IGNORECASE)
+
+
+def _language(soup: BeautifulSoup, metas: dict[str, str], html_lang: str | None) -> str | None:
+    """A two-letter-ish language code from ``<html lang>``, ``og:locale`` or ``content-language``."""
+    value = html_lang or _meta(metas, "og:locale", "content-language", "language", "dc.language")
+    code = re.split(r"[-_,;\s]", value.strip())[0].lower() if value else ""
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+def extract_metadata(soup: BeautifulSoup, html_lang: str | None = None) -> dict[str, Any]:
     """Title, source, author, date, URL and language from structured data and tags."""
     ld = _ld_article(soup)
-    site = _meta(soup, "og:site_name", "application-name") or _names(ld.get("publisher"))
+    metas = _metas(soup)
+    site = _meta(metas, "og:site_name", "application-name", "twitter:site") or _names(ld.get("publisher"))
+    if site and site.startswith("@"):
+        site = _names(ld.get("publisher")) or None
     h1 = soup.find("h1")
     title_tag = soup.find("title")
     title = (
         (isinstance(ld.get("headline"), str) and normalize_inline(ld["headline"]))
-        or _meta(soup, "og:title", "twitter:title")
+        or _meta(metas, "og:title", "twitter:title")
         or (h1 and normalize_inline(h1.get_text(" ")))
         or (title_tag and normalize_inline(title_tag.get_text(" ")))
         or ""
@@ -116,42 +146,32 @@ def extract_metadata(soup: BeautifulSoup) -> dict[str, Any]:
     time_tag = soup.find("time", attrs={"datetime": True})
     date = (
         parse_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-        or parse_date(_meta(soup, "article:published_time", "datePublished", "pubdate", "date", "dc.date"))
+        or parse_date(_meta(metas, "article:published_time", "datepublished", "pubdate", "publishdate",
+                            "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date"))
         or parse_date(str(time_tag["datetime"]) if isinstance(time_tag, Tag) else None)
     )
     canonical = soup.find("link", attrs={"rel": "canonical", "href": True})
     url = (
         (isinstance(canonical, Tag) and str(canonical["href"]).strip())
-        or _meta(soup, "og:url")
+        or _meta(metas, "og:url")
         or (isinstance(ld.get("url"), str) and ld["url"])
         or None
     )
-    html_tag = soup.find("html")
-    language = (isinstance(html_tag, Tag) and html_tag.get("lang")) or _meta(soup, "og:locale", "language")
     return {
-        "title": strip_site_suffix(title, site),
+        "title": strip_site_suffix(repair_text(title), site),
         "source": site,
-        "author": _names(ld.get("author")) or _meta(soup, "author", "article:author"),
+        "author": _author(ld, metas),
         "date": date,
         "url": url,
-        "language": str(language).split("-")[0].split("_")[0].lower() if language else None,
+        "language": _language(soup, metas, html_lang),
     }
-
-
-def extract_body(soup: BeautifulSoup) -> str:
-    """The article's text, paragraph by paragraph, without page furniture."""
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in soup.find_all(_DROP):
-        tag.decompose()
-    container = soup.find("article") or soup.find("main") or soup.find("body") or soup
-    blocks = [b.get_text(" ") for b in container.find_all(_BLOCKS) if not b.find(_BLOCKS)]
-    text = "\n\n".join(blocks) if blocks else container.get_text("\n")
-    return normalize_text(text)
 
 
 def clean_html(html: str) -> PageParts:
     """Parse a page and return its cleaned metadata and body."""
-    soup = BeautifulSoup(html, PARSER)
-    meta = extract_metadata(soup)
-    return PageParts(body=extract_body(soup), **meta)
+    # BeautifulSoup reads the metadata tags; trafilatura reads the body from lxml's tree. Building a
+    # BeautifulSoup tree of the whole page and serialising it again for trafilatura cost three times as much.
+    soup = BeautifulSoup(html, PARSER, parse_only=_META_TAGS)
+    root = parse(html)
+    meta = extract_metadata(soup, root.get("lang") if root is not None else None)
+    return PageParts(body=extract_body(root, meta["url"]), **meta)

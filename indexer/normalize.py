@@ -2,14 +2,66 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+
+import ftfy
 
 # Control and format characters that carry no text (keeps \n and \t, which are handled below).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
+# Fix mojibake, keep typographic quotes and full-width (CJK) characters as written; entities are handled below.
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False, uncurl_quotes=False, fix_character_width=False, normalization="NFC", explain=False
+)
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+_WRAP_MIN, _WRAP_MAX = 40, 100  # column widths at which plain text is typically hard-wrapped
 _TRAILING_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+
+
+def repair_text(text: str) -> str:
+    """Undo common damage in scraped text: mojibake (``â€™``), HTML entities, broken encodings."""
+    if "&" in text:
+        text = _ENTITY.sub(_unescape, text)
+    if text.isascii():
+        return text  # nothing ftfy could fix; skips its cost on the common case
+    return ftfy.fix_text(text, _FTFY)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """An entity as its character, except ``&lt;``/``&gt;``: text that spells out a tag keeps spelling it."""
+    char = html.unescape(match.group(0))
+    return match.group(0) if char in ("<", ">") else char
+
+
+def unwrap_lines(text: str) -> str:
+    """Join hard-wrapped lines back into paragraphs; text that is not hard-wrapped is returned unchanged.
+
+    Text counts as hard-wrapped when its lines stop at a common width of 40-100 columns and many of them
+    fill it (headline and outlet lines do not). A line reaching that width continues on the next; a shorter
+    one ends its paragraph.
+    """
+    lines = text.split("\n")
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    width = max(lengths, default=0)
+    if len(lengths) < 4 or not _WRAP_MIN <= width <= _WRAP_MAX:
+        return text
+    full = [n for n in lengths if n >= 0.75 * width]
+    if len(full) < 3 or len(full) < 0.4 * len(lengths):
+        return text
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        stripped = line.strip()
+        if joining and stripped:
+            sep = "" if out[-1].endswith("-") else " "
+            out[-1] = out[-1] + sep + stripped
+        else:
+            out.append(line.rstrip())
+        joining = bool(stripped) and len(line.rstrip()) >= 0.75 * width
+    return "\n".join(out)
 
 
 def normalize_inline(text: str) -> str:

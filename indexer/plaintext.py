@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.normalize import derive_title, normalize_inline, normalize_text
+from indexer.normalize import derive_title, normalize_inline, normalize_text, repair_text, unwrap_lines
 
 _CREDIT = re.compile(r"^(?:image|photo|picture|video)\s+credits?\s*[:\-–—]\s*(?P<credit>.+)$", re.IGNORECASE)
 # "TOKYO:", "NEW YORK —", "WASHINGTON (Reuters) -", "LONDON, UK:" at the start of the first paragraph.
@@ -75,6 +75,7 @@ def is_title_line(line: str, rest: list[str]) -> bool:
 
 def clean_plaintext(text: str, headed: bool = True) -> TextParts:
     """Apply the plain-text rules to a decoded article; ``headed=False`` skips outlet and title lines."""
+    text = unwrap_lines(repair_text(text.replace("\r\n", "\n").replace("\r", "\n")))
     credit, lines = split_credit(text.splitlines())
     lines = [normalize_inline(line) for line in lines]
     lines = [line for line in lines if line]

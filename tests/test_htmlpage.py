@@ -52,3 +52,123 @@ def test_fallbacks_without_structured_data() -> None:
 )
 def test_strip_site_suffix(title: str, site: str | None, expected: str) -> None:
     assert strip_site_suffix(title, site) == expected
+
+
+def _page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>{body}</body></html>'
+
+
+_PROSE = (
+    "<p>The central bank raised its main rate by a quarter point on Tuesday, the third increase this year, "
+    "citing persistent inflation in services and a tight labour market.</p>"
+    "<p>Officials said further moves would depend on wage data due next month, and markets trimmed bets on "
+    "another rise before the summer after the statement was published.</p>"
+    "<p>The decision was unanimous, the bank said, although two members had argued for a larger step at "
+    "the previous meeting in March, according to the minutes released later.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "expected"),
+    [
+        ('<title>Rates rise again | The Ledger</title><meta property="og:site_name" content="The Ledger">',
+         "title", "Rates rise again"),
+        ('<meta property="og:title" content="Rates rise again – The Ledger">', "title", "Rates rise again"),
+        ('<meta property="article:published_time" content="2024-03-05T08:15:00-05:00">', "date",
+         datetime(2024, 3, 5, 8, 15, tzinfo=timezone(timedelta(hours=-5)))),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+         '"datePublished": "2024-03-05T13:15:00Z", "author": [{"name": "A. One"}, {"name": "B. Two"}]}</script>',
+         "author", "A. One, B. Two"),
+        ('<meta property="article:author" content="https://facebook.com/someone">', "author", None),
+        ('<meta name="author" content="By Jane Doe">', "author", "Jane Doe"),
+        ('<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "headline": "H", '
+         '"publisher": {"@type": "Organization", "name": "The Ledger"}}]}</script>', "source", "The Ledger"),
+        ('<link rel="canonical" href="https://ledger.example/a/1"><meta property="og:url" content="https://x.example/">',
+         "url", "https://ledger.example/a/1"),
+        ('<meta property="og:locale" content="fr_FR">', "language", "en"),  # <html lang> wins
+    ],
+)
+def test_metadata_fields(head: str, field: str, expected: object) -> None:
+    assert getattr(clean_html(_page(head, _PROSE)), field) == expected
+
+
+def test_language_from_locale_without_html_lang() -> None:
+    html = _page('<meta property="og:locale" content="fr_FR">', _PROSE).replace(' lang="en"', "")
+    assert clean_html(html).language == "fr"
+
+
+def test_date_is_iso_and_timezone_aware_when_the_page_says() -> None:
+    page = clean_html(_page('<meta property="article:published_time" content="2024-03-05T13:15:00Z">', _PROSE))
+    assert page.date is not None and page.date.isoformat() == "2024-03-05T13:15:00+00:00"
+
+
+def test_body_drops_headline_share_bar_related_and_cookie_banner() -> None:
+    body = (
+        '<div class="cookie-banner"><p>We use cookies to improve your experience on our site.</p></div>'
+        "<article><h1>Rates rise again</h1>"
+        '<div class="share-bar"><a href="/share">Share on Facebook</a> <a href="/tw">Tweet</a></div>'
+        f"{_PROSE}"
+        '<p><a href="/markets/other-story">Read more: stocks slip as bond yields climb</a></p>'
+        '<ul class="story-list"><li><h3><a href="/a">Teaser one headline</a></h3><p>Teaser text.</p></li>'
+        '<li><h3><a href="/b">Teaser two headline</a></h3><p>More teaser text.</p></li></ul>'
+        '<div class="related-stories"><p>Related: Banks and the housing market in a new era of rates</p></div>'
+        "</article>"
+    )
+    page = clean_html(_page('<link rel="canonical" href="https://ledger.example/a/1">', body))
+    assert page.body.split("\n\n")[0].startswith("The central bank raised its main rate")
+    assert len(page.body.split("\n\n")) == 3
+    for furniture in ("Rates rise again", "cookies", "Share on", "Read more", "Teaser", "Related"):
+        assert furniture not in page.body
+
+
+def test_link_to_another_site_is_content_not_a_teaser() -> None:
+    link = '<p>Source: <a href="{}">the full inflation report from the statistics office</a></p>'
+    head = '<link rel="canonical" href="https://ledger.example/a/1">'
+    outside = clean_html(_page(head, f"<article>{_PROSE}{link.format('https://stats.example.org/r')}</article>"))
+    inside = clean_html(_page(head, f"<article>{_PROSE}{link.format('/markets/inflation')}</article>"))
+    assert outside.body.endswith("Source: the full inflation report from the statistics office")
+    assert "inflation report" not in inside.body
+
+
+def test_body_split_into_chunks_is_joined() -> None:
+    paras = _PROSE.split("</p>")
+    body = (
+        f'<article><div class="body-chunk">{paras[0]}</p></div><div class="ad-rail">Advertisement</div>'
+        f'<div class="body-chunk">{paras[1]}</p>{paras[2]}</p></div></article>'
+    )
+    page = clean_html(_page("", body))
+    assert len(page.body.split("\n\n")) == 3
+    assert page.body.endswith("according to the minutes released later.")
+
+
+def test_mojibake_in_a_page_is_repaired() -> None:
+    page = clean_html(_page("<title>Itâ€™s a test</title>", _PROSE.replace("Tuesday", "Tuesday â€” itâ€™s")))
+    assert "Tuesday — it’s" in page.body
+    assert page.title == "It’s a test"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "not html at all",
+        "<html><body><nav>Menu</nav><script>x()</script></body></html>",
+        "<html><head><title>Only a title</title></head><body></body></html>",
+    ],
+)
+def test_page_without_article_has_no_body(html: str) -> None:
+    assert clean_html(html).body == ""
+
+
+def test_truncated_html_keeps_what_arrived() -> None:
+    html = _page("<title>Cut</title>", f"<article>{_PROSE}")
+    page = clean_html(html[: html.index("according to the minutes")])
+    assert page.body.startswith("The central bank raised")
+    assert page.body.endswith("at the previous meeting in March,")
+
+
+def test_page_of_several_megabytes() -> None:
+    script = "<script>var state = '" + "x" * 3_000_000 + "';</script>"
+    cards = '<div class="card"><a href="/x">link</a> filler text</div>' * 13_000  # past the "huge tree" size
+    page = clean_html(_page(f"<title>Big</title>{script}", f"{cards}<article>{_PROSE}</article>{cards}"))
+    assert "The central bank raised" in page.body

@@ -105,3 +105,28 @@ def test_unheaded_text_keeps_its_first_line() -> None:
     parts = clean_plaintext("Arab News Japan\nBody text here.", headed=False)
     assert parts.source is None
     assert parts.body.startswith("Arab News Japan")
+
+
+def test_plain_text_repairs_mojibake_entities_and_hard_wrapping() -> None:
+    text = (
+        "Rates rise again\n"
+        "The Ledger Times\n"
+        "LONDON: The central bankâ€™s board raised its main rate by a quarter\n"
+        "point on Tuesday &amp; signalled that further increases were likely,\n"
+        "citing persistent inflation in services and a tight labour market in\n"
+        "the spring.\n"
+        "\n"
+        "Markets were calm.\n"
+    )
+    parts = clean_plaintext(text)
+    assert (parts.title, parts.source, parts.dateline) == ("Rates rise again", "The Ledger Times", "LONDON")
+    assert parts.body.split("\n\n") == [
+        "The central bank’s board raised its main rate by a quarter point on Tuesday & signalled that further "
+        "increases were likely, citing persistent inflation in services and a tight labour market in the spring.",
+        "Markets were calm.",
+    ]
+
+
+def test_plain_text_drops_soft_hyphens_and_zero_width_characters() -> None:
+    parts = clean_plaintext("Body with inter\u00adnational\u200b news\u200d and more.", headed=False)
+    assert parts.body == "Body with international news and more."

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.sources import SourceError, decode, load_bytes, walk_corpus
+from indexer.sources import SourceError, declared_charset, decode, load_bytes, walk_corpus
 
 
 def test_walk_finds_supported_files_recursively(corpus: Path) -> None:
@@ -87,3 +87,71 @@ def test_html_file_becomes_article(corpus: Path) -> None:
     assert article.id == "pages/summit"
     assert article.source == "The Steppe Times"
     assert article.date is not None and article.date.isoformat() == "2023-08-14T09:30:00+06:00"
+
+
+_JA = "東京で首脳会談が開かれ、各国の代表がエネルギーと水の問題について長時間にわたって話し合った。" * 3
+_FR = "Le café était très animé ce matin, déjà plein de journalistes étrangers venus couvrir le sommet régional."
+
+
+def _html(text: str, charset: str | None) -> str:
+    meta = f'<meta charset="{charset}">' if charset else ""
+    return f"<html><head>{meta}<title>T</title></head><body><article><p>{text}</p><p>{text}</p></article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "encoding"),
+    [
+        (_FR, None, "cp1252"),  # no declaration: detected
+        (_FR, "windows-1252", "cp1252"),
+        (_FR, "utf-8", "cp1252"),  # wrong label: not valid UTF-8, so detected
+        (_FR, "iso-8859-1", "utf-8"),  # wrong label: valid UTF-8 wins
+        (_JA, "shift_jis", "shift_jis"),
+        (_JA, None, "shift_jis"),
+        (_JA, "iso-8859-1", "shift_jis"),  # wrong single-byte label: decodes as mojibake, so detection wins
+        (_JA, "utf-8", "shift_jis"),
+        (_JA, "windows-1252", "utf-8"),
+    ],
+)
+def test_decode_html_charsets(text: str, label: str | None, encoding: str) -> None:
+    assert text in decode(_html(text, label).encode(encoding))
+
+
+@pytest.mark.parametrize(
+    ("data", "charset"),
+    [
+        (b'<meta charset="utf-8">', "utf-8"),
+        (b"<meta http-equiv='Content-Type' content='text/html; charset=Shift_JIS'>", "shift_jis"),
+        (b'<meta charset="ISO-8859-1">', "cp1252"),
+        (b'<meta charset="no-such-charset">', None),
+        (b"<p>no declaration</p>", None),
+    ],
+)
+def test_declared_charset(data: bytes, charset: str | None) -> None:
+    assert declared_charset(data) == charset
+
+
+@pytest.mark.parametrize(("text", "label", "encoding"), [(_FR, None, "cp1252"), (_JA, "utf-8", "shift_jis")])
+def test_hostile_encoded_page_becomes_article(text: str, label: str | None, encoding: str) -> None:
+    [article] = load_bytes("page.html", _html(text, label).encode(encoding)).articles
+    assert article.body.split("\n\n")[0] == text
+
+
+def test_truncated_page_is_indexed_with_what_arrived() -> None:
+    data = _html(_FR, "utf-8").encode()[:-60]
+    [article] = load_bytes("cut.html", data).articles
+    assert article.body.startswith(_FR)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><head><title>Cookie settings</title></head><body><div class='cookie-banner'>Accept</div></body></html>",
+        b"<html><body><footer><p>Copyright 2024 The Ledger. All rights reserved.</p></footer></body></html>",
+        b"<html><body></body></html>",
+        b"<<<>>>",
+    ],
+)
+def test_page_without_article_is_skipped(data: bytes) -> None:
+    loaded = load_bytes("x.html", data)
+    assert loaded.articles == []
+    assert [s.reason for s in loaded.skips] == ["no article text"]
