@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import relevance
+
+DOCS = [
+    {"id": "d1", "title": "Rail link opens", "text": "A new rail link to Kyrgyzstan opened on Tuesday."},
+    {"id": "d2", "title": "Election results", "text": "The election commission announced results after a count."},
+    {"id": "d3", "title": "Wheat harvest", "text": "Farmers brought in a record wheat harvest this summer."},
+    {"id": "d4", "title": "Football final", "text": "The football final went to penalties in the rain."},
+]
+TOPICS = [
+    {"qid": "1", "query": "rail link"},
+    {"qid": "2", "query": "election results"},
+    {"qid": "3", "query": "wheat harvest"},
+    {"qid": "4", "query": "football final"},
+]
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    folder = tmp_path / "collection"
+    folder.mkdir()
+    (folder / "corpus.jsonl").write_text("".join(json.dumps(d) + "\n" for d in DOCS), "utf-8")
+    (folder / "topics.jsonl").write_text("".join(json.dumps(t) + "\n" for t in TOPICS), "utf-8")
+    (folder / "qrels.txt").write_text("".join(f"{n} 0 d{n} 1\n" for n in range(1, 5)), "utf-8")
+    return folder
+
+
+def test_perfect_ranking_scores_one(collection: Path, tmp_path: Path) -> None:
+    run_file = tmp_path / "ours.run"
+    figures = relevance.bench(collection, run_file=run_file)
+    assert set(figures) == {"ours", "reference"}
+    assert set(figures["reference"]) == set(relevance.REFERENCE)
+    for values in [figures["ours"], *figures["reference"].values()]:
+        assert set(values) == set(relevance.MEASURES)
+        assert values["nDCG@10"] == values["MAP"] == values["MRR@10"] == values["R@100"] == 1.0
+    lines = [line.split() for line in run_file.read_text("utf-8").splitlines()]
+    assert ["1", "Q0", "d1", "1"] == lines[0][:4] and all(len(line) == 6 for line in lines)
+
+
+def test_cli_prints_json_and_a_table(collection: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert relevance.main([str(collection), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["ours"]["nDCG@10"] == 1.0
+    assert relevance.main([str(collection)]) == 0
+    table = capsys.readouterr().out
+    assert "| newsfind (ours) |" in table and "sqlite-fts5-porter" in table
+
+
+def test_a_topic_without_results_counts_as_zero(collection: Path) -> None:
+    (collection / "topics.jsonl").write_text(json.dumps({"qid": "1", "query": "zeppelin"}) + "\n", "utf-8")
+    (collection / "qrels.txt").write_text("1 0 d1 1\n", "utf-8")
+    figures = relevance.bench(collection, references={})
+    assert figures["ours"]["nDCG@10"] == 0.0 and figures["reference"] == {}
