@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
 
 from indexer.analysis import news_analyzer
 from indexer.ranking import FIELD_BOOSTS
@@ -31,7 +33,16 @@ def get_schema() -> Schema:
         language=ID(stored=True),
         path=ID(stored=True, sortable=True),
         hash=ID(stored=True, sortable=True),
+        # Unstemmed words of title and body: the vocabulary for "did you mean" and autocomplete.
+        words=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
+        # MinHash signature of the body (indexer/dedup.py), read at query time to fold near-duplicates.
+        minhash=COLUMN(),
     )
+
+
+def vocabulary_analyzer() -> Analyzer:
+    """Words as people type them: lowercased and accent-folded, never stemmed or stopped."""
+    return RegexTokenizer(r"\w+(?:\.?\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def query_schema() -> Schema:

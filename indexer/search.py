@@ -12,7 +12,12 @@ from whoosh import qparser
 from whoosh.query import And, Every, NullQuery, Prefix, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
+from indexer import facets as facets_
+from indexer.collapse import Similar, page_of
+from indexer.facets import Facets, Filters
 from indexer.highlight import MAX_FRAGMENTS, MarkFormatter, plain_snippet, snippet_fragmenter, whole_fragmenter
+from indexer.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
+from indexer.ranking import relax
 from indexer.schema import DEFAULT_FIELDS, query_schema
 
 MAX_QUERY_CHARS = 500
@@ -20,6 +25,9 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
 MIN_PREFIX = 2
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# Fewer strict hits than this is "little or nothing": retry with typo tolerance and suggest a correction.
+FEW_RESULTS = 3
+FUZZY_MODES = ("auto", "off")
 
 
 class SearchError(ValueError):
@@ -37,6 +45,7 @@ class Hit:
     url: str | None
     score: float
     highlights: list[str] = field(default_factory=list)
+    similar: Similar = field(default_factory=Similar)
 
 
 @dataclass
@@ -49,6 +58,9 @@ class SearchResults:
     per_page: int
     took_ms: float
     hits: list[Hit]
+    facets: Facets = field(default_factory=Facets)
+    suggestion: str | None = None
+    fuzzy_applied: bool = False
 
     @property
     def total_pages(self) -> int:
@@ -86,7 +98,7 @@ def _parsers() -> tuple[qparser.QueryParser, qparser.QueryParser]:
     schema = query_schema()
     full = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
     full.remove_plugin_class(qparser.EveryPlugin)
-    full.add_plugin(qparser.PlusMinusPlugin())
+    full.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<!\w)\+", minusexpr=r"(?<!\w)-"))  # not "real-time"
     plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup, plugins=[])
     return full, plain
 
@@ -110,6 +122,11 @@ def plain_words(text: str) -> str:
 
 def parse_query(text: str) -> Query:
     """Parse user syntax leniently; broken syntax falls back to the plain words (may be NullQuery)."""
+    return _parse(text)[0]
+
+
+def _parse(text: str) -> tuple[Query, str]:
+    """The query and the string it was parsed from (its terms' character spans point into that string)."""
     text = text[:MAX_QUERY_CHARS]
     full, plain = _parsers()
     try:
@@ -117,32 +134,66 @@ def parse_query(text: str) -> Query:
     except Exception:  # noqa: BLE001 - any parser failure means: read it as words
         query = NullQuery
     if query is NullQuery or _too_broad(query) or _unbalanced(text):
-        query = plain.parse(plain_words(text))
-    return query
+        text = plain_words(text)
+        query = plain.parse(text)
+    return query, text
 
 
 def _unbalanced(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("(") != text.count(")")
 
 
-def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10) -> SearchResults:
-    """Run a user query and return one page of highlighted hits."""
+def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, sort: str = "relevance",
+           filters: Filters | None = None, fuzzy: str = "auto", collapse: bool = True,
+           synonyms: Synonyms | None = None) -> SearchResults:
+    """Run a user query and return one page of highlighted hits, with facets, corrections and folded duplicates."""
+    _check(page, per_page, sort, fuzzy)
+    started = time.perf_counter()
+    filters = filters or Filters()
+    synonyms = load_synonyms() if synonyms is None else synonyms
+    parsed, parsed_text = _parse(text)
+    if parsed is NullQuery:
+        return SearchResults(text, 0, page, per_page, _ms(started), [])
+    filter_q, sortedby = facets_.filter_query(filters), facets_.sort_facet(sort)
+    # Folding needs every result up to the window to know which hits are duplicates of better-ranked ones.
+    limit = MAX_RESULT_WINDOW if collapse else page * per_page
+
+    def run(q: Query) -> Any:
+        return searcher.search(q, limit=limit, terms=True, filter=filter_q, sortedby=sortedby)
+
+    query = expand_synonyms(parsed, synonyms)
+    results = run(query)
+    strict = len(results)
+    if (relaxed := relax(parsed, len(results))) is not None:  # too narrow for a many-word query: ranked OR
+        query = expand_synonyms(relaxed, synonyms)
+        results = run(query)
+    suggestion, fuzzy_applied = None, False
+    if strict < FEW_RESULTS:
+        suggestion = did_you_mean(searcher, text, synonyms)
+        if fuzzy == "auto" and len(results) < FEW_RESULTS:
+            tolerant = fuzzify(query, parsed_text, searcher)
+            if len(more := run(tolerant)) > len(results):
+                query, results, fuzzy_applied = tolerant, more, True
+    results.fragmenter = snippet_fragmenter()
+    results.formatter = MarkFormatter()
+    page_hits, total = page_of(searcher, results, page, per_page, collapse)
+    hits = [_hit(h, similar) for h, similar in page_hits]
+    counts = facets_.count(searcher, query, filters)
+    return SearchResults(text, total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied)
+
+
+def _check(page: int, per_page: int, sort: str, fuzzy: str) -> None:
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise SearchError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
     if page * per_page > MAX_RESULT_WINDOW:
         raise SearchError(f"results beyond the first {MAX_RESULT_WINDOW} are not available; refine the query")
-    started = time.perf_counter()
-    query = parse_query(text)
-    if query is NullQuery:
-        return SearchResults(text, 0, page, per_page, _ms(started), [])
-    results = searcher.search(query, limit=page * per_page, terms=True)
-    results.fragmenter = snippet_fragmenter()
-    results.formatter = MarkFormatter()
-    hits = [_hit(h) for h in results[(page - 1) * per_page : page * per_page]]
-    return SearchResults(text, len(results), page, per_page, _ms(started), hits)
+    if sort not in facets_.SORTS:
+        raise SearchError(f"sort must be one of: {', '.join(facets_.SORTS)}")
+    if fuzzy not in FUZZY_MODES:
+        raise SearchError(f"fuzzy must be one of: {', '.join(FUZZY_MODES)}")
 
 
-def _hit(hit: Any) -> Hit:
+def _hit(hit: Any, similar: Similar) -> Hit:
     fields = hit.fields()
     highlights = hit.highlights("body", top=MAX_FRAGMENTS, minscore=1) or [plain_snippet(fields.get("body", ""))]
     return Hit(
@@ -153,6 +204,7 @@ def _hit(hit: Any) -> Hit:
         url=fields.get("url"),
         score=round(float(hit.score or 0.0), 4),
         highlights=highlights,
+        similar=similar,
     )
 
 
@@ -173,11 +225,13 @@ def get_document(searcher: Searcher, doc_id: str) -> Document | None:
     )
 
 
-def highlight_body(searcher: Searcher, doc_id: str, text: str) -> list[str] | None:
+def highlight_body(searcher: Searcher, doc_id: str, text: str,
+                   synonyms: Synonyms | None = None) -> list[str] | None:
     """The article's paragraphs as escaped HTML with the query's terms marked; None if nothing matches."""
     query = parse_query(text) if text.strip() else NullQuery
     if query is NullQuery:
         return None
+    query = expand_synonyms(query, load_synonyms() if synonyms is None else synonyms)
     results = searcher.search(And([Term("id", doc_id), query]), limit=1, terms=True)
     if results.is_empty():
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 ENV_PREFIX = "NEWSSEARCH"
 
@@ -28,5 +29,10 @@ class Setting:
 
 INDEX_DIR = Setting("INDEX_DIR", "var/index", "Directory holding the search index.")
 CORPUS_DIR = Setting("CORPUS_DIR", "corpus", "Folder of source articles to index.")
+SYNONYMS_FILE = Setting(
+    "SYNONYMS_FILE",
+    str(Path(__file__).resolve().parent / "synonyms.txt"),
+    "Plain-text file of synonyms and spelling variants applied to queries (one comma-separated group a line).",
+)
 
-SETTINGS = (INDEX_DIR, CORPUS_DIR)
+SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE)

@@ -75,3 +75,54 @@ def client(app):
 def runner() -> CliRunner:
     """A runner for CLI commands."""
     return CliRunner()
+
+
+# A corpus for the search features: a story reprinted twice (near-duplicates), name variants handled by the
+# synonyms file, dates across three years and sources to facet on, and words to misspell.
+STORY = (
+    "Water ministers from Kazakhstan, Uzbekistan and Tajikistan met in Almaty on Monday to agree how much water "
+    "the Syr Darya reservoirs will release during the summer irrigation season. The talks followed a dry winter "
+    "in the mountains, and farmers downstream had warned that cotton and wheat harvests were at risk. Officials "
+    "said the new schedule would be reviewed every month, and that a joint commission would publish the flows "
+    "measured at each dam so that every country could check them."
+)
+FEATURE_RECORDS = [
+    {"id": "story-1", "title": "Central Asian ministers agree summer water releases", "text": STORY,
+     "source": "Steppe Wire", "date": "2024-05-06"},
+    {"id": "story-2", "title": "Ministers agree water releases for summer", "text": STORY
+     + " The agreement still needs the approval of the three governments.", "source": "Daily Reprint",
+     "date": "2024-05-07"},
+    {"id": "story-3", "title": "Water release deal for the summer", "text": STORY.replace("Monday", "Tuesday")
+     .replace("dry winter", "very dry winter").replace("farmers downstream", "growers downstream"),
+     "source": "Central Post", "date": "2024-05-08"},
+    {"id": "dam-1", "title": "Rogun dam construction speeds up", "text": "Tajikistan said construction of the "
+     "Rogun dam on the Vakhsh river is ahead of schedule, and the reservoir will hold water for irrigation and "
+     "power downstream.", "source": "Steppe Wire", "date": "2023-09-12"},
+    {"id": "kg-1", "title": "Kirghizia parliament passes budget", "text": "BISHKEK: The parliament of Kirghizia "
+     "passed the budget on Wednesday after a long debate about pensions.", "source": "Central Post",
+     "date": "2023-02-01"},
+    {"id": "kg-2", "title": "Kyrgyzstan and Kazakhstan sign border treaty", "text": "President Tokayev of "
+     "Kazakhstan and the president of Kyrgyzstan signed a treaty on the border.", "source": "Steppe Wire",
+     "date": "2022-12-15"},
+    {"id": "kz-1", "title": "Tokaev addresses the nation", "text": "President Tokaev spoke about reforms, the "
+     "economy and the parliament in his yearly address.", "source": "Daily Reprint", "date": "2023-02-20"},
+    {"id": "undated", "title": "Undated note on pensions", "text": "A note about pensions and the parliament "
+     "without any date.", "source": "Central Post"},
+]
+
+
+@pytest.fixture(scope="session")
+def features_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the search-features corpus, built once."""
+    base = tmp_path_factory.mktemp("features")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "features.jsonl").write_text("\n".join(json.dumps(r) for r in FEATURE_RECORDS) + "\n",
+                                                    "utf-8")
+    reindex(base / "corpus", base / "index")
+    return base / "index"
+
+
+@pytest.fixture
+def features_client(features_index: Path):
+    """A test client serving the search-features index."""
+    return create_app({"INDEX_DIR": str(features_index), "TESTING": True}).test_client()

@@ -76,3 +76,77 @@ def test_index_dir_from_environment(monkeypatch, built_index) -> None:
     monkeypatch.setenv("NEWSSEARCH_INDEX_DIR", str(built_index))
     client = create_app({"TESTING": True}).test_client()
     assert client.get("/api/health").get_json()["documents"] == 6
+
+
+def test_search_features_shape(features_client) -> None:
+    data = features_client.get("/api/search?q=water").get_json()
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion",
+                         "fuzzy_applied"}
+    assert data["facets"]["source"] == {"Steppe Wire": 2, "Central Post": 1, "Daily Reprint": 1}
+    assert data["facets"]["year"] == {"2024": 3, "2023": 1} and data["facets"]["month"]["2024-05"] == 3
+    assert data["total"] == 2 and data["suggestion"] is None and data["fuzzy_applied"] is False
+    story = next(h for h in data["hits"] if h["id"].startswith("story-"))
+    assert set(story) == {"id", "title", "source", "date", "url", "score", "highlights", "similar"}
+    assert story["similar"]["count"] == 2 and len(story["similar"]["ids"]) == 2
+    assert {a["id"] for a in story["similar"]["articles"]} == set(story["similar"]["ids"])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=parliament&source=Central+Post", ["kg-1", "undated"]),
+        ("q=parliament&source=Central+Post&source=Daily+Reprint&sort=newest", ["kz-1", "kg-1", "undated"]),
+        ("q=parliament&from=2023-02-10", ["kz-1"]),
+        ("q=parliament&from=2023-01-01&to=2023-02-01&sort=oldest", ["kg-1"]),
+        ("q=water&collapse=off&sort=oldest", ["dam-1", "story-1", "story-2", "story-3"]),
+        ("q=Kirghizia&sort=oldest", ["kg-2", "kg-1"]),
+        ("q=parliment&fuzzy=off", []),
+    ],
+)
+def test_search_parameters(features_client, query: str, expected: list[str]) -> None:
+    data = features_client.get(f"/api/search?{query}").get_json()
+    assert [h["id"] for h in data["hits"]] == expected
+
+
+def test_typo_tolerance_in_api(features_client) -> None:
+    data = features_client.get("/api/search?q=parliment").get_json()
+    assert data["fuzzy_applied"] is True and data["suggestion"] == "parliament" and data["total"] == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sort=popular", "sort=RELEVANCE", "fuzzy=yes", "collapse=1", "from=2024-13-01", "to=yesterday",
+     "from=2024-02-01&to=2024-01-01", "source=" + "x" * 201, "&".join(f"source=s{i}" for i in range(21))],
+)
+def test_bad_search_parameters_are_json_400(features_client, query: str) -> None:
+    response = features_client.get(f"/api/search?q=water&{query}")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_suggest(features_client) -> None:
+    data = features_client.get("/api/suggest?q=tok").get_json()
+    assert isinstance(data, list)
+    assert {s["text"] for s in data if s["kind"] == "term"} == {"tokaev", "tokayev"}
+    assert {s["id"] for s in data if s["kind"] == "title"} == {"kg-2", "kz-1"}
+    assert features_client.get("/api/suggest?q=wat&limit=1").get_json()[0] == {"text": "water", "kind": "term",
+                                                                                 "id": None}
+
+
+@pytest.mark.parametrize("q", ["", "*", "\x00", "💥", '"', "a" * 300])
+def test_suggest_odd_input_is_a_list(features_client, q: str) -> None:
+    response = features_client.get("/api/suggest", query_string={"q": q})
+    assert response.status_code == 200 and isinstance(response.get_json(), list)
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "abc", "21"])
+def test_bad_limits_are_400(features_client, limit: str) -> None:
+    assert features_client.get(f"/api/suggest?q=wat&limit={limit}").status_code == 400
+    assert features_client.get(f"/api/documents/story-1/related?limit={limit}").status_code == 400
+
+
+def test_related(features_client) -> None:
+    data = features_client.get("/api/documents/story-1/related").get_json()
+    assert [r["id"] for r in data] == ["dam-1"]
+    assert set(data[0]) == {"id", "title", "source", "date", "url", "score"}
+    response = features_client.get("/api/documents/nope/related")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"

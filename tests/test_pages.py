@@ -10,7 +10,8 @@ def test_empty_search_page(client) -> None:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert '<form class="search-form" role="search"' in html and 'name="q"' in html
-    assert "<script" not in html  # the page works without JavaScript
+    # The page works without JavaScript: the only script is an external file that adds autocomplete.
+    assert html.count("<script") == 1 and '<script src="/static/suggest.js" defer></script>' in html
 
 
 def test_search_page_shows_highlighted_results(client) -> None:
@@ -79,3 +80,60 @@ def test_security_headers(client) -> None:
     assert "'unsafe-inline'" not in csp and "default-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_facets_sort_and_filters_are_plain_links(features_client) -> None:
+    html = features_client.get("/?q=parliament").get_data(as_text=True)
+    assert 'href="/?q=parliament&amp;source=Central+Post&amp;per_page=10">Central Post</a>' in html
+    assert 'href="/?q=parliament&amp;sort=newest&amp;per_page=10">Newest</a>' in html
+    assert 'href="/?q=parliament&amp;from=2023-01-01&amp;to=2023-12-31&amp;per_page=10">2023</a>' in html
+    assert '<input type="date" name="from"' in html
+
+
+def test_filtered_page_keeps_filters_in_links(features_client) -> None:
+    html = features_client.get("/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31&sort=oldest"
+                               ).get_data(as_text=True)
+    assert html.count('class="result"') == 1 and "Kirghizia parliament passes budget" in html
+    assert 'class="chosen">✓ Central Post' in html
+    assert "2023-02</a>" in html and "to=2023-02-28" in html  # months of the chosen year
+    assert 'name="source" value="Central Post"' in html and "Clear filters" in html
+
+
+def test_did_you_mean_and_fuzzy_notice(features_client) -> None:
+    html = features_client.get("/?q=parliment").get_data(as_text=True)
+    assert 'Did you mean\n    <a href="/?q=parliament&amp;per_page=10">parliament</a>?' in html
+    assert "similar spellings" in html and "fuzzy=off" in html
+    assert html.count('class="result"') == 3
+
+
+def test_near_duplicates_are_folded_and_expandable(features_client) -> None:
+    html = features_client.get("/?q=water").get_data(as_text=True)
+    assert html.count('class="result"') == 2
+    assert "<summary>2 similar articles</summary>" in html and "collapse=off" in html
+    everything = features_client.get("/?q=water&collapse=off").get_data(as_text=True)
+    assert everything.count('class="result"') == 4 and "similar articles</summary>" not in everything
+
+
+def test_document_page_lists_related_articles(features_client) -> None:
+    html = features_client.get("/doc/story-1?q=Almaty").get_data(as_text=True)
+    assert "Related articles" in html and 'href="/doc/dam-1"' in html
+    assert "<mark>Almaty</mark>" in html
+
+
+def test_document_page_highlights_name_variants(features_client) -> None:
+    html = features_client.get("/doc/kg-1?q=Kyrgyzstan").get_data(as_text=True)
+    assert "<mark>Kirghizia</mark>" in html
+
+
+def test_bad_filter_is_an_html_400(features_client) -> None:
+    response = features_client.get("/?q=water&from=not-a-date")
+    assert response.status_code == 400 and "ISO date" in response.get_data(as_text=True)
+
+
+def test_autocomplete_script_is_served(client) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'data-suggest-url="/api/suggest"' in html
+    with client.get("/static/suggest.js") as response:
+        assert response.status_code == 200
+        js = response.get_data(as_text=True)
+    assert "dataset.suggestUrl" in js and "datalist" in js and "innerHTML" not in js  # options hold text only

@@ -81,7 +81,8 @@ def test_highlights_are_built_on_escaped_text(searcher) -> None:
     html += " ".join(hit.highlights)
     assert "<script>" not in html and "<img" not in html and "</textarea>" not in html
     assert "&lt;script&gt;" in html and "onerror=alert(1)&gt;" in html
-    assert "&amp;lt;b&amp;gt;" in html  # entities stay text, never become tags
+    # Entities never become tags: kept as text, or decoded by normalize.py and then escaped.
+    assert "<b>" not in html and ("&amp;lt;b&amp;gt;" in html or "&lt;b&gt;" in html)
     assert "<mark>election</mark>" in html
     assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
@@ -112,9 +113,13 @@ def test_bad_paging_is_refused(searcher, page: int, per_page: int) -> None:
 
 def test_result_shape(searcher) -> None:
     data = search(searcher, "rail").to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits"}
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion",
+                         "fuzzy_applied"}
     [hit] = data["hits"]
-    assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights"}
+    assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights", "similar"}
+    assert hit["similar"] == {"count": 0, "ids": [], "articles": []}
+    assert data["facets"] == {"source": {"Wire Service": 1}, "year": {"2024": 1}, "month": {"2024-03": 1}}
+    assert data["suggestion"] is None and data["fuzzy_applied"] is False
     assert hit["date"] == "2024-03-05T00:00:00"
     assert hit["url"] == "https://wire.example/1"
 

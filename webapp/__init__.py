@@ -11,6 +11,7 @@ from indexer import settings
 
 DEFAULTS: dict[str, Any] = {
     settings.INDEX_DIR.name: settings.INDEX_DIR.default,
+    settings.SYNONYMS_FILE.name: settings.SYNONYMS_FILE.default,
     "PER_PAGE": 10,
 }
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from indexer.search import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
+from indexer.facets import SORTS, Filters
+from indexer.search import FUZZY_MODES, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
+
+MAX_SOURCES = 20
+MAX_SOURCE_CHARS = 200
+_SWITCH = {"on": True, "off": False}
 
 
 @dataclass(frozen=True)
@@ -17,6 +24,36 @@ class SearchParams:
     q: str
     page: int
     per_page: int
+    sort: str = "relevance"
+    filters: Filters = Filters()
+    fuzzy: str = "auto"
+    collapse: bool = True
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of ``indexer.search.search`` besides the query and paging."""
+        return {"sort": self.sort, "filters": self.filters, "fuzzy": self.fuzzy, "collapse": self.collapse}
+
+    def url_args(self, **changes: Any) -> dict[str, Any]:
+        """The request as URL arguments (defaults left out), with ``changes`` applied, for links that keep it."""
+        args: dict[str, Any] = {
+            "q": self.q,
+            "sort": None if self.sort == "relevance" else self.sort,
+            "source": list(self.filters.sources) or None,
+            "from": self.filters.date_from.isoformat() if self.filters.date_from else None,
+            "to": self.filters.date_to.isoformat() if self.filters.date_to else None,
+            "fuzzy": None if self.fuzzy == "auto" else self.fuzzy,
+            "collapse": None if self.collapse else "off",
+            "per_page": self.per_page,
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v is not None}
+
+    def toggle_source(self, name: str) -> dict[str, Any]:
+        """URL arguments with ``name`` added to or removed from the source filter, back on page 1."""
+        sources = [s for s in self.filters.sources if s != name]
+        if name not in self.filters.sources:
+            sources.append(name)
+        return replace(self, filters=replace(self.filters, sources=tuple(sources))).url_args()
 
 
 def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -32,11 +69,40 @@ def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int
     return value
 
 
+def _choice(args: MultiDict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = args.get(name) or choices[0]
+    if value not in choices:
+        raise BadRequest(f"'{name}' must be one of: {', '.join(choices)}")
+    return value
+
+
+def _date(args: MultiDict[str, str], name: str) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"'{name}' must be an ISO date like 2024-05-31") from None
+
+
+def _filters(args: MultiDict[str, str]) -> Filters:
+    sources = tuple(dict.fromkeys(s.replace("\x00", "").strip() for s in args.getlist("source") if s.strip()))
+    if len(sources) > MAX_SOURCES or any(len(s) > MAX_SOURCE_CHARS for s in sources):
+        raise BadRequest(f"at most {MAX_SOURCES} 'source' values of up to {MAX_SOURCE_CHARS} characters")
+    date_from, date_to = _date(args, "from"), _date(args, "to")
+    if date_from and date_to and date_from > date_to:
+        raise BadRequest("'from' must not be after 'to'")
+    return Filters(sources=sources, date_from=date_from, date_to=date_to)
+
+
 def search_params(args: MultiDict[str, str], default_per_page: int) -> SearchParams:
-    """Parse ``q``, ``page`` and ``per_page``; raise BadRequest with a clear message."""
+    """Parse the search parameters; raise BadRequest with a clear message."""
     q = args.get("q", "").replace("\x00", "").strip()
     if len(q) > MAX_QUERY_CHARS:
         raise BadRequest(f"'q' is longer than {MAX_QUERY_CHARS} characters")
     per_page = _int(args, "per_page", default_per_page, 1, MAX_PER_PAGE)
     page = _int(args, "page", 1, 1, MAX_RESULT_WINDOW // per_page)
-    return SearchParams(q=q, page=page, per_page=per_page)
+    collapse = _SWITCH[_choice(args, "collapse", ("on", "off"))]
+    return SearchParams(q=q, page=page, per_page=per_page, sort=_choice(args, "sort", SORTS), filters=_filters(args),
+                        fuzzy=_choice(args, "fuzzy", FUZZY_MODES), collapse=collapse)

@@ -7,6 +7,8 @@ from pathlib import Path
 from flask import Flask, current_app, g
 from whoosh.searching import Searcher
 
+from indexer import settings
+from indexer.query import Synonyms, load_synonyms
 from indexer.store import SearcherCache
 
 EXTENSION = "newsfind.searchers"
@@ -22,3 +24,8 @@ def get_searcher() -> Searcher:
 def init_app(app: Flask) -> None:
     """Attach a searcher cache for the configured index directory; the app never writes to it."""
     app.extensions[EXTENSION] = SearcherCache(Path(app.config["INDEX_DIR"]))
+
+
+def get_synonyms() -> Synonyms:
+    """The synonyms of the configured ``SYNONYMS_FILE`` (re-read when the file changes)."""
+    return load_synonyms(current_app.config[settings.SYNONYMS_FILE.name])

@@ -1,0 +1,211 @@
+"""Query rewriting: synonyms and spelling variants, typo-tolerant (fuzzy) terms, "did you mean" corrections."""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh.query import AndNot, FuzzyTerm, Not, Or, Phrase, Query, Term
+from whoosh.searching import Searcher
+
+from indexer import settings
+from indexer.analysis import news_analyzer
+from indexer.schema import QUERY_FIELDS, vocabulary_analyzer
+
+log = logging.getLogger(__name__)
+
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Groups of equivalent spellings, keyed by their analysed (stemmed) form."""
+
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    def group_of(self, tokens: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | None:
+        """The variants equivalent to these analysed tokens, or None."""
+        return self._index.get(tokens)
+
+    @property
+    def _index(self) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        return _index_of(self)
+
+
+@lru_cache(maxsize=8)
+def _index_of(synonyms: Synonyms) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    return {variant: group for group in synonyms.groups for variant in group}
+
+
+def parse_synonyms(text: str) -> Synonyms:
+    """Read the synonyms format: one group per line, variants separated by commas, ``#`` starts a comment."""
+    analyzer = news_analyzer()
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        variants = []
+        for raw in line.split(","):
+            tokens = tuple(t.text for t in analyzer(raw.strip()))
+            if tokens and tokens not in variants:
+                variants.append(tokens)
+        if len(variants) > 1:
+            groups.append(tuple(variants))
+    return Synonyms(tuple(groups))
+
+
+def load_synonyms(path: str | Path | None = None) -> Synonyms:
+    """The synonyms file at ``path`` (default: the ``SYNONYMS_FILE`` setting), re-read when it changes."""
+    path = Path(path or settings.SYNONYMS_FILE.value())
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        log.warning("synonyms file %s not found; searching without synonyms", path)
+        return Synonyms()
+    return _load(str(path), mtime)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: int) -> Synonyms:
+    return parse_synonyms(Path(path).read_text("utf-8"))
+
+
+def _variant_query(fieldname: str, tokens: tuple[str, ...]) -> Query:
+    return Term(fieldname, tokens[0]) if len(tokens) == 1 else Phrase(fieldname, list(tokens))
+
+
+def expand_synonyms(query: Query, synonyms: Synonyms) -> Query:
+    """Each word or phrase that has variants becomes an OR of all of them (negated words too)."""
+    if not synonyms.groups:
+        return query
+
+    def expand(q: Query) -> Query:
+        if type(q) is Term and q.fieldname in QUERY_FIELDS:
+            group = synonyms.group_of((q.text,))
+        elif isinstance(q, Phrase) and q.fieldname in QUERY_FIELDS:
+            group = synonyms.group_of(tuple(q.words))
+        else:
+            return q.apply(expand)
+        if group is None:
+            return q
+        return Or([_variant_query(q.fieldname, v) for v in group], boost=q.boost)
+
+    return expand(query)
+
+
+# Longer "words" are codes or junk, and an edit-distance scan of the vocabulary for them is slow.
+MAX_FUZZY_CHARS = 40
+
+
+def max_edits(word: str) -> int:
+    """Typos tolerated in a word, as Meilisearch does: one from 5 characters, two from 9."""
+    if len(word) > MAX_FUZZY_CHARS:
+        return 0
+    return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
+
+
+def fuzzify(query: Query, text: str = "", searcher: Searcher | None = None) -> Query:
+    """The query with each long enough word also matching its near spellings; excluded words stay exact.
+
+    With the parsed ``text`` and a searcher, a word's near spellings are looked up among the index's unstemmed
+    words and stemmed like the query ("governmnt" -> "government" -> ``govern``), which edits on the stem alone
+    would miss; terms without a span (synonym variants) fall back to fuzzy stems.
+    """
+
+    def fuzzy(q: Query) -> Query:
+        if isinstance(q, Not):
+            return q
+        if isinstance(q, AndNot):
+            return AndNot(fuzzy(q.a), q.b)
+        if type(q) is not Term or q.fieldname not in QUERY_FIELDS or not isinstance(q.text, str):
+            return q.apply(fuzzy)
+        typed = _typed(q, text)
+        if typed and searcher is not None:
+            if not (edits := max_edits(typed)):
+                return q
+            stems = _near_stems(searcher, typed, edits) | {q.text}
+            return Or([Term(q.fieldname, stem) for stem in sorted(stems)], boost=q.boost)
+        if not (edits := _edits(q)):
+            return q
+        return FuzzyTerm(q.fieldname, q.text, boost=q.boost, maxdist=edits, prefixlength=1, constantscore=False)
+
+    return fuzzy(query)
+
+
+# Enough variants of one word to catch the intended one, few enough to keep the query small.
+MAX_VARIANTS = 12
+
+
+def _typed(term: Term, text: str) -> str:
+    start, end = getattr(term, "startchar", None), getattr(term, "endchar", None)
+    if start is None or end is None or not text:
+        return ""
+    return _vocab_form(text[start:end])
+
+
+def _near_stems(searcher: Searcher, word: str, edits: int) -> set[str]:
+    """The stems of the index's most frequent words within ``edits`` of ``word``."""
+    reader = searcher.reader()
+    if "words" not in reader.schema:
+        return set()
+    near = heapq.nlargest(MAX_VARIANTS, reader.terms_within("words", word, edits, prefix=1),
+                          key=lambda w: reader.doc_frequency("words", w))
+    analyzer = news_analyzer()
+    return {token.text for w in near for token in analyzer(w)}
+
+
+def _edits(term: Term) -> int:
+    """Typos tolerated for a parsed term, judged by the word as typed (the parser keeps its span), not the stem."""
+    start, end = getattr(term, "startchar", None), getattr(term, "endchar", None)
+    typed = end - start if start is not None and end is not None else len(term.text)
+    edits = max_edits("x" * typed)
+    # A stem is shorter than the word ("irrigation" -> "irrig"): two edits on four letters would match anything.
+    return min(edits, max(1, len(term.text) // 3)) if edits else 0
+
+
+def _vocab_form(word: str) -> str:
+    tokens = [t.text for t in vocabulary_analyzer()(word)]
+    return tokens[0] if tokens else ""
+
+
+def _correct_word(searcher: Searcher, word: str) -> str | None:
+    """The most frequent indexed word nearest to ``word``, when ``word`` itself is not in the index."""
+    reader = searcher.reader()
+    if "words" not in reader.schema:  # an index built before the vocabulary field existed
+        return None
+    if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or reader.doc_frequency("words", word):
+        return None
+    for dist in range(1, max(1, max_edits(word)) + 1):
+        found = [w for w in reader.terms_within("words", word, dist, prefix=1) if w != word]
+        if found:
+            return max(found, key=lambda w: (reader.doc_frequency("words", w), w))
+    return None
+
+
+def did_you_mean(searcher: Searcher, text: str, synonyms: Synonyms | None = None) -> str | None:
+    """The query with misspelled words replaced by the index's own vocabulary, or None if nothing changed.
+
+    A word listed in the synonyms is a known variant, not a typo, even when the index never uses it.
+    """
+    changed = False
+    analyzer = news_analyzer()
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0)
+        following = text[match.end() : match.end() + 1]
+        if word in _OPERATORS or following == ":" or following == "*":
+            return word
+        if synonyms is not None and synonyms.group_of(tuple(t.text for t in analyzer(word))):
+            return word
+        correction = _correct_word(searcher, _vocab_form(word))
+        if correction is None:
+            return word
+        changed = True
+        return correction.capitalize() if word[:1].isupper() else correction
+
+    corrected = re.sub(r"\w+", replace, text)
+    return corrected if changed else None

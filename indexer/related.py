@@ -1,0 +1,55 @@
+"""Related articles: Whoosh's more-like-this on the body, leaving out reprints of the same story."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from whoosh.searching import Searcher
+
+from indexer.dedup import THRESHOLD, similarity
+from indexer.facets import column_value
+
+MAX_RELATED = 20
+KEY_TERMS = 12
+
+
+@dataclass
+class Related:
+    """An article like another one."""
+
+    id: str
+    title: str
+    source: str | None
+    date: str | None
+    url: str | None
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The article as JSON-ready data."""
+        return asdict(self)
+
+
+def related(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Related] | None:
+    """Up to ``limit`` articles about the same subject (not copies of it); None when the id is unknown."""
+    docnum = searcher.document_number(id=doc_id)
+    if docnum is None:
+        return None
+    fields = searcher.stored_fields(docnum)
+    if not fields.get("body", "").strip():
+        return []
+    signatures = searcher.reader().column_reader("minhash") if "minhash" in searcher.schema else {}
+    own = column_value(signatures, docnum, b"")
+    # Ask for extra results: near-copies of this article are dropped below.
+    results = searcher.more_like(docnum, "body", top=limit * 3, numterms=KEY_TERMS)
+    found = []
+    for hit in results:
+        if similarity(own, column_value(signatures, hit.docnum, b"")) >= THRESHOLD:
+            continue
+        stored = hit.fields()
+        found.append(Related(id=stored["id"], title=stored.get("title", ""), source=stored.get("source"),
+                             date=stored.get("published"), url=stored.get("url"),
+                             score=round(float(hit.score or 0.0), 4)))
+        if len(found) == limit:
+            break
+    return found

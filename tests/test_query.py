@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer import settings
+from indexer.analysis import news_analyzer
+from indexer.query import expand_synonyms, fuzzify, load_synonyms, max_edits, parse_synonyms
+from indexer.search import parse_query
+
+
+def _terms(query) -> set[str]:
+    return {text for _, text in query.iter_all_terms()}
+
+
+@pytest.mark.parametrize(("word", "edits"), [("japan", 1), ("tash", 0), ("kyrgyzstan", 2), ("summits", 1),
+                                             ("a" * 41, 0)])
+def test_typos_allowed_grow_with_word_length(word: str, edits: int) -> None:
+    assert max_edits(word) == edits
+
+
+def test_synonyms_format() -> None:
+    synonyms = parse_synonyms("# comment\nKyrgyzstan, Kirghizia, Kyrgyz Republic  # trailing\n\nlonely\nus, u.s.\n")
+    dotted = tuple(t.text for t in news_analyzer()("u.s."))  # analysed exactly as the index analyses it
+    assert synonyms.groups == ((("kyrgyzstan",), ("kirghizia",), ("kyrgyz", "republ")), (("us",), dotted))
+
+
+def test_synonyms_expand_words_and_phrases() -> None:
+    synonyms = parse_synonyms("tokayev, tokaev\nkyrgyzstan, kyrgyz republic")
+    assert _terms(expand_synonyms(parse_query("Tokaev"), synonyms)) == {"tokayev", "tokaev"}
+    assert _terms(expand_synonyms(parse_query('"kyrgyz republic"'), synonyms)) == {"kyrgyzstan", "kyrgyz", "republ"}
+    assert _terms(expand_synonyms(parse_query("budget"), synonyms)) == {"budget"}
+
+
+def test_fuzzy_terms_leave_excluded_words_exact() -> None:
+    query = fuzzify(parse_query("parliment -tokaev"))
+    text = str(query)
+    assert "parliment~" in text and "tokaev~" not in text
+
+
+def test_shipped_synonyms_file_is_the_default(monkeypatch, tmp_path: Path) -> None:
+    shipped = Path(settings.SYNONYMS_FILE.default)
+    assert shipped.is_file() and shipped.parent.name == "indexer"
+    groups = load_synonyms().groups
+    assert (("kyrgyzstan",), ("kirghizia",)) == groups[0][:2]
+    assert any(("tokayev",) in g and ("tokaev",) in g for g in groups)
+    mine = tmp_path / "mine.txt"
+    mine.write_text("budget, spending plan\n", "utf-8")
+    monkeypatch.setenv(settings.SYNONYMS_FILE.envvar, str(mine))
+    assert load_synonyms().groups == ((("budget",), ("spend", "plan")),)
+    assert load_synonyms(tmp_path / "missing.txt").groups == ()

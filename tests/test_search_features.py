@@ -1,0 +1,192 @@
+"""The search features of issue 5 on a corpus with near-duplicates, name variants, sources and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.facets import Filters
+from indexer.query import Synonyms
+from indexer.related import related
+from indexer.search import SearchError, search
+from indexer.suggest import suggest
+
+STORY_IDS = {"story-1", "story-2", "story-3"}
+
+
+@pytest.fixture
+def searcher(features_index: Path):
+    cache = store.SearcherCache(features_index)
+    yield cache.get()
+    cache.close()
+
+
+def _ids(results) -> list[str]:
+    return [h.id for h in results.hits]
+
+
+def test_facets_count_sources_years_and_months(searcher) -> None:
+    results = search(searcher, "parliament", collapse=False)
+    assert results.facets.source == {"Central Post": 2, "Daily Reprint": 1}
+    assert results.facets.year == {"2023": 2}  # the undated article has no year
+    assert results.facets.month == {"2023-02": 2}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(sources=("Central Post",)), {"kg-1", "undated"}),
+        (Filters(sources=("Central Post", "Daily Reprint")), {"kg-1", "undated", "kz-1"}),
+        (Filters(date_from=date(2023, 2, 10)), {"kz-1"}),
+        (Filters(date_to=date(2023, 2, 1)), {"kg-1"}),  # "to" includes the whole day
+        (Filters(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31), sources=("Daily Reprint",)), {"kz-1"}),
+        (Filters(sources=("Nobody",)), set()),
+    ],
+)
+def test_filters(searcher, filters: Filters, expected: set[str]) -> None:
+    assert set(_ids(search(searcher, "parliament", filters=filters))) == expected
+
+
+def test_each_facet_ignores_its_own_filter(searcher) -> None:
+    results = search(searcher, "parliament", filters=Filters(sources=("Central Post",), date_from=date(2023, 2, 10)))
+    assert _ids(results) == []
+    assert results.facets.source == {"Daily Reprint": 1}  # other sources stay selectable
+    assert results.facets.year == {"2023": 1}  # counted within the chosen source
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("newest", ["kz-1", "kg-1", "undated"]), ("oldest", ["kg-1", "kz-1", "undated"])],
+)
+def test_sort_by_date_puts_undated_last(searcher, sort: str, expected: list[str]) -> None:
+    assert _ids(search(searcher, "parliament", sort=sort)) == expected
+
+
+def test_bad_sort_and_fuzzy_are_refused(searcher) -> None:
+    with pytest.raises(SearchError):
+        search(searcher, "water", sort="popular")
+    with pytest.raises(SearchError):
+        search(searcher, "water", fuzzy="always")
+
+
+@pytest.mark.parametrize(
+    ("q", "suggestion", "expected"),
+    [
+        ("parliment", "parliament", {"kg-1", "kz-1", "undated"}),
+        ("pensons", "pensions", {"kg-1", "undated"}),
+        ("kazakstan", None, {"kg-2", "story-1", "story-2", "story-3"}),  # a synonym, not a typo
+        ("irigation", "irrigation", {"story-1", "dam-1"}),
+        ("goverments", "governments", {"story-2"}),  # the stem "goverment" is 3 edits from "govern"
+    ],
+)
+def test_misspelled_queries_are_tolerated_and_corrected(searcher, q: str, suggestion, expected) -> None:
+    results = search(searcher, q, collapse=False)
+    assert results.suggestion == suggestion
+    assert expected <= set(_ids(results))
+
+
+def test_fuzzy_is_reported_and_can_be_switched_off(searcher) -> None:
+    results = search(searcher, "parliment")
+    assert results.fuzzy_applied and results.total == 3
+    assert any("<mark>" in f for h in results.hits for f in h.highlights)
+    exact = search(searcher, "parliment", fuzzy="off")
+    assert not exact.fuzzy_applied and exact.total == 0 and exact.suggestion == "parliament"
+    assert not search(searcher, "parliament").fuzzy_applied
+
+
+def test_suggestion_keeps_operators_and_fields(searcher) -> None:
+    assert search(searcher, "title:budgett -pensons").suggestion == "title:budget -pensions"
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Kirghizia", {"kg-1", "kg-2"}),
+        ("Kyrgyzstan", {"kg-1", "kg-2"}),
+        ('"kyrgyz republic"', {"kg-1", "kg-2"}),
+        ("Tokaev", {"kg-2", "kz-1"}),
+        ("Tokayev", {"kg-2", "kz-1"}),
+    ],
+)
+def test_name_variants_find_each_other(searcher, q: str, expected: set[str]) -> None:
+    assert set(_ids(search(searcher, q))) == expected
+
+
+def test_known_variants_are_not_corrected(searcher) -> None:
+    assert search(searcher, "Kirgizia budget").suggestion is None  # a variant from the synonyms file
+    assert search(searcher, "Kirgizia budget", synonyms=Synonyms()).suggestion == "Kirghizia budget"
+
+
+def test_synonyms_can_be_replaced(searcher) -> None:
+    assert set(_ids(search(searcher, "Tokaev", synonyms=Synonyms(), fuzzy="off"))) == {"kz-1"}
+
+
+def test_near_duplicates_fold_into_one_hit(searcher) -> None:
+    results = search(searcher, "water")
+    assert results.total == 2
+    [story] = [h for h in results.hits if h.id in STORY_IDS]
+    assert story.similar.count == 2 and set(story.similar.ids) == STORY_IDS - {story.id}
+    assert {a.title for a in story.similar.articles} >= {"Ministers agree water releases for summer"} - {story.title}
+    [dam] = [h for h in results.hits if h.id == "dam-1"]
+    assert dam.similar.count == 0
+    expanded = search(searcher, "water", collapse=False)
+    assert expanded.total == 4 and all(h.similar.count == 0 for h in expanded.hits)
+
+
+def test_folding_works_across_pages(searcher) -> None:
+    pages = [search(searcher, "water", page=p, per_page=1) for p in (1, 2, 3)]
+    assert [len(p.hits) for p in pages] == [1, 1, 0] and pages[0].total == 2
+    assert {pages[0].hits[0].id, pages[1].hits[0].id} & {"dam-1"}
+
+
+def test_folding_within_filters(searcher) -> None:
+    results = search(searcher, "water", filters=Filters(sources=("Daily Reprint",)))
+    assert _ids(results) == ["story-2"] and results.hits[0].similar.count == 0
+
+
+def test_autocomplete_terms_then_titles(searcher) -> None:
+    found = suggest(searcher, "tok")
+    terms = [s.text for s in found if s.kind == "term"]
+    titles = {s.id for s in found if s.kind == "title"}
+    assert set(terms) == {"tokayev", "tokaev"}
+    assert titles == {"kg-2", "kz-1"}
+    assert [s.text for s in suggest(searcher, "president tok") if s.kind == "term"][0].startswith("president tok")
+
+
+@pytest.mark.parametrize("q", ["", "t", "*", "   ", "\x00", "((", "zzzzzz", "x" * 1000])
+def test_autocomplete_odd_input(searcher, q: str) -> None:
+    assert all(s.kind in {"term", "title"} for s in suggest(searcher, q))
+
+
+def test_related_articles_skip_copies_of_the_story(searcher) -> None:
+    found = related(searcher, "story-1")
+    assert found is not None and [r.id for r in found] == ["dam-1"]
+    assert related(searcher, "missing") is None
+    assert {r.id for r in related(searcher, "kg-1") or []} <= {"undated", "kz-1", "kg-2"}
+
+
+def test_an_index_from_before_the_features_still_answers(tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+
+    from indexer.schema import get_schema
+
+    schema = get_schema()
+    schema.remove("words")
+    schema.remove("minhash")
+    folder = tmp_path / "gen-old"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), schema)
+    with ix.writer() as writer:
+        writer.add_document(id="a", title="Water talks", body="Water ministers met.", source_name="X")
+        writer.add_document(id="b", title="Water talks", body="Water ministers met.", source_name="X")
+    (tmp_path / "current").symlink_to("gen-old")
+    cache = store.SearcherCache(tmp_path)
+    searcher = cache.get()
+    results = search(searcher, "watr")
+    assert results.suggestion is None and results.total == 0
+    assert search(searcher, "water").total == 2  # nothing to fold by
+    assert suggest(searcher, "wat") == [] and [r.id for r in related(searcher, "a") or []] == ["b"]
+    cache.close()
