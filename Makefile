@@ -8,7 +8,7 @@ WORKERS ?= 2
 export NEWSSEARCH_INDEX_DIR ?= var/index
 export NEWSSEARCH_CORPUS_DIR ?= corpus
 
-.PHONY: install run reindex test lint clean
+.PHONY: install run reindex test lint clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ run: reindex
 
 test: install
 	$(PY) -m pytest
+
+# The speed benchmark (README, "Performance"): 10k and 100k articles by default; `make bench SIZES=1000000
+# BENCH_ARGS="--systems ours"` for the million-article run. Needs wrk (installed here with apt if missing).
+SIZES ?= 10000 100000
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.run $(foreach n,$(SIZES),--size $(n)) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check indexer webapp tests bench

@@ -1,0 +1,83 @@
+"""Load the real server (gunicorn, ``webapp:create_app()``) with wrk on loopback, bounded in time."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.queries import BenchQuery
+
+_LUA = """
+local paths = {PATHS}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %d %f %f\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_ready(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer {url}")
+
+
+def load_test(root: Path, queries: list[BenchQuery], workers: int = 2, seconds: int = 15,
+              connections: int = 4) -> dict[str, Any]:
+    """Requests/s, p50/p99 latency and errors for ``/api/search`` over the query set, and worker RSS."""
+    import psutil  # a bench-only dependency (the "bench" extra)
+
+    port = _free_port()
+    env = {**os.environ, "NEWSSEARCH_INDEX_DIR": str(root)}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "webapp:create_app()"], env=env)
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}/api/health")
+        paths = ",".join(f'"/api/search?{urlencode({"q": q.whoosh()})}"' for q in queries)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(_LUA.replace("PATHS", paths))
+        # Warm every worker's searcher and caches first, then measure.
+        subprocess.run(["wrk", "-t1", f"-c{connections}", "-d3s", "-s", script.name, f"http://127.0.0.1:{port}"],
+                       capture_output=True, check=True)
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
+                              script.name, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
+        os.unlink(script.name)
+        match = re.search(r"BENCH (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", out.stdout)
+        if match is None:
+            raise RuntimeError(f"unexpected wrk output: {out.stdout}")
+        requests, duration_us, errors = int(match[1]), int(match[2]), int(match[3])
+        rss = [c.memory_info().rss / 1e6 for c in psutil.Process(server.pid).children()]
+        return {"rps": requests / (duration_us / 1e6), "p50_ms": float(match[4]) / 1000,
+                "p99_ms": float(match[5]) / 1000, "errors": errors, "requests": requests, "workers": workers,
+                "connections": connections, "worker_rss_mb": max(rss) if rss else None}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,205 @@
+"""The speed benchmark: ours against naive Whoosh, tantivy and SQLite FTS5 on one corpus, in one run.
+
+``python -m bench.run --size 10000 --size 100000`` writes ``bench/results/speed.json`` and ``speed.md``;
+``--json`` prints one size's figures on stdout instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import corpus as corpus_mod
+from bench.load import load_test
+from bench.queries import BenchQuery, make_queries
+from bench.systems import BASELINES, Search, dir_mb, timed_build
+from indexer.article import Article
+from indexer.search import search
+from indexer.sources import load_bytes, relative_id, walk_corpus
+from indexer.store import SearcherCache
+
+SYSTEMS = ("ours", "naive_whoosh", "tantivy", "fts5")
+RESULTS = Path(__file__).parent / "results"
+
+
+def clean_serially(corpus: Path) -> tuple[list[Article], float]:
+    """The cleaned articles the baselines index, and how long one process takes to clean them."""
+    started = time.perf_counter()
+    articles: list[Article] = []
+    for path in walk_corpus(corpus):
+        articles.extend(load_bytes(relative_id(corpus, path), path.read_bytes()).articles)
+    return articles, time.perf_counter() - started
+
+
+def run_ours(corpus: Path, root: Path, full: bool) -> dict[str, Any]:
+    """One real reindex in a fresh process."""
+    args = [sys.executable, "-m", "bench.ours", str(corpus), str(root)] + (["--full"] if full else [])
+    out = subprocess.run(args, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def latencies(run: Search, queries: list[BenchQuery]) -> dict[str, float]:
+    """p50/p95/p99 in ms over the query set, after one warm-up pass."""
+    for q in queries:
+        run(q)
+    times = []
+    for q in queries:
+        started = time.perf_counter()
+        run(q)
+        times.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return {"p50_ms": cuts[49], "p95_ms": cuts[94], "p99_ms": cuts[98], "mean_ms": statistics.fmean(times)}
+
+
+def ours_searcher(root: Path) -> Search:
+    """Our real search path: the web app's searcher cache and ``indexer.search.search`` (top 10, highlighted)."""
+    cache = SearcherCache(root)
+    return lambda q: search(cache.get(), q.whoosh(), page=1, per_page=10).total
+
+
+def bench_size(size: int, work: Path, systems: tuple[str, ...], http_seconds: int, seed: int,
+               max_queries: int | None = None) -> dict[str, Any]:
+    """Every figure for one corpus size (``max_queries`` trims the query set, for tests only)."""
+    log = lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {size}: {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    corpus, root = work / f"corpus-{size}", work / f"index-{size}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
+    pool = corpus_mod.load_pool()
+    files = corpus_mod.generate(corpus, size, seed=seed, pool=pool)
+    queries = make_queries(pool, seed=seed)[:max_queries]
+    corpus_mb = dir_mb(corpus)
+    log(f"corpus {corpus_mb:.0f} MB, {files}; {len(queries)} queries")
+    result: dict[str, Any] = {"size": size, "corpus_mb": round(corpus_mb, 1), "files": files, "build": {},
+                              "query": {}, "queries": len(queries)}
+
+    full = run_ours(corpus, root, full=True)
+    result["build"]["ours"] = _build_figures(full["documents"], corpus_mb, full["seconds"], dir_mb(root))
+    # The writer's process; the cleaning workers are the forkserver's children, not counted here.
+    result["rss_mb"] = {"indexer": round(full["rss_mb"], 1)}
+    log(f"ours full build {full['seconds']:.1f} s")
+    changed = corpus_mod.touch_fraction(corpus, 0.01)
+    inc = run_ours(corpus, root, full=False)
+    result["incremental"] = {"seconds": round(inc["seconds"], 3), "full_seconds": round(full["seconds"], 3),
+                             "files_changed": changed, "documents_changed": inc["changed"],
+                             "ratio": round(inc["seconds"] / full["seconds"], 4)}
+    log(f"incremental {inc['seconds']:.2f} s")
+    result["query"]["ours"] = _rounded(latencies(ours_searcher(root), queries))
+
+    baselines = [s for s in systems if s in BASELINES]
+    if baselines:
+        articles, clean_seconds = clean_serially(corpus)
+        result["clean_seconds"] = round(clean_seconds, 2)
+        for name in baselines:
+            out = work / f"{name}-{size}"
+            index_seconds = timed_build(name, articles, out)
+            # A baseline cleans in one process, then indexes: its build time is both.
+            figures = _build_figures(len(articles), corpus_mb, clean_seconds + index_seconds, dir_mb(out))
+            figures["index_only_docs_per_s"] = round(len(articles) / index_seconds, 1)
+            result["build"][name] = figures
+            run, close = BASELINES[name][1](out)
+            result["query"][name] = _rounded(latencies(run, queries))
+            close()
+            shutil.rmtree(out, ignore_errors=True)
+            log(f"{name}: build {index_seconds:.1f} s + clean {clean_seconds:.1f} s, query {result['query'][name]}")
+        del articles
+
+    if http_seconds:
+        http = load_test(root, queries, seconds=http_seconds)
+        in_process_qps = 1000 / result["query"]["ours"]["mean_ms"]
+        http["target_rps"] = round(0.8 * http["workers"] * in_process_qps, 1)
+        result["http"] = _rounded(http)
+        result["rss_mb"]["worker"] = round(http["worker_rss_mb"] or 0, 1)
+        log(f"http {result['http']}")
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+def _build_figures(docs: int, corpus_mb: float, seconds: float, index_mb: float) -> dict[str, float]:
+    return {"docs": docs, "seconds": round(seconds, 2), "docs_per_s": round(docs / seconds, 1),
+            "mb_per_s": round(corpus_mb / seconds, 2), "index_mb": round(index_mb, 1)}
+
+
+def _rounded(figures: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    """The side-by-side table, with ratios and the targets."""
+    lines = ["| size | system | build docs/s | build MB/s | index MB | query p50 ms | p95 ms | p99 ms |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        for name in SYSTEMS:
+            b, q = r["build"].get(name), r["query"].get(name)
+            if b is None:
+                continue
+            lines.append(f"| {r['size']:,} | {name} | {b['docs_per_s']:,.0f} | {b['mb_per_s']:.2f} | "
+                         f"{b['index_mb']:.0f} | {q['p50_ms']:.2f} | {q['p95_ms']:.2f} | {q['p99_ms']:.2f} |")
+    lines += ["", "| size | target | measured | holds |", "| ---: | --- | --- | --- |"]
+    for r in results:
+        lines += [f"| {r['size']:,} | {t} | {m} | {'yes' if ok else 'no'} |" for t, m, ok in _targets(r)]
+    return "\n".join(lines) + "\n"
+
+
+def _targets(r: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    out = []
+    b, q = r["build"], r["query"]
+    if "naive_whoosh" in b:
+        x = b["ours"]["docs_per_s"] / b["naive_whoosh"]["docs_per_s"]
+        out.append(("build ≥ 4x naive Whoosh", f"{x:.2f}x", x >= 4))
+    inc = r["incremental"]
+    out.append(("incremental (1% changed) < 5% of full", f"{inc['ratio'] * 100:.1f}%", inc["ratio"] < 0.05))
+    if "fts5" in q:
+        x50, x95 = q["ours"]["p50_ms"] / q["fts5"]["p50_ms"], q["ours"]["p95_ms"] / q["fts5"]["p95_ms"]
+        out.append(("p50 ≤ FTS5 p50", f"{x50:.2f}x FTS5", x50 <= 1))
+        out.append(("p95 ≤ 2x FTS5 p95", f"{x95:.2f}x FTS5", x95 <= 2))
+    if "naive_whoosh" in q:
+        y50 = q["naive_whoosh"]["p50_ms"] / q["ours"]["p50_ms"]
+        y95 = q["naive_whoosh"]["p95_ms"] / q["ours"]["p95_ms"]
+        out.append(("p50 ≥ 3x faster than naive Whoosh", f"{y50:.2f}x", y50 >= 3))
+        out.append(("p95 ≥ 3x faster than naive Whoosh", f"{y95:.2f}x", y95 >= 3))
+    if "http" in r:
+        h = r["http"]
+        out.append((f"HTTP ≥ 80% of {h['workers']} workers x in-process q/s ({h['target_rps']} req/s), 0 errors",
+                    f"{h['rps']:.1f} req/s, p99 {h['p99_ms']:.0f} ms, {h['errors']} errors",
+                    h["rps"] >= h["target_rps"] and h["errors"] == 0))
+    rss = r["rss_mb"]
+    out.append(("peak RSS reported", f"indexer {rss['indexer']:.0f} MB,"
+                f" worker {rss.get('worker', 0):.0f} MB", True))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse options, run every size, write JSON and markdown."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, action="append", help="corpus size (repeatable; default 10k and 100k)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout, write nothing")
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated; ours always runs")
+    parser.add_argument("--http-seconds", type=int, default=15, help="wrk duration (0 skips the HTTP test)")
+    parser.add_argument("--work", type=Path, default=Path("var/bench"), help="scratch folder for corpora/indexes")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for speed.json and speed.md")
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args(argv)
+    sizes = args.size or [10_000, 100_000]
+    systems = tuple(s.strip() for s in args.systems.split(",") if s.strip())
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = [bench_size(n, args.work, systems, args.http_seconds, args.seed) for n in sizes]
+    if args.json:
+        print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "speed.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    table = markdown(results)
+    (args.out / "speed.md").write_text(table, "utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The speed benchmark's runner and the parallel build path: structure and equivalence only, never timings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import corpus as corpus_mod
+from bench import run
+from indexer import build
+from indexer.build import indexed_docs, reindex
+from indexer.store import open_index
+
+needs_data = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
+
+
+@needs_data
+def test_one_size_reports_every_figure(tmp_path: Path) -> None:
+    result = run.bench_size(60, tmp_path, ("ours", "naive_whoosh", "fts5"), http_seconds=0, seed=6,
+                              max_queries=40)
+    assert result["size"] == 60
+    assert set(result["build"]) == set(result["query"]) == {"ours", "naive_whoosh", "fts5"}
+    for figures in result["build"].values():
+        assert {"docs_per_s", "mb_per_s", "index_mb"} <= set(figures)
+        assert figures["docs"] == 60
+    for figures in result["query"].values():
+        assert {"p50_ms", "p95_ms", "p99_ms"} <= set(figures)
+    assert {"seconds", "full_seconds"} <= set(result["incremental"])
+    assert result["incremental"]["documents_changed"] >= 1
+    assert "indexer" in result["rss_mb"]
+    assert not list(tmp_path.glob("corpus-*")), "the scratch corpus is removed"
+
+
+def test_markdown_table_has_a_row_per_system_and_the_targets() -> None:
+    figures = {"docs": 10, "seconds": 1.0, "docs_per_s": 10.0, "mb_per_s": 1.0, "index_mb": 1.0}
+    latency = {"p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0}
+    result = {
+        "size": 10, "build": dict.fromkeys(run.SYSTEMS, figures), "query": dict.fromkeys(run.SYSTEMS, latency),
+        "incremental": {"seconds": 0.1, "full_seconds": 1.0, "ratio": 0.1},
+        "http": {"rps": 5.0, "p99_ms": 9.0, "errors": 0, "workers": 2, "target_rps": 4.0},
+        "rss_mb": {"indexer": 100.0, "worker": 80.0},
+    }
+    table = run.markdown([result])
+    for name in run.SYSTEMS:
+        assert f"| {name} |" in table
+    assert "4x naive Whoosh" in table and "| no |" in table and "| yes |" in table
+
+
+def test_parallel_cleaning_builds_the_same_index_as_serial(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    reindex(corpus, tmp_path / "serial")
+    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 0)
+    summary = reindex(corpus, tmp_path / "parallel")
+    assert indexed_docs(open_index(tmp_path / "serial")) == indexed_docs(open_index(tmp_path / "parallel"))
+    assert summary.documents == open_index(tmp_path / "serial").doc_count()
+    again = reindex(corpus, tmp_path / "parallel")
+    assert again.changed == 0
