@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import multiprocessing
+import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,7 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from indexer import store
+from indexer import dedup, store
 from indexer.article import Article
 from indexer.dates import to_utc_naive
 from indexer.schema import get_schema
@@ -23,6 +27,10 @@ from indexer.sources import Loaded, Skip, file_hash, load_bytes, relative_id, wa
 log = logging.getLogger(__name__)
 
 WRITER_MB = 256
+# Files are read and cleaned in a pool of worker processes while this process indexes; below this many
+# files the pool's start-up costs more than it saves.
+PARALLEL_MIN_FILES = 200
+CLEAN_CHUNK = 8
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
 
@@ -68,6 +76,8 @@ def to_fields(article: Article) -> dict[str, Any]:
         "language": article.language,
         "path": article.path,
         "hash": article.content_hash(),
+        "words": f"{article.title}\n{article.body}",
+        "minhash": dedup.signature(article.body),
     }
 
 
@@ -75,6 +85,8 @@ def indexed_docs(ix: Index) -> dict[str, _Doc]:
     """``{id: (path, hash)}`` for every live document, read from columns (no stored bodies)."""
     docs: dict[str, _Doc] = {}
     with ix.reader() as reader:
+        if not all(reader.has_column(name) for name in ("id", "path", "hash")):
+            return docs  # built by another version: nothing to compare against
         ids = reader.column_reader("id")
         paths = reader.column_reader("path")
         hashes = reader.column_reader("hash")
@@ -85,6 +97,37 @@ def indexed_docs(ix: Index) -> dict[str, _Doc]:
 
 def _text(value: bytes | str) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+_Task = tuple[Path, str, str | None]
+_Read = tuple[str, str | None, Loaded | None, list[dict[str, Any]], str | None]
+
+
+def _read(task: _Task) -> _Read:
+    """Read and clean one file (in a worker): ``(relpath, digest, loaded, fields, error)``, ``fields`` being
+    each article's Whoosh fields; ``loaded`` is None when the file's hash equals the known one (it is not
+    even parsed) or it could not be read."""
+    path, relpath, known = task
+    try:
+        data = _read_regular(path)
+    except OSError as exc:
+        return relpath, None, None, [], f"unreadable: {exc.strerror or exc}"
+    digest = file_hash(data)
+    if known == digest:
+        return relpath, digest, None, [], None
+    loaded = load_bytes(relpath, data)
+    # Field values (content hash, MinHash signature) are computed here too, off the writer's process.
+    return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
+
+
+def _read_regular(path: Path) -> bytes:
+    """A regular file's bytes; anything else (a FIFO, a device, a socket) raises OSError."""
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise block the whole run for ever.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read()
 
 
 class _Run:
@@ -104,28 +147,33 @@ class _Run:
         self.owner: dict[str, str] = {}
         self.summary = Summary(full=fresh)
 
+    def task(self, path: Path) -> _Task:
+        """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
+        relpath = relative_id(self.corpus, path)
+        return path, relpath, None if self.fresh else self.manifest.get(relpath)
+
     def file(self, path: Path) -> None:
         """Index one file; in place, a file whose hash is unchanged is not even parsed."""
-        relpath = relative_id(self.corpus, path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.summary.skipped.append(Skip(relpath, f"unreadable: {exc.strerror or exc}"))
+        self.apply(_read(self.task(path)))
+
+    def apply(self, read: _Read) -> None:
+        """Index one file read by ``_read``, in corpus order."""
+        relpath, digest, loaded, fields, error = read
+        if error is not None or digest is None:
+            self.summary.skipped.append(Skip(relpath, error or "unreadable"))
             self._keep(relpath)
             return
-        digest = file_hash(data)
-        if not self.fresh and self.manifest.get(relpath) == digest:
+        if loaded is None:
             self.files[relpath] = digest
             self._keep(relpath)
             return
-        loaded = load_bytes(relpath, data)
         self.summary.skipped.extend(loaded.skips)
         if not loaded.articles and relpath in self.old_by_path:
             # A file that broke keeps its last good version (in place): a bad save loses nothing.
             self._keep(relpath)
             return
         self.files[relpath] = digest
-        self._write(relpath, loaded)
+        self._write(relpath, loaded, fields)
 
     def _keep(self, relpath: str) -> None:
         """Leave a file's indexed documents as they are (only possible in place)."""
@@ -138,14 +186,13 @@ class _Run:
             else:  # an earlier file now carries this id and has replaced the document
                 self.summary.skipped.append(Skip(relpath, f"duplicate id {doc_id!r} (already in {owner})"))
 
-    def _write(self, relpath: str, loaded: Loaded) -> None:
-        for article in loaded.articles:
+    def _write(self, relpath: str, loaded: Loaded, all_fields: list[dict[str, Any]]) -> None:
+        for article, fields in zip(loaded.articles, all_fields, strict=True):
             owner = self.owner.get(article.id)
             if owner is not None:
                 self.summary.skipped.append(Skip(relpath, f"duplicate id {article.id!r} (already in {owner})"))
                 continue
             self.owner[article.id] = relpath
-            fields = to_fields(article)
             before = self.old.get(article.id)
             if before is None:
                 self.summary.added += 1
@@ -181,21 +228,31 @@ def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | N
         current = store.current_dir(root)
         exists = current is not None and whoosh_index.exists_in(str(current))
         paths = list(walk_corpus(corpus))
-        if progress is not None:
-            paths = progress(paths, len(paths))
-        summary = _incremental(corpus, root, paths) if exists and not full else _full(corpus, root, paths, exists)
+        if exists and not full and _schema_matches(root):
+            summary = _incremental(corpus, root, paths, progress)
+        else:
+            summary = _full(corpus, root, paths, exists, progress)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _full(corpus: Path, root: Path, paths: Iterable[Path], exists: bool) -> Summary:
+def _schema_matches(root: Path) -> bool:
+    """False when the index was built with other fields (an older version): it then needs a full rebuild."""
+    ix = store.open_index(root)
+    try:
+        return set(ix.schema.names()) == set(get_schema().names())
+    finally:
+        ix.close()
+
+
+def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: Progress | None) -> Summary:
     old = indexed_docs(store.open_index(root)) if exists else {}
     build_dir = store.new_build_dir(root)
     try:
         ix = whoosh_index.create_in(str(build_dir), get_schema())
         writer = ix.writer(limitmb=WRITER_MB)
         run = _Run(corpus, writer, old, {}, fresh=True)
-        _pass(run, paths)
+        _pass(run, paths, progress)
         writer.commit(optimize=True)
         store.write_manifest(build_dir, run.files)
         run.summary.documents = ix.doc_count()
@@ -208,13 +265,13 @@ def _full(corpus: Path, root: Path, paths: Iterable[Path], exists: bool) -> Summ
     return run.summary
 
 
-def _incremental(corpus: Path, root: Path, paths: Iterable[Path]) -> Summary:
+def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress | None) -> Summary:
     ix = store.open_writable(root)
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)
     writer = ix.writer(limitmb=WRITER_MB)
     run = _Run(corpus, writer, old, store.read_manifest(gen), fresh=False)
-    _pass(run, paths)
+    _pass(run, paths, progress)
     if run.summary.changed:
         writer.commit()
     else:
@@ -225,11 +282,25 @@ def _incremental(corpus: Path, root: Path, paths: Iterable[Path]) -> Summary:
     return run.summary
 
 
-def _pass(run: _Run, paths: Iterable[Path]) -> None:
+def _pass(run: _Run, paths: list[Path], progress: Progress | None = None) -> None:
     """Feed every file to the run; on any error the writer is cancelled and nothing is committed."""
+    # The progress bar advances as files are indexed, not as they are handed to the workers.
+    ticks = iter(progress(paths, len(paths))) if progress is not None else iter(())
     try:
-        for path in paths:
-            run.file(path)
+        workers = min(os.cpu_count() or 1, 4)
+        if workers > 1 and len(paths) >= PARALLEL_MIN_FILES:
+            # Cleaning (HTML parsing above all) runs in other processes, so both cores work; imap keeps
+            # corpus order, so the first file still wins a duplicate id.
+            with multiprocessing.get_context("forkserver").Pool(workers) as pool:
+                for read in pool.imap(_read, [run.task(p) for p in paths], chunksize=CLEAN_CHUNK):
+                    run.apply(read)
+                    next(ticks, None)
+        else:
+            for path in paths:
+                run.file(path)
+                next(ticks, None)
+        for _ in ticks:  # let the bar finish and close
+            pass
         run.finish()
     except BaseException:
         run.writer.cancel()

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,12 @@ from indexer.plaintext import clean_plaintext
 log = logging.getLogger(__name__)
 
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_SNIFF_BYTES = 4096  # where the HTML standard looks for a <meta charset>: the first 1024 bytes, with slack
+_DETECT_BYTES = 256 * 1024  # detection on a multi-megabyte page looks at its start only
+_MULTIBYTE = frozenset(
+    "shift_jis cp932 euc_jp iso2022_jp gb2312 gbk gb18030 big5 big5hkscs euc_kr cp949 iso2022_kr".split()
+)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -65,25 +72,63 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in ``<meta charset>`` or ``http-equiv`` near its start, if Python knows it."""
+    match = _META_CHARSET.search(data[:_SNIFF_BYTES])
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    # Browsers read Latin-1 and ASCII labels as windows-1252, and so do the pages that carry them.
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def decode(data: bytes) -> str:
-    """Decode bytes, detecting the charset; raise SourceError for binary or undecodable data."""
+    """Decode bytes: BOM, then UTF-8, then a declared charset that holds up, else detection.
+
+    Valid UTF-8 with non-ASCII bytes almost never happens by accident, so it wins over a ``<meta charset>``
+    that says otherwise; a declared single-byte charset loses to a confident multi-byte detection (a
+    Shift-JIS page labelled windows-1252 decodes without error, as mojibake).
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     if b"\x00" in data[:8192]:
         raise SourceError("binary file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text
+    declared = declared_charset(data)
     # chardet 7 ranks short Western texts right (cp1252, not mac_latin2 as charset-normalizer guesses).
-    encoding = chardet.detect(data).get("encoding")
-    if not encoding:
+    # chardet would believe the page's own label; detection is there to check it, so hide it.
+    guess = chardet.detect(_META_CHARSET.sub(b"<meta", data[:_DETECT_BYTES]))
+    detected, confidence = guess.get("encoding"), guess.get("confidence") or 0.0
+    multibyte = detected and _codec(detected) in _MULTIBYTE
+    for encoding in ([detected, declared] if multibyte and confidence >= 0.3 else [declared, detected]):
+        if encoding and encoding != "utf-8" and (text := _strict(data, encoding)) is not None:
+            return text
+    if not (declared or detected):
         raise SourceError("undetectable character encoding")
     try:
-        return data.decode(encoding, errors="replace")
+        return data.decode(declared or detected or "", errors="replace")
     except LookupError:
-        raise SourceError(f"unknown character encoding {encoding!r}") from None
+        raise SourceError(f"unknown character encoding {declared or detected!r}") from None
 
 
 def _doc_id(relpath: str) -> str:
@@ -158,10 +203,17 @@ def jsonl_articles(relpath: str, text: str) -> Loaded:
     return loaded
 
 
+# One page or text file above this is not an article (parsing a 50 MB page takes a minute and over 1 GB); a JSONL
+# export holds one article a line, so it may be any size.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+
+
 def load_bytes(relpath: str, data: bytes) -> Loaded:
     """Turn one file's bytes into articles; a broken file becomes a Skip with its reason."""
     kind = KINDS.get(Path(relpath).suffix.lower())
     try:
+        if kind != "jsonl" and len(data) > MAX_PAGE_BYTES:
+            raise SourceError(f"too large: {len(data) / 1_048_576:.1f} MB, more than {MAX_PAGE_BYTES >> 20} MB")
         if not data.strip():
             raise SourceError("empty file")
         text = decode(data)

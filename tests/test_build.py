@@ -147,3 +147,16 @@ def test_second_reindex_is_refused_while_one_runs(corpus: Path, tmp_path: Path) 
 def test_missing_corpus_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         reindex(tmp_path / "nope", tmp_path / "index")
+
+
+def test_an_index_with_an_older_schema_is_rebuilt_in_full(corpus: Path, tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    root = tmp_path / "index"
+    old = root / "gen-old"
+    old.mkdir(parents=True)
+    whoosh_index.create_in(str(old), Schema(id=ID(stored=True, unique=True))).close()
+    (root / store.CURRENT).symlink_to("gen-old")
+    summary = reindex(corpus, root)
+    assert summary.full and summary.added == 6
