@@ -109,11 +109,12 @@ def decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    if b"\x00" in data[:8192]:
-        raise SourceError("binary file")
+    # NUL is valid UTF-8 (a JSONL export with one corrupt line is still text); elsewhere it means binary.
     text = _strict(data, "utf-8")
     if text is not None:
         return text
+    if b"\x00" in data[:8192]:
+        raise SourceError("binary file")
     declared = declared_charset(data)
     # chardet 7 ranks short Western texts right (cp1252, not mac_latin2 as charset-normalizer guesses).
     # chardet would believe the page's own label; detection is there to check it, so hide it.
@@ -196,6 +197,8 @@ def jsonl_articles(relpath: str, text: str) -> Loaded:
             loaded.articles.append(record_article(relpath, lineno, json.loads(line)))
         except ValueError as exc:
             loaded.skips.append(Skip(f"{relpath}:{lineno}", f"invalid JSON: {exc}"))
+        except RecursionError:
+            loaded.skips.append(Skip(f"{relpath}:{lineno}", "invalid JSON: nested too deeply"))
         except SourceError as exc:
             loaded.skips.append(Skip(f"{relpath}:{lineno}", str(exc)))
     if not loaded.articles and not loaded.skips:

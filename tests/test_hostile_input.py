@@ -143,8 +143,6 @@ def test_deeply_nested_html_is_handled_in_bounded_time() -> None:
     assert loaded.articles or loaded.skips  # indexed, or skipped with its reason: never an exception
 
 
-@pytest.mark.xfail(strict=True, reason="sources.jsonl_articles catches only ValueError: a deeply nested JSON line "
-                   "raises RecursionError and the whole file, good lines included, is skipped")
 def test_a_deeply_nested_jsonl_line_does_not_lose_the_good_lines() -> None:
     data = json.dumps({"id": "ok", "text": "The good line."}) + "\n" + "[" * 100_000 + "\n"
     loaded = load_bytes("export.jsonl", data.encode())
@@ -152,8 +150,6 @@ def test_a_deeply_nested_jsonl_line_does_not_lose_the_good_lines() -> None:
     assert [s.path for s in loaded.skips] == ["export.jsonl:2"]
 
 
-@pytest.mark.xfail(strict=True, reason="sources.decode rejects the whole file as 'binary file' when any of its "
-                   "first 8 KB is a NUL byte, so one corrupt JSONL line loses every good line of the export")
 def test_a_jsonl_line_with_a_nul_byte_does_not_lose_the_good_lines() -> None:
     data = json.dumps({"id": "ok", "text": "The good line."}) + "\n\x00\x00 corrupt\n"
     loaded = load_bytes("export.jsonl", data.encode())
