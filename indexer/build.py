@@ -21,7 +21,7 @@ from whoosh.writing import IndexWriter
 from indexer import dedup, store
 from indexer.article import Article
 from indexer.dates import to_utc_naive
-from indexer.schema import get_schema
+from indexer.schema import column_text, get_schema
 from indexer.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
 
 log = logging.getLogger(__name__)
@@ -91,12 +91,9 @@ def indexed_docs(ix: Index) -> dict[str, _Doc]:
         paths = reader.column_reader("path")
         hashes = reader.column_reader("hash")
         for docnum in reader.all_doc_ids():
-            docs[_text(ids[docnum])] = _Doc(_text(paths[docnum]), _text(hashes[docnum]))
+            docs[column_text(ids[docnum])] = _Doc(column_text(paths[docnum]), column_text(hashes[docnum]))
     return docs
 
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 _Task = tuple[Path, str, str | None]

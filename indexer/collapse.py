@@ -9,6 +9,7 @@ from whoosh.searching import Results, Searcher
 
 from indexer.dedup import Grouper
 from indexer.facets import column_value
+from indexer.schema import summary_fields
 
 
 @dataclass
@@ -58,7 +59,5 @@ def page_of(searcher: Searcher, results: Results, page: int, per_page: int,
 def _similar(searcher: Searcher, docnums: list[int]) -> Similar:
     articles = []
     for docnum in docnums:
-        fields = searcher.stored_fields(docnum)
-        articles.append(SimilarArticle(id=fields["id"], title=fields.get("title", ""), source=fields.get("source"),
-                                       date=fields.get("published"), url=fields.get("url")))
+        articles.append(SimilarArticle(**summary_fields(searcher.stored_fields(docnum))))
     return Similar(count=len(articles), ids=[a.id for a in articles], articles=articles)

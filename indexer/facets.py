@@ -12,6 +12,8 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FacetType, FieldFacet, TranslateFacet
 from whoosh.util.times import long_to_datetime
 
+from indexer.schema import column_text
+
 # What an undated document holds in the date column (NUMERIC's default: the largest 64-bit value).
 _NO_DATE = 2**64 - 1
 SORTS = ("relevance", "newest", "oldest")
@@ -77,7 +79,7 @@ def count(searcher: Searcher, query: Query, filters: Filters) -> Facets:
     start = datetime.combine(filters.date_from, time.min) if filters.date_from else None
     end = datetime.combine(filters.date_to, time.max) if filters.date_to else None
     for docnum in searcher.docs_for_query(query):
-        source = _text(column_value(sources, docnum, b""))
+        source = column_text(column_value(sources, docnum, b""))
         when = _doc_date(column_value(dates, docnum, _NO_DATE))
         in_dates = not (start or end) or (
             when is not None and (start is None or when >= start) and (end is None or when <= end)
@@ -101,9 +103,6 @@ def column_value(column: Any, docnum: int, default: Any) -> Any:
     except (IndexError, KeyError):
         return default
 
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def sort_facet(sort: str) -> FacetType | None:

@@ -9,6 +9,7 @@ from whoosh.searching import Searcher
 
 from indexer.dedup import THRESHOLD, similarity
 from indexer.facets import column_value
+from indexer.schema import summary_fields
 
 MAX_RELATED = 20
 KEY_TERMS = 12
@@ -47,9 +48,7 @@ def related(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Related] | 
         if similarity(own, column_value(signatures, hit.docnum, b"")) >= THRESHOLD:
             continue
         stored = hit.fields()
-        found.append(Related(id=stored["id"], title=stored.get("title", ""), source=stored.get("source"),
-                             date=stored.get("published"), url=stored.get("url"),
-                             score=round(float(hit.score or 0.0), 4)))
+        found.append(Related(**summary_fields(stored), score=round(float(hit.score or 0.0), 4)))
         if len(found) == limit:
             break
     return found

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
@@ -49,3 +52,16 @@ def query_schema() -> Schema:
     """The searchable text fields only, so the query parser never builds date or id queries."""
     full = get_schema()
     return Schema(**{name: full[name] for name in QUERY_FIELDS})
+
+
+def summary_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields that describe an article in a list of results: id, title, source, date, url."""
+    return {
+        "id": stored["id"], "title": stored.get("title", ""), "source": stored.get("source"),
+        "date": stored.get("published"), "url": stored.get("url"),
+    }
+
+
+def column_text(value: bytes | str) -> str:
+    """A text column's value as a string (Whoosh returns bytes for ID columns)."""
+    return value.decode("utf-8") if isinstance(value, bytes) else value

@@ -18,7 +18,7 @@ from indexer.facets import Facets, Filters
 from indexer.highlight import MAX_FRAGMENTS, MarkFormatter, plain_snippet, snippet_fragmenter, whole_fragmenter
 from indexer.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
 from indexer.ranking import relax
-from indexer.schema import DEFAULT_FIELDS, query_schema
+from indexer.schema import DEFAULT_FIELDS, query_schema, summary_fields
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -196,16 +196,8 @@ def _check(page: int, per_page: int, sort: str, fuzzy: str) -> None:
 def _hit(hit: Any, similar: Similar) -> Hit:
     fields = hit.fields()
     highlights = hit.highlights("body", top=MAX_FRAGMENTS, minscore=1) or [plain_snippet(fields.get("body", ""))]
-    return Hit(
-        id=fields["id"],
-        title=fields.get("title", ""),
-        source=fields.get("source"),
-        date=fields.get("published"),
-        url=fields.get("url"),
-        score=round(float(hit.score or 0.0), 4),
-        highlights=highlights,
-        similar=similar,
-    )
+    return Hit(**summary_fields(fields), score=round(float(hit.score or 0.0), 4), highlights=highlights,
+               similar=similar)
 
 
 def _ms(started: float) -> float:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer import store
+from indexer.schema import column_text
 
 
 @dataclass
@@ -32,7 +33,7 @@ def index_stats(root: Path) -> IndexStats:
     files = [p for p in folder.iterdir() if p.is_file()]
     with ix.reader() as reader:
         names = reader.column_reader("source_name")
-        sources = Counter(_text(names[d]) or "(none)" for d in reader.all_doc_ids())
+        sources = Counter(column_text(names[d]) or "(none)" for d in reader.all_doc_ids())
         documents = reader.doc_count()
     built = max((p.stat().st_mtime for p in files), default=folder.stat().st_mtime)
     ix.close()
@@ -43,6 +44,3 @@ def index_stats(root: Path) -> IndexStats:
         built_at=datetime.fromtimestamp(built, UTC).isoformat(timespec="seconds"),
     )
 
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value

@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.query import And, Prefix, Query, Term
 from whoosh.searching import Searcher
 
-from indexer.schema import vocabulary_analyzer
+from indexer.schema import column_text, vocabulary_analyzer
 
 MIN_PREFIX = 2
 MAX_SUGGESTIONS = 20
@@ -47,13 +47,10 @@ def suggest(searcher: Searcher, text: str, limit: int = 8) -> list[Suggestion]:
     candidates = itertools.islice(reader.expand_prefix("words", last[0]), MAX_CANDIDATES)
     top = heapq.nlargest(limit, candidates, key=lambda w: (reader.doc_frequency("words", w), w))
     head = text[: match.start()]
-    terms = [Suggestion(text=head + _text(w), kind="term") for w in top]
+    terms = [Suggestion(text=head + column_text(w), kind="term") for w in top]
     query: Query = And([Term("words", w) for w in words] + [Prefix("words", last[0])]) if words else Prefix(
         "words", last[0])
     titles = [Suggestion(text=hit["title"], kind="title", id=hit["id"])
               for hit in searcher.search(query, limit=limit) if hit.get("title")]
     return (terms + titles)[: limit * 2]
 
-
-def _text(word: bytes | str) -> str:
-    return word.decode("utf-8") if isinstance(word, bytes) else word
