@@ -107,16 +107,12 @@ def tantivy_en_stem(docs: list[dict], topics: list[dict]) -> Run:
     writer.wait_merging_threads()
     index.reload()
     searcher = index.searcher()
-    run = {}
-    for topic in topics:
-        terms = words(topic["query"])
-        run[str(topic["qid"])] = {}
-        if not terms:
-            continue
+
+    def ranked(terms: list[str]) -> dict[str, float]:
         query = index.parse_query(" ".join(terms), ["title", "text"])
-        for score, address in searcher.search(query, DEPTH).hits:
-            run[str(topic["qid"])][searcher.doc(address)["id"][0]] = float(score)
-    return _strictly_ranked(run)
+        return {searcher.doc(address)["id"][0]: float(score) for score, address in searcher.search(query, DEPTH).hits}
+
+    return _strictly_ranked(_word_run(topics, ranked))
 
 
 def sqlite_fts5(docs: list[dict], topics: list[dict]) -> Run:
@@ -126,17 +122,15 @@ def sqlite_fts5(docs: list[dict], topics: list[dict]) -> Run:
     db.executemany(
         "INSERT INTO docs VALUES (?, ?, ?)", ((str(d["id"]), d.get("title") or "", d.get("text") or "") for d in docs)
     )
-    run = {}
-    for topic in topics:
-        terms = words(topic["query"])
-        run[str(topic["qid"])] = {}
-        if not terms:
-            continue
+
+    def ranked(terms: list[str]) -> dict[str, float]:
         match = " OR ".join(f'"{t}"' for t in terms)
         rows = db.execute(
             "SELECT id, bm25(docs) FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?", (match, DEPTH)
         )
-        run[str(topic["qid"])] = {doc_id: -float(score) for doc_id, score in rows}  # bm25() is lower = better
+        return {doc_id: -float(score) for doc_id, score in rows}  # bm25() is lower = better
+
+    run = _word_run(topics, ranked)
     db.close()
     return _strictly_ranked(run)
 
@@ -146,6 +140,11 @@ REFERENCE: dict[str, System] = {
     "tantivy-en_stem": tantivy_en_stem,
     "sqlite-fts5-porter": sqlite_fts5,
 }
+
+
+def _word_run(topics: list[dict], ranked: Callable[[list[str]], dict[str, float]]) -> Run:
+    """Each topic's plain words through a reference system's ``ranked``; a topic with no words ranks nothing."""
+    return {str(t["qid"]): ranked(terms) if (terms := words(t["query"])) else {} for t in topics}
 
 
 def _strictly_ranked(run: Run) -> Run:

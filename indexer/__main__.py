@@ -2,4 +2,5 @@
 
 from indexer.cli import cli
 
-cli(prog_name="python -m indexer")
+if __name__ == "__main__":  # worker processes import this module too
+    cli(prog_name="python -m indexer")
