@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import click
 from tqdm import tqdm
 
 from indexer import build, settings, store
+from indexer.facets import SORTS, Filters
 from indexer.search import SearchError, search
 from indexer.stats import index_stats
 
@@ -24,7 +26,8 @@ index_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 
 
-@click.group()
+@click.group(epilog="Exit status: 0 on success, 1 when a command fails (the message says why and what to do), "
+                    "2 for a usage error.")
 @click.version_option(package_name="newsfind")
 def cli() -> None:
     """Clean news articles, index them, and search the index."""
@@ -82,12 +85,21 @@ def _summary_dict(summary: build.Summary) -> dict[str, Any]:
 @click.argument("query")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of results.")
 @click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100), help="Results per page.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of results.")
+@click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--place", "places", multiple=True, help="Only articles mentioning this country (repeatable).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this day.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this day.")
 @json_option
-def search_command(index_dir: Path, query: str, page: int, per_page: int, as_json: bool) -> None:
+def search_command(index_dir: Path, query: str, page: int, per_page: int, sort: str, sources: tuple[str, ...],
+                   places: tuple[str, ...], date_from: datetime | None, date_to: datetime | None,
+                   as_json: bool) -> None:
     """Search the index and print ranked results with highlighted snippets."""
+    filters = Filters(sources=sources, places=places, date_from=date_from.date() if date_from else None,
+                      date_to=date_to.date() if date_to else None)
     cache = _searchers(index_dir)
     try:
-        results = search(cache.get(), query, page=page, per_page=per_page)
+        results = search(cache.get(), query, page=page, per_page=per_page, sort=sort, filters=filters)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -95,13 +107,15 @@ def search_command(index_dir: Path, query: str, page: int, per_page: int, as_jso
     if as_json:
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return
-    click.echo(f"{results.total} results for {query!r} ({results.took_ms:.1f} ms), page {page}/{results.total_pages}")
+    about = "" if results.total_exact else "about "
+    click.echo(f"{about}{results.total} results for {query!r} ({results.took_ms:.1f} ms), "
+               f"page {page}/{results.total_pages}")
     for rank, hit in enumerate(results.hits, start=(page - 1) * per_page + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         click.echo("")
         click.echo(f"{rank}. " + click.style(hit.title, bold=True) + (f"  ({meta})" if meta else ""))
         click.echo(f"   id: {hit.id}  score: {hit.score}")
-        for fragment in hit.highlights:
+        for fragment in hit.highlights["body"]:
             click.echo("   " + terminal_highlight(fragment))
 
 

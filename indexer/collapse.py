@@ -7,8 +7,8 @@ from typing import Any
 
 from whoosh.searching import Results, Searcher
 
+from indexer.columns import column_value
 from indexer.dedup import Grouper
-from indexer.facets import column_value
 from indexer.schema import summary_fields
 
 
@@ -32,18 +32,27 @@ class Similar:
     articles: list[SimilarArticle] = field(default_factory=list)
 
 
-def page_of(searcher: Searcher, results: Results, page: int, per_page: int,
-            collapse: bool) -> tuple[list[tuple[Any, Similar]], int]:
-    """One page of ``(whoosh hit, its folded near-duplicates)`` and the total number of (folded) hits."""
+@dataclass
+class Folded:
+    """One page of ``(whoosh hit, its near-duplicates)``, the folded total, and whether that total is exact."""
+
+    hits: list[tuple[Any, Similar]]
+    total: int
+    exact: bool
+    short: bool  # the page is not full although unscanned hits remain
+
+
+def page_of(searcher: Searcher, results: Results, matched: int, page: int, per_page: int, collapse: bool) -> Folded:
+    """Fold near-duplicates among the scanned hits (of ``matched`` in all) and cut out one page."""
     start, stop = (page - 1) * per_page, page * per_page
+    scanned = results.scored_length()
     # An index built before near-duplicate signatures existed has no column to fold by.
     if not collapse or "minhash" not in searcher.schema:
-        return [(hit, Similar()) for hit in results[start:stop]], len(results)
+        return Folded([(hit, Similar()) for hit in results[start:stop]], matched, True, False)
     signatures = searcher.reader().column_reader("minhash")
     grouper = Grouper()
     leaders: list[int] = []
     members: dict[int, list[int]] = {}
-    scanned = results.scored_length()
     for rank in range(scanned):
         docnum = results.docnum(rank)
         lead = grouper.leader(docnum, column_value(signatures, docnum, b""))
@@ -52,8 +61,11 @@ def page_of(searcher: Searcher, results: Results, page: int, per_page: int,
             members[docnum] = []
         else:
             members[lead].append(docnum)
-    total = len(leaders) + max(0, len(results) - scanned)
-    return [(results[rank], _similar(searcher, members[results.docnum(rank)])) for rank in leaders[start:stop]], total
+    exact = scanned == matched
+    # Past the window, assume copies are as frequent as within it.
+    total = len(leaders) if exact else round(len(leaders) + (matched - scanned) * len(leaders) / scanned)
+    hits = [(results[rank], _similar(searcher, members[results.docnum(rank)])) for rank in leaders[start:stop]]
+    return Folded(hits, total, exact, len(hits) < per_page and not exact)
 
 
 def _similar(searcher: Searcher, docnums: list[int]) -> Similar:

@@ -1,45 +1,45 @@
-"""Filters (sources, a date range) and facet counts (source, year, month) for a query, read from columns."""
+"""Filters (sources, places, a date range), facet counts and the timeline of a query's matches."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+import numpy as np
 from whoosh.query import And, DateRange, Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FacetType, FieldFacet, TranslateFacet
-from whoosh.util.times import long_to_datetime
 
-from indexer.schema import column_text
+from indexer.columns import NO_DATE, UNDATED, DocColumns, doc_columns, matches
+from indexer.timeline import Timeline, timeline
 
-# What an undated document holds in the date column (NUMERIC's default: the largest 64-bit value).
-_NO_DATE = 2**64 - 1
 SORTS = ("relevance", "newest", "oldest")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which articles a search is limited to: any of ``sources``, dated ``date_from``..``date_to`` inclusive."""
+    """Which articles a search is limited to: any of ``sources``, any of ``places``, dated within the range."""
 
     sources: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    places: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
         """Whether anything is filtered at all."""
-        return bool(self.sources or self.date_from or self.date_to)
+        return bool(self.sources or self.places or self.date_from or self.date_to)
 
 
 @dataclass
 class Facets:
-    """Article counts by source, year and month (``YYYY-MM``), most frequent source first."""
+    """Article counts by source, year, month (``YYYY-MM``) and place; sources and places most frequent first."""
 
     source: dict[str, int] = field(default_factory=dict)
     year: dict[str, int] = field(default_factory=dict)
     month: dict[str, int] = field(default_factory=dict)
+    place: dict[str, int] = field(default_factory=dict)
 
 
 def _date_range(filters: Filters) -> Query | None:
@@ -50,59 +50,88 @@ def _date_range(filters: Filters) -> Query | None:
     return DateRange("date", start, end)
 
 
-def _sources(filters: Filters) -> Query | None:
-    if not filters.sources:
-        return None
-    return Or([Term("source_name", s) for s in filters.sources])
+def _any_of(field_name: str, values: tuple[str, ...]) -> Query | None:
+    return Or([Term(field_name, v) for v in values]) if values else None
 
 
 def filter_query(filters: Filters) -> Query | None:
     """The filters as a query to pass as ``filter=``, or None when nothing is filtered."""
-    parts = [q for q in (_sources(filters), _date_range(filters)) if q is not None]
+    parts = [q for q in (_any_of("source_name", filters.sources), _any_of("places", filters.places),
+                         _date_range(filters)) if q is not None]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def _doc_date(value: int) -> datetime | None:
-    return None if value == _NO_DATE else long_to_datetime(value)
-
-
-def count(searcher: Searcher, query: Query, filters: Filters) -> Facets:
-    """Facet counts over the query's matches: each facet honours the other filters but not its own."""
-    reader = searcher.reader()
-    sources = reader.column_reader("source_name")
-    dates = reader.column_reader("date", translate=False)
-    by_source: Counter[str] = Counter()
-    by_year: Counter[str] = Counter()
-    by_month: Counter[str] = Counter()
-    start = datetime.combine(filters.date_from, time.min) if filters.date_from else None
-    end = datetime.combine(filters.date_to, time.max) if filters.date_to else None
-    for docnum in searcher.docs_for_query(query):
-        source = column_text(column_value(sources, docnum, b""))
-        when = _doc_date(column_value(dates, docnum, _NO_DATE))
-        in_dates = not (start or end) or (
-            when is not None and (start is None or when >= start) and (end is None or when <= end)
-        )
-        if in_dates and source:
-            by_source[source] += 1
-        if when is not None and (not filters.sources or source in filters.sources):
-            by_year[f"{when.year:04d}"] += 1
-            by_month[f"{when.year:04d}-{when.month:02d}"] += 1
+def count(searcher: Searcher, query: Query, filters: Filters,
+          docs: np.ndarray | None = None) -> tuple[Facets, Timeline, int]:
+    """Facet counts over the query's matches (each facet honours the other filters, not its own), the timeline,
+    and how many matches pass every filter. ``docs``, when given, are the query's matches without filters."""
+    columns = doc_columns(searcher)
+    docs = matches(searcher, query) if docs is None else docs
+    by_source = _source_mask(columns, docs, filters)
+    by_place = _place_mask(columns, docs, filters)
+    in_dates = _date_mask(columns, docs, filters)
+    days = columns.day[docs]
+    dated = days != UNDATED
+    chosen = by_source & by_place & in_dates
     return Facets(
-        source=dict(sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))),
-        year=dict(sorted(by_year.items(), reverse=True)),
-        month=dict(sorted(by_month.items(), reverse=True)),
-    )
+        source=_ranked(_source_counts(columns, docs[in_dates & by_place])),
+        year=_periods(days[by_source & by_place & dated], 4),
+        month=_periods(days[by_source & by_place & dated], 7),
+        place=_ranked(_place_counts(columns, docs[by_source & in_dates])),
+    ), timeline(days[chosen & dated], int(np.sum(chosen & ~dated))), int(np.sum(chosen))
 
 
-def column_value(column: Any, docnum: int, default: Any) -> Any:
-    """A document's column value; Whoosh leaves a segment's column short when its last documents lack the field."""
-    try:
-        return column[docnum]
-    except (IndexError, KeyError):
-        return default
+def _source_mask(columns: DocColumns, docs: np.ndarray, filters: Filters) -> np.ndarray:
+    if not filters.sources:
+        return np.ones(docs.size, dtype=bool)
+    wanted = [i for i, name in enumerate(columns.sources) if name in filters.sources]
+    return np.isin(columns.source_code[docs], wanted)
 
+
+def _place_mask(columns: DocColumns, docs: np.ndarray, filters: Filters) -> np.ndarray:
+    if not filters.places:
+        return np.ones(docs.size, dtype=bool)
+    wanted = [columns.places[p] for p in filters.places if p in columns.places]
+    return np.isin(docs, np.concatenate(wanted)) if wanted else np.zeros(docs.size, dtype=bool)
+
+
+def _date_mask(columns: DocColumns, docs: np.ndarray, filters: Filters) -> np.ndarray:
+    days = columns.day[docs]
+    mask = np.ones(docs.size, dtype=bool)
+    if filters.date_from:
+        mask &= days >= filters.date_from.toordinal()
+    if filters.date_to:
+        mask &= (days <= filters.date_to.toordinal()) & (days != UNDATED)
+    return mask
+
+
+def _source_counts(columns: DocColumns, docs: np.ndarray) -> dict[str, int]:
+    codes = columns.source_code[docs]
+    counts = np.bincount(codes[codes >= 0], minlength=len(columns.sources))
+    return {columns.sources[i]: int(c) for i, c in enumerate(counts.tolist()) if c}
+
+
+def _place_counts(columns: DocColumns, docs: np.ndarray) -> dict[str, int]:
+    chosen = np.zeros(columns.size, dtype=bool)
+    chosen[docs] = True
+    counts = {name: int(chosen[ids].sum()) for name, ids in columns.places.items()}
+    return {name: c for name, c in counts.items() if c}
+
+
+def _ranked(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _periods(days: np.ndarray, width: int) -> dict[str, int]:
+    """Counts per ``YYYY`` (width 4) or ``YYYY-MM`` (width 7), newest first."""
+    unique, counts = np.unique(days, return_counts=True)
+    periods: dict[str, int] = {}
+    for day, n in zip(unique.tolist(), counts.tolist(), strict=True):
+        key = date.fromordinal(day).isoformat()[:width]
+        periods[key] = periods.get(key, 0) + n
+    return dict(sorted(periods.items(), reverse=True))
 
 
 def sort_facet(sort: str) -> FacetType | None:
@@ -118,4 +147,4 @@ def sort_facet(sort: str) -> FacetType | None:
 
 def _newest_first(key: Any) -> Any:
     # Ascending order of the negated date is newest first; undated articles (positive key) come last.
-    return 1 if key == _NO_DATE else -key
+    return 1 if key == NO_DATE else -key

@@ -7,8 +7,8 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from indexer.columns import column_value
 from indexer.dedup import THRESHOLD, similarity
-from indexer.facets import column_value
 from indexer.schema import summary_fields
 
 MAX_RELATED = 20

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
-from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from indexer.analysis import news_analyzer
@@ -38,6 +38,8 @@ def get_schema() -> Schema:
         hash=ID(stored=True, sortable=True),
         # Unstemmed words of title and body: the vocabulary for "did you mean" and autocomplete.
         words=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
+        # Countries the article mentions (indexer/places.py), for the Places facet and the ``place`` filter.
+        places=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         # MinHash signature of the body (indexer/dedup.py), read at query time to fold near-duplicates.
         minhash=COLUMN(),
     )
@@ -65,3 +67,8 @@ def summary_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
 def column_text(value: bytes | str) -> str:
     """A text column's value as a string (Whoosh returns bytes for ID columns)."""
     return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def place_names(stored: Mapping[str, Any]) -> list[str]:
+    """The places stored for an article, as a list."""
+    return [p for p in (stored.get("places") or "").split(",") if p]

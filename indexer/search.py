@@ -8,21 +8,27 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from whoosh import qparser
+from whoosh.highlight import Highlighter
 from whoosh.query import And, Every, NullQuery, Prefix, Query, Term, Wildcard
-from whoosh.searching import Searcher
+from whoosh.searching import Results, Searcher
 
 from indexer import facets as facets_
 from indexer.collapse import Similar, page_of
+from indexer.columns import DocRecorder
 from indexer.facets import Facets, Filters
 from indexer.highlight import MAX_FRAGMENTS, MarkFormatter, plain_snippet, snippet_fragmenter, whole_fragmenter
 from indexer.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
-from indexer.ranking import relax
-from indexer.schema import DEFAULT_FIELDS, query_schema, summary_fields
+from indexer.ranking import RELAX_BELOW, relax
+from indexer.schema import DEFAULT_FIELDS, place_names, query_schema, summary_fields
+from indexer.timeline import Timeline
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 10_000
+# Near-duplicates are looked for among at least this many top hits (more for deep pages).
+FOLD_WINDOW = 300
 MIN_PREFIX = 2
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Fewer strict hits than this is "little or nothing": retry with typo tolerance and suggest a correction.
@@ -36,7 +42,7 @@ class SearchError(ValueError):
 
 @dataclass
 class Hit:
-    """One search result."""
+    """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments."""
 
     id: str
     title: str
@@ -44,13 +50,14 @@ class Hit:
     date: str | None
     url: str | None
     score: float
-    highlights: list[str] = field(default_factory=list)
+    highlights: dict[str, list[str]] = field(default_factory=dict)
+    places: list[str] = field(default_factory=list)
     similar: Similar = field(default_factory=Similar)
 
 
 @dataclass
 class SearchResults:
-    """A page of results."""
+    """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window."""
 
     query: str
     total: int
@@ -61,15 +68,21 @@ class SearchResults:
     facets: Facets = field(default_factory=Facets)
     suggestion: str | None = None
     fuzzy_applied: bool = False
+    total_exact: bool = True
+    timeline: Timeline = field(default_factory=Timeline)
 
     @property
     def total_pages(self) -> int:
-        """How many pages the results fill."""
-        return max(1, -(-self.total // self.per_page))
+        """How many pages the results fill (never past the result window)."""
+        return max(1, min(-(-self.total // self.per_page), MAX_RESULT_WINDOW // self.per_page))
 
     def to_dict(self) -> dict[str, Any]:
-        """The results as JSON-ready data."""
-        return asdict(self)
+        """The results as JSON-ready data, shaped like the search APIs people know (``total.relation``)."""
+        data = asdict(self)
+        data["total"] = {"value": self.total, "relation": "eq" if self.total_exact else "approx"}
+        data["total_pages"] = self.total_pages
+        del data["total_exact"]
+        return data
 
 
 @dataclass
@@ -87,6 +100,7 @@ class Document:
     url: str | None = None
     language: str | None = None
     path: str | None = None
+    places: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The document as JSON-ready data."""
@@ -146,7 +160,7 @@ def _unbalanced(text: str) -> bool:
 def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, sort: str = "relevance",
            filters: Filters | None = None, fuzzy: str = "auto", collapse: bool = True,
            synonyms: Synonyms | None = None) -> SearchResults:
-    """Run a user query and return one page of highlighted hits, with facets, corrections and folded duplicates."""
+    """Run a user query and return one page of highlighted hits, with facets, a timeline, corrections and folding."""
     _check(page, per_page, sort, fuzzy)
     started = time.perf_counter()
     filters = filters or Filters()
@@ -154,32 +168,67 @@ def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, 
     parsed, parsed_text = _parse(text)
     if parsed is NullQuery:
         return SearchResults(text, 0, page, per_page, _ms(started), [])
-    filter_q, sortedby = facets_.filter_query(filters), facets_.sort_facet(sort)
-    # Folding needs every result up to the window to know which hits are duplicates of better-ranked ones.
-    limit = MAX_RESULT_WINDOW if collapse else page * per_page
-
-    def run(q: Query) -> Any:
-        return searcher.search(q, limit=limit, terms=True, filter=filter_q, sortedby=sortedby)
-
+    # Folding needs the hits before the page to know which are copies of better-ranked ones: scan a window.
+    # The window also covers RELAX_BELOW, so the hits it holds tell whether the query found "too little".
+    ranker = _Ranker(searcher, filters, sort, max(fold_window(page, per_page) if collapse else page * per_page,
+                                                  RELAX_BELOW))
     query = expand_synonyms(parsed, synonyms)
-    results = run(query)
-    strict = len(results)
-    if (relaxed := relax(parsed, len(results))) is not None:  # too narrow for a many-word query: ranked OR
+    ranked = ranker.run(query)
+    strict = ranked.found
+    if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
         query = expand_synonyms(relaxed, synonyms)
-        results = run(query)
+        ranked = ranker.run(query)
     suggestion, fuzzy_applied = None, False
     if strict < FEW_RESULTS:
         suggestion = did_you_mean(searcher, text, synonyms)
-        if fuzzy == "auto" and len(results) < FEW_RESULTS:
+        if fuzzy == "auto" and ranked.found < FEW_RESULTS:
             tolerant = fuzzify(query, parsed_text, searcher)
-            if len(more := run(tolerant)) > len(results):
-                query, results, fuzzy_applied = tolerant, more, True
-    results.fragmenter = snippet_fragmenter()
-    results.formatter = MarkFormatter()
-    page_hits, total = page_of(searcher, results, page, per_page, collapse)
-    hits = [_hit(h, similar) for h, similar in page_hits]
-    counts = facets_.count(searcher, query, filters)
-    return SearchResults(text, total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied)
+            if (more := ranker.run(tolerant)).found > ranked.found:
+                query, ranked, fuzzy_applied = tolerant, more, True
+    counts, timeline, matched = facets_.count(searcher, query, filters, ranked.matches)
+    folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
+    if folded.short and ranker.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
+        ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
+        folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
+    hits = [_hit(h, similar, _highlighter(ranked.results)) for h, similar in folded.hits]
+    return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied,
+                         folded.exact, timeline)
+
+
+@dataclass
+class _Ranked:
+    results: Results
+    matches: np.ndarray | None  # every match, when the ranking pass could record them (no filters)
+
+    @property
+    def found(self) -> int:
+        """The exact number of matches below the search's limit, a lower bound at it (never a recount)."""
+        return self.results.scored_length()
+
+
+@dataclass
+class _Ranker:
+    searcher: Searcher
+    filters: Filters
+    sort: str
+    limit: int
+
+    def run(self, query: Query) -> _Ranked:
+        """Rank the query's hits; unfiltered, record every match on the way for the facets (so none may be
+        skipped); filtered, each facet needs matches its own filter drops, which facets.count finds itself."""
+        record = not self.filters.active
+        collector = self.searcher.collector(
+            limit=self.limit, terms=True, filter=facets_.filter_query(self.filters),
+            sortedby=facets_.sort_facet(self.sort), optimize=not record,
+        )
+        recorder = DocRecorder.install(collector) if record else None
+        self.searcher.search_with_collector(query, collector)
+        return _Ranked(collector.results(), recorder.docnums if recorder else None)
+
+
+def fold_window(page: int, per_page: int) -> int:
+    """How many ranked hits to scan for near-duplicates to fill a page: a few pages' worth, at least FOLD_WINDOW."""
+    return min(MAX_RESULT_WINDOW, max(FOLD_WINDOW, 3 * page * per_page))
 
 
 def _check(page: int, per_page: int, sort: str, fuzzy: str) -> None:
@@ -193,11 +242,19 @@ def _check(page: int, per_page: int, sort: str, fuzzy: str) -> None:
         raise SearchError(f"fuzzy must be one of: {', '.join(FUZZY_MODES)}")
 
 
-def _hit(hit: Any, similar: Similar) -> Hit:
+def _highlighter(results: Any) -> dict[str, Highlighter]:
+    results.fragmenter = snippet_fragmenter()
+    results.formatter = MarkFormatter()
+    return {"body": results.highlighter, "title": Highlighter(fragmenter=whole_fragmenter(), formatter=MarkFormatter())}
+
+
+def _hit(hit: Any, similar: Similar, highlighters: dict[str, Highlighter]) -> Hit:
     fields = hit.fields()
-    highlights = hit.highlights("body", top=MAX_FRAGMENTS, minscore=1) or [plain_snippet(fields.get("body", ""))]
+    body = highlighters["body"].highlight_hit(hit, "body", top=MAX_FRAGMENTS, minscore=1)
+    title = highlighters["title"].highlight_hit(hit, "title", text=fields.get("title", ""), top=1, minscore=1)
+    highlights = {"title": title, "body": body or [plain_snippet(fields.get("body", ""))]}
     return Hit(**summary_fields(fields), score=round(float(hit.score or 0.0), 4), highlights=highlights,
-               similar=similar)
+               places=place_names(fields), similar=similar)
 
 
 def _ms(started: float) -> float:
@@ -213,7 +270,7 @@ def get_document(searcher: Searcher, doc_id: str) -> Document | None:
         id=fields["id"], title=fields.get("title", ""), body=fields.get("body", ""), source=fields.get("source"),
         credit=fields.get("credit"), dateline=fields.get("dateline"), author=fields.get("author"),
         date=fields.get("published"), url=fields.get("url"), language=fields.get("language"),
-        path=fields.get("path"),
+        path=fields.get("path"), places=place_names(fields),
     )
 
 
@@ -223,8 +280,11 @@ def highlight_body(searcher: Searcher, doc_id: str, text: str,
     query = parse_query(text) if text.strip() else NullQuery
     if query is NullQuery:
         return None
-    query = expand_synonyms(query, load_synonyms() if synonyms is None else synonyms)
-    results = searcher.search(And([Term("id", doc_id), query]), limit=1, terms=True)
+    synonyms = load_synonyms() if synonyms is None else synonyms
+    results = searcher.search(And([Term("id", doc_id), expand_synonyms(query, synonyms)]), limit=1, terms=True)
+    if results.is_empty() and (relaxed := relax(query, 0)) is not None:
+        # Found through the ranked OR of a many-word query: mark whichever of its words the article has.
+        results = searcher.search(And([Term("id", doc_id), expand_synonyms(relaxed, synonyms)]), limit=1, terms=True)
     if results.is_empty():
         return None
     results.fragmenter = whole_fragmenter()

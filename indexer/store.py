@@ -176,6 +176,11 @@ class SearcherCache:
         local.searcher = ix.searcher(weighting=weighting())
         return local.searcher
 
+    def version(self) -> str:
+        """Which committed index this thread's searcher reads: its generation folder and Whoosh generation."""
+        self.get()
+        return f"{Path(self._local.link).name}.{self._local.generation}"
+
     def close(self) -> None:
         """Close this thread's searcher."""
         searcher = getattr(self._local, "searcher", None)

@@ -12,11 +12,12 @@ def test_search_shape(client) -> None:
     assert response.status_code == 200 and response.is_json
     data = response.get_json()
     assert set(data) >= {"query", "total", "page", "per_page", "took_ms", "hits"}
-    assert (data["query"], data["total"], data["page"], data["per_page"]) == ("rule of law", 2, 1, 10)
+    assert (data["query"], data["page"], data["per_page"], data["total_pages"]) == ("rule of law", 1, 10, 1)
+    assert data["total"] == {"value": 2, "relation": "eq"}
     assert {h["id"] for h in data["hits"]} == set(SEED_IDS)
     for hit in data["hits"]:
         assert set(hit) >= {"id", "title", "source", "date", "url", "score", "highlights"}
-        assert any("<mark>" in f for f in hit["highlights"])
+        assert any("<mark>" in f for f in hit["highlights"]["body"])
 
 
 def test_search_paging(client) -> None:
@@ -80,13 +81,13 @@ def test_index_dir_from_environment(monkeypatch, built_index) -> None:
 
 def test_search_features_shape(features_client) -> None:
     data = features_client.get("/api/search?q=water").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion",
-                         "fuzzy_applied"}
+    assert set(data) == {"query", "total", "page", "per_page", "total_pages", "took_ms", "hits", "facets",
+                         "timeline", "suggestion", "fuzzy_applied"}
     assert data["facets"]["source"] == {"Steppe Wire": 2, "Central Post": 1, "Daily Reprint": 1}
     assert data["facets"]["year"] == {"2024": 3, "2023": 1} and data["facets"]["month"]["2024-05"] == 3
-    assert data["total"] == 2 and data["suggestion"] is None and data["fuzzy_applied"] is False
+    assert data["total"]["value"] == 2 and data["suggestion"] is None and data["fuzzy_applied"] is False
     story = next(h for h in data["hits"] if h["id"].startswith("story-"))
-    assert set(story) == {"id", "title", "source", "date", "url", "score", "highlights", "similar"}
+    assert set(story) == {"id", "title", "source", "date", "url", "score", "highlights", "places", "similar"}
     assert story["similar"]["count"] == 2 and len(story["similar"]["ids"]) == 2
     assert {a["id"] for a in story["similar"]["articles"]} == set(story["similar"]["ids"])
 
@@ -110,7 +111,7 @@ def test_search_parameters(features_client, query: str, expected: list[str]) -> 
 
 def test_typo_tolerance_in_api(features_client) -> None:
     data = features_client.get("/api/search?q=parliment").get_json()
-    assert data["fuzzy_applied"] is True and data["suggestion"] == "parliament" and data["total"] == 3
+    assert data["fuzzy_applied"] is True and data["suggestion"] == "parliament" and data["total"]["value"] == 3
 
 
 @pytest.mark.parametrize(
@@ -150,3 +151,78 @@ def test_related(features_client) -> None:
     assert set(data[0]) == {"id", "title", "source", "date", "url", "score"}
     response = features_client.get("/api/documents/nope/related")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+def test_openapi_description_is_served_and_valid(client) -> None:
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/openapi.json").get_json()
+    validate(spec)
+    assert set(spec["paths"]) == {"/api/search", "/api/suggest", "/api/documents/{doc_id}",
+                                  "/api/documents/{doc_id}/related", "/api/health"}
+
+
+def test_search_answers_carry_an_etag_keyed_by_the_index(client) -> None:
+    first = client.get("/api/search?q=rule+of+law")
+    assert first.headers["Cache-Control"] == "no-cache" and first.headers["ETag"]
+    again = client.get("/api/search?q=rule+of+law", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get("/api/search?q=rule+of+law&page=1&per_page=5")
+    assert other.headers["ETag"] != first.headers["ETag"]
+    assert client.get("/api/search?q=" + "x" * 600).headers.get("ETag") is None  # errors are not tagged
+
+
+def test_the_etag_changes_when_the_index_changes(corpus, tmp_path) -> None:
+    from indexer.build import reindex
+
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    client = create_app({"INDEX_DIR": str(root), "TESTING": True}).test_client()
+    before = client.get("/api/search?q=election").headers["ETag"]
+    (corpus / "new.txt").write_text("Election night\n\nThe election ended late at night.", "utf-8")
+    reindex(corpus, root)
+    after = client.get("/api/search?q=election", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["ETag"] != before
+
+
+@pytest.mark.parametrize(("config", "allowed"), [({}, None), ({"CORS_ORIGINS": "https://news.example"},
+                                                              "https://news.example")])
+def test_cors_is_off_unless_configured(built_index, config, allowed) -> None:
+    client = create_app({"INDEX_DIR": str(built_index), "TESTING": True, **config}).test_client()
+    for origin in ("https://news.example", "https://evil.example"):
+        response = client.get("/api/search?q=japan", headers={"Origin": origin})
+        expected = allowed if origin == allowed else None
+        assert response.headers.get("Access-Control-Allow-Origin") == expected
+    assert client.get("/", headers={"Origin": "https://news.example"}).headers.get(
+        "Access-Control-Allow-Origin") is None  # the page never
+
+
+def test_a_wrong_method_says_which_are_allowed(client) -> None:
+    response = client.post("/api/search?q=japan")
+    assert response.status_code == 405 and response.is_json
+    assert "GET" in response.headers["Allow"]
+
+
+def test_central_asia_on_the_seeds_has_a_timeline_and_places(client) -> None:
+    data = client.get("/api/search?q=Central+Asia").get_json()
+    assert {h["id"] for h in data["hits"]} >= set(SEED_IDS)
+    places = data["facets"]["place"]
+    assert set(places) >= {"Japan", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan",
+                           "Russia", "Ukraine", "Afghanistan", "North Korea"}
+    assert data["timeline"]["undated"] == 2  # the seeds carry no date, and the timeline says so
+    second = next(h for h in data["hits"] if h["id"] == SEED_IDS[1])
+    assert {"Russia", "Ukraine", "Afghanistan", "North Korea"} <= set(second["places"])
+    only = client.get("/api/search?q=Central+Asia&place=North+Korea").get_json()
+    assert [h["id"] for h in only["hits"]] == [SEED_IDS[1]] and only["facets"]["place"] == places
+    dated = client.get("/api/search?q=Central+Asia+OR+rail&from=2024-01-01&to=2024-12-31").get_json()
+    assert dated["timeline"]["undated"] == 0 and sum(b["count"] for b in dated["timeline"]["buckets"]) == 1
+    assert client.get("/api/documents/" + SEED_IDS[1]).get_json()["places"] == second["places"]
+
+
+def test_facets_keep_their_order_in_json(features_client) -> None:
+    raw = features_client.get("/api/search?q=water+OR+parliament&collapse=off").get_data(as_text=True)
+    data = features_client.get("/api/search?q=water+OR+parliament&collapse=off").get_json()
+    counts = list(data["facets"]["source"].values())
+    assert counts == sorted(counts, reverse=True) and len(counts) > 1
+    assert list(data["facets"]["year"]) == sorted(data["facets"]["year"], reverse=True)
+    assert raw.index('"query"') < raw.index('"hits"')  # the dataclass order, not alphabetical

@@ -63,6 +63,28 @@ def test_search_json_and_bad_index(runner, built_index: Path, tmp_path: Path) ->
     assert missing.exit_code == 1 and "no index at" in missing.output
 
 
+@pytest.mark.parametrize(("options", "expected"), [
+    (["--source", "Wire Service"], {"wire-1", "wire-2"}),
+    (["--place", "Uzbekistan"], {"wire-1"}),
+    (["--from", "2023-01-01"], {"wire-1"}),
+    (["--to", "2023-01-01"], {"wire-2"}),
+    (["--source", "Nobody"], set()),
+])
+def test_search_filters(runner, built_index: Path, options: list[str], expected: set[str]) -> None:
+    result = runner.invoke(cli, ["search", "rail OR election", "--json", "--index", str(built_index), *options])
+    assert result.exit_code == 0, result.output
+    assert {h["id"] for h in json.loads(result.output)["hits"]} == expected
+
+
+def test_search_sort_and_usage_errors_exit_2(runner, built_index: Path) -> None:
+    result = runner.invoke(cli, ["search", "rail OR election", "--sort", "oldest", "--json", "--index",
+                                 str(built_index)])
+    assert [h["id"] for h in json.loads(result.output)["hits"]] == ["wire-2", "wire-1", "hostile"]  # undated last
+    for bad in (["--sort", "random"], ["--from", "yesterday"], ["--per-page", "0"]):
+        assert runner.invoke(cli, ["search", "rail", "--index", str(built_index), *bad]).exit_code == 2
+    assert "Exit status" in runner.invoke(cli, ["--help"]).output
+
+
 def test_stats(runner, built_index: Path) -> None:
     result = runner.invoke(cli, ["stats", "--index", str(built_index)])
     assert result.exit_code == 0

@@ -220,7 +220,7 @@ def _query_loop(base: str, stop: threading.Event, seen: Counter, failures: list[
             continue
         if path.startswith("/api/search"):
             titles = sorted(hit["title"] for hit in body["hits"])
-            states.add(f"{body['total']}|{'|'.join(titles)}")
+            states.add(f"{body['total']['value']}|{'|'.join(titles)}")
         seen[path] += 1
 
 
@@ -259,7 +259,7 @@ def test_reindex_under_query_load(tmp_path: Path) -> None:
             states["incremental"] = _state(root)
             # Visible without a restart, on every worker and thread.
             for _ in range(8):
-                assert get_json(base + "/api/search?q=alpha&per_page=1")[1]["total"] == 80
+                assert get_json(base + "/api/search?q=alpha&per_page=1")[1]["total"]["value"] == 80
             for path in (corpus / "match").rglob("*.txt"):
                 path.write_text(path.read_text("utf-8").replace("article number", "rebuilt number"), "utf-8")
             result = run_cli("reindex", "--quiet", "--full", "--corpus", str(corpus), "--index", str(root))

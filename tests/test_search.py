@@ -26,9 +26,9 @@ def test_rule_of_law_finds_both_seeds_with_marks(searcher) -> None:
     assert sorted(h.id for h in results.hits) == sorted(SEED_IDS)
     assert results.total == 2
     for hit in results.hits:
-        assert 1 <= len(hit.highlights) <= 3
-        assert all("<mark>rule</mark> of <mark>law</mark>" in f or "<mark>" in f for f in hit.highlights)
-        assert any("<mark>rule</mark> of <mark>law</mark>" in f for f in hit.highlights)
+        assert 1 <= len(hit.highlights["body"]) <= 3
+        assert all("<mark>rule</mark> of <mark>law</mark>" in f or "<mark>" in f for f in hit.highlights["body"])
+        assert any("<mark>rule</mark> of <mark>law</mark>" in f for f in hit.highlights["body"])
 
 
 @pytest.mark.parametrize(
@@ -76,9 +76,9 @@ def test_date_and_id_fields_are_not_parsed_as_queries() -> None:
 
 def test_highlights_are_built_on_escaped_text(searcher) -> None:
     [hit] = search(searcher, "election coverage").hits
-    html = " ".join(hit.highlights)
+    html = " ".join(hit.highlights["body"])
     [hit] = search(searcher, "javascript entities").hits
-    html += " ".join(hit.highlights)
+    html += " ".join(hit.highlights["body"])
     assert "<script>" not in html and "<img" not in html and "</textarea>" not in html
     assert "&lt;script&gt;" in html and "onerror=alert(1)&gt;" in html
     # Entities never become tags: kept as text, or decoded by normalize.py and then escaped.
@@ -93,7 +93,7 @@ def test_dateline_is_searched_by_default(searcher) -> None:
 
 def test_title_only_match_gets_a_plain_snippet(searcher) -> None:
     [hit] = search(searcher, "title:hosts").hits
-    assert hit.highlights and "<mark>" not in hit.highlights[0]
+    assert hit.highlights["body"] and "<mark>" not in hit.highlights["body"][0]
 
 
 def test_pagination(searcher) -> None:
@@ -113,12 +113,17 @@ def test_bad_paging_is_refused(searcher, page: int, per_page: int) -> None:
 
 def test_result_shape(searcher) -> None:
     data = search(searcher, "rail").to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion",
-                         "fuzzy_applied"}
+    assert set(data) == {"query", "total", "page", "per_page", "total_pages", "took_ms", "hits", "facets",
+                         "timeline", "suggestion", "fuzzy_applied"}
+    assert data["total"] == {"value": 1, "relation": "eq"} and data["total_pages"] == 1
     [hit] = data["hits"]
-    assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights", "similar"}
+    assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights", "places", "similar"}
     assert hit["similar"] == {"count": 0, "ids": [], "articles": []}
-    assert data["facets"] == {"source": {"Wire Service": 1}, "year": {"2024": 1}, "month": {"2024-03": 1}}
+    assert data["facets"] == {"source": {"Wire Service": 1}, "year": {"2024": 1}, "month": {"2024-03": 1},
+                              "place": data["facets"]["place"]}
+    assert data["timeline"] == {"interval": "day", "undated": 0, "buckets": [
+        {"start": "2024-03-05", "end": "2024-03-05", "label": "2024-03-05", "count": 1}]}
+    assert hit["highlights"]["title"] == ["<mark>Rail</mark>"] or "<mark>rail</mark>" in hit["highlights"]["title"][0]
     assert data["suggestion"] is None and data["fuzzy_applied"] is False
     assert hit["date"] == "2024-03-05T00:00:00"
     assert hit["url"] == "https://wire.example/1"
@@ -132,6 +137,13 @@ def test_get_document_and_body_highlight(searcher) -> None:
     assert paragraphs is not None and len(paragraphs) == 9
     assert "<mark>rule</mark> of <mark>law</mark>" in paragraphs[0]
     assert highlight_body(searcher, "002_10c5046bec448ba0", "kishida") is None
+
+
+def test_an_article_found_by_the_relaxed_query_is_highlighted_too(searcher) -> None:
+    query = "tokyo dialogue uzbekistan railway pension"  # no article has every word: found by the ranked OR
+    assert search(searcher, query).hits[0].id == "002_10c5046bec448ba0"
+    paragraphs = highlight_body(searcher, "002_10c5046bec448ba0", query)
+    assert paragraphs is not None and any("<mark>" in p for p in paragraphs)
 
 
 def test_searcher_cache_sees_reindexes_without_restart(corpus: Path, tmp_path: Path) -> None:
@@ -153,7 +165,7 @@ def test_searcher_cache_sees_reindexes_without_restart(corpus: Path, tmp_path: P
 
 def test_snippets_never_repeat_text(searcher) -> None:
     for hit in search(searcher, "rule of law").hits:
-        plain = [f.replace("<mark>", "").replace("</mark>", "").strip("… ") for f in hit.highlights]
+        plain = [f.replace("<mark>", "").replace("</mark>", "").strip("… ") for f in hit.highlights["body"]]
         for i, first in enumerate(plain):
             for second in plain[i + 1 :]:
                 assert first[-40:] not in second and second[:40] not in first

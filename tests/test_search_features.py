@@ -35,6 +35,39 @@ def test_facets_count_sources_years_and_months(searcher) -> None:
     assert results.facets.month == {"2023-02": 2}
 
 
+def test_places_facet_counts_and_filters(searcher) -> None:
+    results = search(searcher, "parliament OR treaty OR rogun", collapse=False)
+    assert results.facets.place == {"Kyrgyzstan": 2, "Kazakhstan": 1, "Tajikistan": 1}
+    assert {h.id: h.places for h in results.hits}["kg-2"] == ["Kazakhstan", "Kyrgyzstan"]
+    chosen = search(searcher, "parliament OR treaty OR rogun", collapse=False, filters=Filters(places=("Kyrgyzstan",)))
+    assert set(_ids(chosen)) == {"kg-1", "kg-2"}
+    assert chosen.facets.place == results.facets.place  # the place facet ignores its own filter
+    assert chosen.facets.source == {"Central Post": 1, "Steppe Wire": 1}  # the others honour it
+    both = Filters(places=("Kyrgyzstan", "Tajikistan"), sources=("Steppe Wire",))
+    assert set(_ids(search(searcher, "parliament OR treaty OR rogun", collapse=False, filters=both))) == {
+        "kg-2", "dam-1"}
+    assert _ids(search(searcher, "parliament", filters=Filters(places=("Atlantis",)))) == []
+
+
+def test_timeline_counts_matches_per_day_with_the_undated_apart(searcher) -> None:
+    timeline = search(searcher, "parliament", collapse=False).timeline
+    assert timeline.interval == "day" and timeline.undated == 1
+    assert (timeline.buckets[0].start, timeline.buckets[-1].start) == ("2023-02-01", "2023-02-20")
+    assert [b.count for b in timeline.buckets if b.count] == [1, 1] and len(timeline.buckets) == 20
+
+
+def test_timeline_switches_to_months_and_honours_every_filter(searcher) -> None:
+    timeline = search(searcher, "parliament OR water OR treaty", collapse=False).timeline
+    assert timeline.interval == "month"
+    assert (timeline.buckets[0].label, timeline.buckets[-1].label) == ("2022-12", "2024-05")
+    assert {b.label: b.count for b in timeline.buckets if b.count} == {
+        "2022-12": 1, "2023-02": 2, "2023-09": 1, "2024-05": 3}
+    filtered = search(searcher, "parliament OR water OR treaty", collapse=False,
+                      filters=Filters(sources=("Central Post",), date_from=date(2023, 1, 1))).timeline
+    assert {b.label: b.count for b in filtered.buckets if b.count} == {"2023-02": 1, "2024-05": 1}
+    assert filtered.undated == 0  # a date filter leaves undated articles out of the results, and so out of here
+
+
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
@@ -91,7 +124,7 @@ def test_misspelled_queries_are_tolerated_and_corrected(searcher, q: str, sugges
 def test_fuzzy_is_reported_and_can_be_switched_off(searcher) -> None:
     results = search(searcher, "parliment")
     assert results.fuzzy_applied and results.total == 3
-    assert any("<mark>" in f for h in results.hits for f in h.highlights)
+    assert any("<mark>" in f for h in results.hits for f in h.highlights["body"])
     exact = search(searcher, "parliment", fuzzy="off")
     assert not exact.fuzzy_applied and exact.total == 0 and exact.suggestion == "parliament"
     assert not search(searcher, "parliament").fuzzy_applied
@@ -190,3 +223,16 @@ def test_an_index_from_before_the_features_still_answers(tmp_path: Path) -> None
     assert search(searcher, "water").total == 2  # nothing to fold by
     assert suggest(searcher, "wat") == [] and [r.id for r in related(searcher, "a") or []] == ["b"]
     cache.close()
+
+
+@pytest.mark.parametrize("q", ["parliament", "water OR parliament OR treaty", "president", "dam summer",
+                               "budget"])
+def test_facets_from_the_ranking_pass_equal_a_separate_count(searcher, q: str) -> None:
+    from indexer.facets import count
+    from indexer.search import parse_query
+
+    results = search(searcher, q, collapse=False, per_page=1, synonyms=Synonyms())
+    facets, timeline, matched = count(searcher, parse_query(q), Filters())
+    assert results.total == matched == len(list(searcher.docs_for_query(parse_query(q)))) or results.fuzzy_applied
+    if not results.fuzzy_applied:
+        assert (results.facets, results.timeline) == (facets, timeline)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response
+from flask_cors import CORS
 
 from indexer import settings
 
@@ -13,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     settings.INDEX_DIR.name: settings.INDEX_DIR.default,
     settings.SYNONYMS_FILE.name: settings.SYNONYMS_FILE.default,
     "PER_PAGE": 10,
+    # Origins allowed to call /api/ from a browser (a list, or one comma-separated string); none by default.
+    "CORS_ORIGINS": "",
 }
 
 # No inline script or style: every asset is a file served by the app itself.
@@ -25,6 +28,8 @@ CSP = (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then ``NEWSSEARCH_*`` environment variables, then ``config``."""
     app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # facets keep their order: most frequent first
+    app.url_map.merge_slashes = False  # "/api/documents//x" is an unknown id (404), not a redirect to another one
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env(settings.ENV_PREFIX)
     if config:
@@ -37,7 +42,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.after_request(_security_headers)
+    if origins := _origins(app.config["CORS_ORIGINS"]):
+        CORS(app, resources={r"/api/*": {"origins": origins}}, methods=["GET"], expose_headers=["ETag"])
     return app
+
+
+def _origins(value: str | list[str]) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value
+    return [o.strip() for o in items if o.strip()]
 
 
 def _security_headers(response: Response) -> Response:

@@ -11,6 +11,8 @@ from indexer.related import MAX_RELATED, related
 from indexer.search import SearchError, get_document, search
 from indexer.store import IndexMissing
 from indexer.suggest import MAX_SUGGESTIONS, suggest
+from webapp import openapi
+from webapp.caching import conditional
 from webapp.params import search_params
 from webapp.search_index import get_searcher, get_synonyms
 
@@ -26,7 +28,14 @@ def _limit(default: int, high: int) -> int:
     return int(raw)
 
 
+@bp.get("/openapi.json")
+def openapi_view() -> Any:
+    """The OpenAPI description of this API."""
+    return jsonify(openapi.spec())
+
+
 @bp.get("/search")
+@conditional
 def search_view() -> Any:
     """Search: ``q``, ``page``, ``per_page``, ``sort``, ``source``, ``from``, ``to``, ``fuzzy``, ``collapse``."""
     params = search_params(request.args, current_app.config["PER_PAGE"])
@@ -39,6 +48,7 @@ def search_view() -> Any:
 
 
 @bp.get("/suggest")
+@conditional
 def suggest_view() -> Any:
     """Search-as-you-type: completions of ``q`` and titles of matching articles, as a list."""
     limit = _limit(8, MAX_SUGGESTIONS)
@@ -46,6 +56,7 @@ def suggest_view() -> Any:
 
 
 @bp.get("/documents/<path:doc_id>/related")
+@conditional
 def related_view(doc_id: str) -> Any:
     """Articles about the same subject as this one, as a list."""
     found = related(get_searcher(), doc_id, limit=_limit(5, MAX_RELATED))
@@ -55,6 +66,7 @@ def related_view(doc_id: str) -> Any:
 
 
 @bp.get("/documents/<path:doc_id>")
+@conditional
 def document_view(doc_id: str) -> Any:
     """One cleaned article by id."""
     document = get_document(get_searcher(), doc_id)

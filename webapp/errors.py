@@ -24,9 +24,12 @@ def _code(exc: HTTPException) -> str:
 
 def _respond(exc: HTTPException) -> Any:
     status = exc.code or 500
+    # Keep the exception's own headers (a 405's Allow, a 503's Retry-After), not its HTML content type.
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if request.path.startswith("/api/"):
-        return jsonify(error_body(_code(exc), exc.description or exc.name)), status
-    return render_template("pages/error.html", status=status, title=exc.name, message=exc.description), status
+        return jsonify(error_body(_code(exc), exc.description or exc.name)), status, headers
+    page = render_template("pages/error.html", status=status, title=exc.name, message=exc.description)
+    return page, status, headers
 
 
 def init_app(app: Flask) -> None:

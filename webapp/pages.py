@@ -31,7 +31,7 @@ def search_page() -> Any:
             raise BadRequest(str(exc)) from exc
         # The highlighter escaped the text and added only <mark>: safe to render as HTML.
         for hit in results.hits:
-            hit.highlights = [Markup(f) for f in hit.highlights]
+            hit.highlights = {name: [Markup(f) for f in fragments] for name, fragments in hit.highlights.items()}
     return render_template("pages/search.html", params=params, results=results, **_calendar(params, results))
 
 

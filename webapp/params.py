@@ -12,8 +12,9 @@ from werkzeug.exceptions import BadRequest
 from indexer.facets import SORTS, Filters
 from indexer.search import FUZZY_MODES, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
 
-MAX_SOURCES = 20
-MAX_SOURCE_CHARS = 200
+# Bounds on each repeatable filter (``source``, ``place``).
+MAX_VALUES = 20
+MAX_VALUE_CHARS = 200
 _SWITCH = {"on": True, "off": False}
 
 
@@ -39,6 +40,7 @@ class SearchParams:
             "q": self.q,
             "sort": None if self.sort == "relevance" else self.sort,
             "source": list(self.filters.sources) or None,
+            "place": list(self.filters.places) or None,
             "from": self.filters.date_from.isoformat() if self.filters.date_from else None,
             "to": self.filters.date_to.isoformat() if self.filters.date_to else None,
             "fuzzy": None if self.fuzzy == "auto" else self.fuzzy,
@@ -50,10 +52,16 @@ class SearchParams:
 
     def toggle_source(self, name: str) -> dict[str, Any]:
         """URL arguments with ``name`` added to or removed from the source filter, back on page 1."""
-        sources = [s for s in self.filters.sources if s != name]
-        if name not in self.filters.sources:
-            sources.append(name)
-        return replace(self, filters=replace(self.filters, sources=tuple(sources))).url_args()
+        return self._toggle("sources", name)
+
+    def toggle_place(self, name: str) -> dict[str, Any]:
+        """URL arguments with ``name`` added to or removed from the place filter, back on page 1."""
+        return self._toggle("places", name)
+
+    def _toggle(self, facet: str, name: str) -> dict[str, Any]:
+        chosen = getattr(self.filters, facet)
+        values = tuple(v for v in chosen if v != name) + (() if name in chosen else (name,))
+        return replace(self, filters=replace(self.filters, **{facet: values})).url_args()
 
 
 def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -86,14 +94,19 @@ def _date(args: MultiDict[str, str], name: str) -> date | None:
         raise BadRequest(f"'{name}' must be an ISO date like 2024-05-31") from None
 
 
+def _values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    values = tuple(dict.fromkeys(v.replace("\x00", "").strip() for v in args.getlist(name) if v.strip()))
+    if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_CHARS for v in values):
+        raise BadRequest(f"at most {MAX_VALUES} '{name}' values of up to {MAX_VALUE_CHARS} characters")
+    return values
+
+
 def _filters(args: MultiDict[str, str]) -> Filters:
-    sources = tuple(dict.fromkeys(s.replace("\x00", "").strip() for s in args.getlist("source") if s.strip()))
-    if len(sources) > MAX_SOURCES or any(len(s) > MAX_SOURCE_CHARS for s in sources):
-        raise BadRequest(f"at most {MAX_SOURCES} 'source' values of up to {MAX_SOURCE_CHARS} characters")
     date_from, date_to = _date(args, "from"), _date(args, "to")
     if date_from and date_to and date_from > date_to:
         raise BadRequest("'from' must not be after 'to'")
-    return Filters(sources=sources, date_from=date_from, date_to=date_to)
+    return Filters(sources=_values(args, "source"), places=_values(args, "place"), date_from=date_from,
+                   date_to=date_to)
 
 
 def search_params(args: MultiDict[str, str], default_per_page: int) -> SearchParams:

@@ -29,3 +29,12 @@ def init_app(app: Flask) -> None:
 def get_synonyms() -> Synonyms:
     """The synonyms of the configured ``SYNONYMS_FILE`` (re-read when the file changes)."""
     return load_synonyms(current_app.config[settings.SYNONYMS_FILE.name])
+
+
+def synonyms_version() -> str:
+    """What identifies the synonyms in use (the file's modification time and size), for cache keys."""
+    try:
+        stat = Path(current_app.config[settings.SYNONYMS_FILE.name]).stat()
+    except OSError:
+        return "none"
+    return f"{stat.st_mtime_ns}-{stat.st_size}"

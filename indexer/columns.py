@@ -1,0 +1,129 @@
+"""Per-document facet values as arrays, read once per index generation so counting a query's matches is cheap."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh.collectors import Collector, WrappingCollector
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from indexer.schema import column_text
+
+# What an undated document holds in the date column (NUMERIC's default: the largest 64-bit value).
+NO_DATE = 2**64 - 1
+UNDATED = -1
+_US_PER_DAY = 86_400_000_000
+# Whoosh stores dates as microseconds since datetime.min (0001-01-01, proleptic ordinal 1).
+_ORDINAL_OFFSET = 1
+
+
+@dataclass(frozen=True)
+class DocColumns:
+    """For every document number: its source (an index into ``sources``), its day, and which places it mentions."""
+
+    sources: tuple[str, ...]
+    source_code: np.ndarray  # int32, -1 when the article names no source
+    day: np.ndarray  # int32 proleptic Gregorian ordinal (date.toordinal()), UNDATED when undated
+    places: dict[str, np.ndarray]  # place name -> sorted document numbers mentioning it
+
+    @property
+    def size(self) -> int:
+        """How many document numbers the arrays cover (deleted documents included)."""
+        return len(self.day)
+
+
+_cache: weakref.WeakKeyDictionary[IndexReader, DocColumns] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def doc_columns(searcher: Searcher) -> DocColumns:
+    """The arrays for this searcher's reader, built on first use and kept while the reader lives."""
+    reader = searcher.reader()
+    with _lock:
+        found = _cache.get(reader)
+    if found is None:
+        found = _read(reader)
+        with _lock:
+            _cache[reader] = found
+    return found
+
+
+def _read(reader: IndexReader) -> DocColumns:
+    size = reader.doc_count_all()
+    names: dict[str, int] = {}
+    codes = np.full(size, -1, dtype=np.int32)
+    if reader.has_column("source_name"):
+        for docnum, value in _column(reader, "source_name", size):
+            if value and (name := column_text(value)):
+                codes[docnum] = names.setdefault(name, len(names))
+    raw = np.full(size, NO_DATE, dtype=np.uint64)
+    if reader.has_column("date"):
+        for docnum, value in _column(reader, "date", size, translate=False):
+            if value is not None:
+                raw[docnum] = value
+    day = np.full(size, UNDATED, dtype=np.int32)
+    dated = raw != np.uint64(NO_DATE)
+    day[dated] = (raw[dated] // np.uint64(_US_PER_DAY)).astype(np.int64) + _ORDINAL_OFFSET
+    places: dict[str, np.ndarray] = {}
+    if "places" in reader.schema:
+        for term in reader.lexicon("places"):
+            ids = np.fromiter(reader.postings("places", term).all_ids(), dtype=np.int64)
+            places[column_text(term)] = ids
+    return DocColumns(tuple(names), codes, day, places)
+
+
+def _column(reader: IndexReader, name: str, size: int, translate: bool = True) -> Iterable[tuple[int, object]]:
+    column = reader.column_reader(name, translate=translate)
+    for docnum in range(size):
+        yield docnum, column_value(column, docnum, None)
+
+
+def column_value(column: Any, docnum: int, default: Any) -> Any:
+    """A document's column value; Whoosh leaves a segment's column short when its last documents lack the field."""
+    try:
+        return column[docnum]
+    except (IndexError, KeyError):
+        return default
+
+
+def matches(searcher: Searcher, query: object) -> np.ndarray:
+    """The document numbers matching a query, as an array."""
+    return np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
+
+
+class DocRecorder(WrappingCollector):
+    """Hands every match on to a Whoosh collector and keeps its document number: the search that ranks the
+    hits also yields the matches to count facets over, instead of a second pass over the postings."""
+
+    def __init__(self, child: Collector) -> None:
+        super().__init__(child)
+        self._docnums: list[int] = []
+
+    def collect(self, sub_docnum: int) -> Any:
+        """Remember the match, then let the wrapped collector score it."""
+        self._docnums.append(self.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
+
+    @property
+    def docnums(self) -> np.ndarray:
+        """Every document number the search matched, as an array."""
+        return np.array(self._docnums, dtype=np.int64)
+
+    @classmethod
+    def install(cls, collector: Collector) -> DocRecorder:
+        """Insert a recorder right above the collector that scores, under every filter and term recorder, so it
+        sees exactly the matches that get scored. (Block-quality skipping must be off for that to be all.)"""
+        if not isinstance(collector, WrappingCollector):
+            raise TypeError("wrap the scoring collector in DocRecorder directly")
+        parent = collector
+        while isinstance(parent.child, WrappingCollector):
+            parent = parent.child
+        recorder = cls(parent.child)
+        parent.child = recorder
+        return recorder
