@@ -8,7 +8,7 @@ WORKERS ?= 2
 export NEWSSEARCH_INDEX_DIR ?= var/index
 export NEWSSEARCH_CORPUS_DIR ?= corpus
 
-.PHONY: install run reindex test lint clean bench
+.PHONY: install browser run reindex test lint clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ run: reindex
 	@echo "Serving the search page at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
 
-test: install
+# The browser tests (tests/browser) drive Debian's Chromium with Playwright, which cannot download a browser here.
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install browser
 	$(PY) -m pytest
 
 # The speed benchmark (README, "Performance"): 10k and 100k articles by default; `make bench SIZES=1000000

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from webapp import create_app
+
+STATIC = Path(__file__).resolve().parent.parent / "webapp" / "static"
 
 
 def test_empty_search_page(client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<form class="search-form" role="search"' in html and 'name="q"' in html
-    # The page works without JavaScript: the only script is an external file that adds autocomplete.
-    assert html.count("<script") == 1 and '<script src="/static/suggest.js" defer></script>' in html
+    assert '<form class="search-form" id="search-form" role="search"' in html and 'name="q"' in html
+    # The page works without JavaScript: the only script is an external file that enhances it.
+    assert html.count("<script") == 1 and '<script type="module" src="/static/app.js"></script>' in html
 
 
 def test_search_page_shows_highlighted_results(client) -> None:
@@ -84,17 +88,17 @@ def test_security_headers(client) -> None:
 
 def test_facets_sort_and_filters_are_plain_links(features_client) -> None:
     html = features_client.get("/?q=parliament").get_data(as_text=True)
-    assert 'href="/?q=parliament&amp;source=Central+Post&amp;per_page=10">Central Post</a>' in html
+    assert 'href="/?q=parliament&amp;source=Central+Post&amp;per_page=10" data-facet="source">Central Post</a>' in html
     assert 'href="/?q=parliament&amp;sort=newest&amp;per_page=10">Newest</a>' in html
     assert 'href="/?q=parliament&amp;from=2023-01-01&amp;to=2023-12-31&amp;per_page=10">2023</a>' in html
-    assert '<input type="date" name="from"' in html
+    assert '<input id="date-from" type="date" name="from"' in html
 
 
 def test_filtered_page_keeps_filters_in_links(features_client) -> None:
     html = features_client.get("/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31&sort=oldest"
                                ).get_data(as_text=True)
-    assert html.count('class="result"') == 1 and "Kirghizia parliament passes budget" in html
-    assert 'class="chosen">✓ Central Post' in html
+    assert html.count('class="result"') == 1 and "Kirghizia <mark>parliament</mark> passes budget" in html
+    assert 'class="chosen">✓ Central Post<span class="visually-hidden"> (selected: remove)</span>' in html
     assert "2023-02</a>" in html and "to=2023-02-28" in html  # months of the chosen year
     assert 'name="source" value="Central Post"' in html and "Clear filters" in html
 
@@ -130,10 +134,42 @@ def test_bad_filter_is_an_html_400(features_client) -> None:
     assert response.status_code == 400 and "ISO date" in response.get_data(as_text=True)
 
 
-def test_autocomplete_script_is_served(client) -> None:
+def test_page_script_is_served_and_builds_no_html_from_strings(client) -> None:
     html = client.get("/").get_data(as_text=True)
-    assert 'data-suggest-url="/api/suggest"' in html
-    with client.get("/static/suggest.js") as response:
-        assert response.status_code == 200
-        js = response.get_data(as_text=True)
-    assert "dataset.suggestUrl" in js and "datalist" in js and "innerHTML" not in js  # options hold text only
+    assert 'data-suggest-api="/api/suggest"' in html and 'data-search-api="/api/search"' in html
+    scripts = ["app.js", *(f"js/{p.name}" for p in sorted((STATIC / "js").glob("*.js")))]
+    assert len(scripts) > 1
+    js = ""
+    for name in scripts:  # every module the entry point imports is served, as JavaScript
+        with client.get(f"/static/{name}") as response:
+            assert response.status_code == 200 and "javascript" in response.content_type, name
+            js += response.get_data(as_text=True)
+    # Text goes through textContent; highlight fragments through DOMParser, keeping only text and <mark>.
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in js
+    assert "DOMParser" in js and '"MARK"' in js
+
+
+def test_no_inline_script_or_style(client, features_client) -> None:
+    pages = [client.get(u).get_data(as_text=True) for u in ("/", "/?q=rule+of+law", "/doc/hostile?q=election")]
+    pages.append(features_client.get("/?q=water").get_data(as_text=True))
+    for html in pages:
+        assert "<script>" not in html and "<style" not in html and " style=" not in html
+        assert " onclick=" not in html and " onload=" not in html
+
+
+def test_timeline_is_an_svg_of_links(features_client) -> None:
+    html = features_client.get("/?q=parliament").get_data(as_text=True)
+    assert '<svg class="timeline-chart"' in html and "Matches per day" in html
+    assert "<title>2023-02-01: 1 article</title>" in html and "<title>2023-02-20: 1 article</title>" in html
+    assert 'href="/?q=parliament&amp;from=2023-02-20&amp;to=2023-02-20&amp;per_page=10"' in html
+    assert "1 article is without a date" in html
+    active = features_client.get("/?q=parliament&from=2023-02-20&to=2023-02-20").get_data(as_text=True)
+    assert 'aria-current="true" class="active"' in active and "Show all dates" in active
+
+
+def test_places_facet_and_article_places(client) -> None:
+    html = client.get("/?q=central+asia").get_data(as_text=True)
+    assert 'id="facet-place"' in html and 'data-facet="place"' in html and "place=Kazakhstan" in html
+    doc = client.get("/doc/000_d3a34fce153d5282?q=central+asia").get_data(as_text=True)
+    assert "<dt>Places</dt>" in doc and "Kyrgyzstan" in doc
