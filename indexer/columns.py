@@ -116,14 +116,16 @@ class DocRecorder(WrappingCollector):
         return np.array(self._docnums, dtype=np.int64)
 
     @classmethod
-    def install(cls, collector: Collector) -> DocRecorder:
+    def install(cls, collector: Collector) -> tuple[Collector, DocRecorder]:
         """Insert a recorder right above the collector that scores, under every filter and term recorder, so it
-        sees exactly the matches that get scored. (Block-quality skipping must be off for that to be all.)"""
+        sees exactly the matches that get scored (block-quality skipping must be off for that to be all).
+        Returns the collector to search with and the recorder."""
         if not isinstance(collector, WrappingCollector):
-            raise TypeError("wrap the scoring collector in DocRecorder directly")
+            recorder = cls(collector)
+            return recorder, recorder
         parent = collector
         while isinstance(parent.child, WrappingCollector):
             parent = parent.child
         recorder = cls(parent.child)
         parent.child = recorder
-        return recorder
+        return collector, recorder

@@ -221,7 +221,9 @@ class _Ranker:
             limit=self.limit, terms=True, filter=facets_.filter_query(self.filters),
             sortedby=facets_.sort_facet(self.sort), optimize=not record,
         )
-        recorder = DocRecorder.install(collector) if record else None
+        recorder = None
+        if record:
+            collector, recorder = DocRecorder.install(collector)
         self.searcher.search_with_collector(query, collector)
         return _Ranked(collector.results(), recorder.docnums if recorder else None)
 
