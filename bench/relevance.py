@@ -17,7 +17,6 @@ if str(ROOT) not in sys.path:
 import argparse  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
-import sqlite3  # noqa: E402
 import tempfile  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
@@ -28,6 +27,7 @@ from whoosh import qparser, scoring  # noqa: E402
 from whoosh.analysis import StemmingAnalyzer  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 
+from bench.reference import Fts5, RefDoc, Tantivy  # noqa: E402
 from indexer.build import reindex  # noqa: E402
 from indexer.search import MAX_PER_PAGE, search  # noqa: E402
 from indexer.store import SearcherCache  # noqa: E402
@@ -90,49 +90,28 @@ def whoosh_defaults(docs: list[dict], topics: list[dict]) -> Run:
 
 def tantivy_en_stem(docs: list[dict], topics: list[dict]) -> Run:
     """Tantivy with its English stemming tokenizer and BM25, words ORed over title and text."""
-    import tantivy
-
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("title", tokenizer_name="en_stem")
-    builder.add_text_field("text", tokenizer_name="en_stem")
-    schema = builder.build()
-    index = tantivy.Index(schema)  # in memory
-    writer = index.writer(heap_size=50_000_000, num_threads=1)
-    for doc in docs:
-        writer.add_document(
-            tantivy.Document(id=str(doc["id"]), title=doc.get("title") or "", text=doc.get("text") or "")
-        )
-    writer.commit()
-    writer.wait_merging_threads()
-    index.reload()
-    searcher = index.searcher()
+    index = Tantivy.build(_ref_docs(docs))
 
     def ranked(terms: list[str]) -> dict[str, float]:
-        query = index.parse_query(" ".join(terms), ["title", "text"])
-        return {searcher.doc(address)["id"][0]: float(score) for score, address in searcher.search(query, DEPTH).hits}
+        return {hit.id: hit.score for hit in index.search(" ".join(terms), DEPTH)[0]}
 
     return _strictly_ranked(_word_run(topics, ranked))
 
 
 def sqlite_fts5(docs: list[dict], topics: list[dict]) -> Run:
     """SQLite FTS5 with the porter tokenizer and its bm25(), words ORed."""
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, text, tokenize='porter unicode61')")
-    db.executemany(
-        "INSERT INTO docs VALUES (?, ?, ?)", ((str(d["id"]), d.get("title") or "", d.get("text") or "") for d in docs)
-    )
+    index = Fts5.build(_ref_docs(docs), tokenize="porter unicode61")
 
     def ranked(terms: list[str]) -> dict[str, float]:
-        match = " OR ".join(f'"{t}"' for t in terms)
-        rows = db.execute(
-            "SELECT id, bm25(docs) FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?", (match, DEPTH)
-        )
-        return {doc_id: -float(score) for doc_id, score in rows}  # bm25() is lower = better
+        return {hit.id: hit.score for hit in index.search(" OR ".join(f'"{t}"' for t in terms), DEPTH)}
 
     run = _word_run(topics, ranked)
-    db.close()
+    index.close()
     return _strictly_ranked(run)
+
+
+def _ref_docs(docs: list[dict]) -> list[RefDoc]:
+    return [RefDoc(str(d["id"]), d.get("title") or "", d.get("text") or "") for d in docs]
 
 
 REFERENCE: dict[str, System] = {

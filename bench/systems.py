@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,12 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
 from bench.queries import BenchQuery
+from bench.reference import Fts5, RefDoc, Tantivy
 from indexer.article import Article
 
 TOP = 10
+# bm25() column weights: id, title, body, source (published takes the default).
+FTS5_WEIGHTS = (0.0, 2.0, 1.0, 1.0)
 Search = Callable[[BenchQuery], int]
 
 
@@ -59,76 +61,35 @@ def naive_searcher(out: Path) -> tuple[Search, Callable[[], None]]:
     return run, searcher.close
 
 
-# --- tantivy ----------------------------------------------------------------------------------------------
+# --- tantivy and SQLite FTS5 (bench/reference.py, shared with the relevance benchmark) -------------------
+
+def _ref_docs(articles: list[Article]) -> Iterator[RefDoc]:
+    for a in articles:
+        yield RefDoc(a.id, a.title, a.body, a.source or "", a.date.isoformat() if a.date else "")
+
 
 def tantivy_build(articles: list[Article], out: Path) -> None:
     """Index with tantivy: English stemming, two indexing threads."""
-    import tantivy
-
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("title", stored=True, tokenizer_name="en_stem")
-    builder.add_text_field("body", stored=True, tokenizer_name="en_stem")
-    builder.add_text_field("source", stored=True, tokenizer_name="en_stem")
-    builder.add_text_field("published", stored=True, index_option="basic", tokenizer_name="raw")
     out.mkdir(parents=True)
-    index = tantivy.Index(builder.build(), path=str(out))
-    writer = index.writer(heap_size=256_000_000, num_threads=2)
-    for a in articles:
-        writer.add_document(tantivy.Document(id=a.id, title=a.title, body=a.body, source=a.source or "",
-                                             published=a.date.isoformat() if a.date else ""))
-    writer.commit()
-    writer.wait_merging_threads()
+    Tantivy.build(_ref_docs(articles), out, threads=2, heap_mb=256)
 
 
 def tantivy_searcher(out: Path) -> tuple[Search, Callable[[], None]]:
     """Top 10 with a highlighted body snippet."""
-    import tantivy
+    index = Tantivy.open(out)
+    return lambda q: index.search(q.tantivy(), TOP, snippets=True)[1], lambda: None
 
-    index = tantivy.Index.open(str(out))
-    index.reload()
-    searcher = index.searcher()
-    schema = index.schema
-
-    def run(q: BenchQuery) -> int:
-        query = index.parse_query(q.tantivy(), ["title", "body"])
-        result = searcher.search(query, TOP)
-        snippets = tantivy.SnippetGenerator.create(searcher, query, schema, "body")
-        for _score, address in result.hits:
-            doc = searcher.doc(address)
-            snippets.snippet_from_doc(doc).to_html()
-        return result.count or 0
-
-    return run, lambda: None
-
-
-# --- SQLite FTS5 ------------------------------------------------------------------------------------------
 
 def fts5_build(articles: list[Article], out: Path) -> None:
-    """Index with FTS5: porter stemming over unicode61 with diacritics removed, one transaction."""
+    """Index with FTS5: porter stemming over unicode61 with diacritics removed, one transaction, optimized."""
     out.mkdir(parents=True)
-    db = sqlite3.connect(out / "fts.db")
-    db.execute("CREATE VIRTUAL TABLE articles USING fts5(id UNINDEXED, title, body, source, published UNINDEXED,"
-               " tokenize='porter unicode61 remove_diacritics 2')")
-    with db:
-        db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?)",
-                       ((a.id, a.title, a.body, a.source or "", a.date.isoformat() if a.date else None)
-                        for a in articles))
-    db.execute("INSERT INTO articles(articles) VALUES ('optimize')")
-    db.commit()
-    db.close()
+    Fts5.build(_ref_docs(articles), out / "fts.db", optimize=True).close()
 
 
 def fts5_searcher(out: Path) -> tuple[Search, Callable[[], None]]:
-    """Top 10 by bm25 with a highlighted body snippet."""
-    db = sqlite3.connect(out / "fts.db", check_same_thread=False)
-    sql = ("SELECT id, title, source, published, snippet(articles, 2, '<mark>', '</mark>', '…', 40) "
-           "FROM articles WHERE articles MATCH ? ORDER BY bm25(articles, 0, 2.0, 1.0, 1.0) LIMIT ?")
-
-    def run(q: BenchQuery) -> int:
-        return len(db.execute(sql, (q.fts5(), TOP)).fetchall())
-
-    return run, db.close
+    """Top 10 by bm25 (title weighted 2) with a highlighted body snippet."""
+    index = Fts5.open(out / "fts.db")
+    return lambda q: len(index.search(q.fts5(), TOP, weights=FTS5_WEIGHTS, snippets=True)), index.close
 
 
 BASELINES: dict[str, tuple[Callable[[list[Article], Path], None], Callable[[Path], tuple[Search, Any]]]] = {

@@ -8,8 +8,9 @@ import multiprocessing
 import os
 import shutil
 import stat
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +22,23 @@ from whoosh.writing import IndexWriter
 from indexer import dedup, store
 from indexer.article import Article
 from indexer.dates import to_utc_naive
+from indexer.places import detect_places
 from indexer.schema import column_text, get_schema
 from indexer.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
+from indexer.writers import BuildError, ParallelWriter, segment_writer
 
 log = logging.getLogger(__name__)
 
 WRITER_MB = 256
-# Files are read and cleaned in a pool of worker processes while this process indexes; below this many
-# files the pool's start-up costs more than it saves.
+# Files are read and cleaned in a pool of worker processes, and a full build indexes in sub-writer processes
+# (one segment each); below this many files the processes' start-up costs more than they save.
 PARALLEL_MIN_FILES = 200
 CLEAN_CHUNK = 8
+# Files handed to the cleaning workers but not yet indexed: the bound keeps cleaned articles from piling up in
+# memory when cleaning runs ahead of the writers.
+IN_FLIGHT = 512
+# Imported once in the fork server, not again in every worker it starts.
+PRELOAD = ["indexer.build", "indexer.sources", "indexer.dedup", "whoosh.writing"]
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
 
@@ -46,6 +54,7 @@ class Summary:
     seconds: float = 0.0
     full: bool = False
     documents: int = 0
+    writer_rss_mb: float = 0.0  # peak memory of the largest sub-writer process (full builds on several cores)
 
     @property
     def changed(self) -> int:
@@ -77,6 +86,7 @@ def to_fields(article: Article) -> dict[str, Any]:
         "path": article.path,
         "hash": article.content_hash(),
         "words": f"{article.title}\n{article.body}",
+        "places": ",".join(detect_places(f"{article.title}\n{article.dateline or ''}\n{article.body}")),
         "minhash": dedup.signature(article.body),
     }
 
@@ -130,8 +140,8 @@ def _read_regular(path: Path) -> bytes:
 class _Run:
     """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
 
-    def __init__(self, corpus: Path, writer: IndexWriter, old: dict[str, _Doc], manifest: dict[str, str],
-                 fresh: bool) -> None:
+    def __init__(self, corpus: Path, writer: IndexWriter | ParallelWriter, old: dict[str, _Doc],
+                 manifest: dict[str, str], fresh: bool) -> None:
         self.corpus = corpus
         self.writer = writer
         self.old = old
@@ -143,6 +153,7 @@ class _Run:
         self.files: dict[str, str] = {}
         self.owner: dict[str, str] = {}
         self.summary = Summary(full=fresh)
+        self.written = 0
 
     def task(self, path: Path) -> _Task:
         """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
@@ -199,9 +210,11 @@ class _Run:
                     continue
             else:
                 self.summary.updated += 1
+            self.written += 1
             if self.fresh:
                 self.writer.add_document(**fields)
             else:
+                assert isinstance(self.writer, IndexWriter)
                 self.writer.update_document(**fields)
 
     def finish(self) -> Summary:
@@ -210,6 +223,7 @@ class _Run:
             if doc_id not in self.owner:
                 self.summary.deleted += 1
                 if not self.fresh:
+                    assert isinstance(self.writer, IndexWriter)
                     self.writer.delete_by_term("id", doc_id)
         return self.summary
 
@@ -247,13 +261,19 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
     build_dir = store.new_build_dir(root)
     try:
         ix = whoosh_index.create_in(str(build_dir), get_schema())
-        writer = ix.writer(limitmb=WRITER_MB)
+        procs = _workers(len(paths))
+        # Both cores index: each sub-writer process writes its own segment, and they are not merged (a merge
+        # is one more serial pass over every posting).
+        writer = ParallelWriter(ix, procs, WRITER_MB, _context()) if procs > 1 else segment_writer(ix, WRITER_MB)
         run = _Run(corpus, writer, old, {}, fresh=True)
         _pass(run, paths, progress)
-        writer.commit(optimize=True)
-        store.write_manifest(build_dir, run.files)
+        writer.commit()
         run.summary.documents = ix.doc_count()
+        run.summary.writer_rss_mb = getattr(writer, "peak_rss_mb", 0.0)
         ix.close()
+        if run.summary.documents != run.written:
+            raise BuildError(f"the new index holds {run.summary.documents} documents, {run.written} were added")
+        store.write_manifest(build_dir, run.files)
         store.publish(root, build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -266,7 +286,7 @@ def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress
     ix = store.open_writable(root)
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)
-    writer = ix.writer(limitmb=WRITER_MB)
+    writer = segment_writer(ix, WRITER_MB)
     run = _Run(corpus, writer, old, store.read_manifest(gen), fresh=False)
     _pass(run, paths, progress)
     if run.summary.changed:
@@ -284,14 +304,19 @@ def _pass(run: _Run, paths: list[Path], progress: Progress | None = None) -> Non
     # The progress bar advances as files are indexed, not as they are handed to the workers.
     ticks = iter(progress(paths, len(paths))) if progress is not None else iter(())
     try:
-        workers = min(os.cpu_count() or 1, 4)
-        if workers > 1 and len(paths) >= PARALLEL_MIN_FILES:
+        workers = _workers(len(paths))
+        if workers > 1:
             # Cleaning (HTML parsing above all) runs in other processes, so both cores work; imap keeps
             # corpus order, so the first file still wins a duplicate id.
-            with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-                for read in pool.imap(_read, [run.task(p) for p in paths], chunksize=CLEAN_CHUNK):
-                    run.apply(read)
-                    next(ticks, None)
+            window = _Window(IN_FLIGHT)
+            with _context().Pool(workers) as pool:
+                try:
+                    for read in pool.imap(_read, window.feed(run.task(p) for p in paths), chunksize=CLEAN_CHUNK):
+                        window.done()
+                        run.apply(read)
+                        next(ticks, None)
+                finally:
+                    window.close()  # before the pool's exit, which waits for the thread that feeds it
         else:
             for path in paths:
                 run.file(path)
@@ -302,3 +327,39 @@ def _pass(run: _Run, paths: list[Path], progress: Progress | None = None) -> Non
     except BaseException:
         run.writer.cancel()
         raise
+
+
+class _Window:
+    """At most ``size`` tasks handed out and not yet done; ``feed`` runs in the pool's task-feeding thread."""
+
+    def __init__(self, size: int) -> None:
+        self.slots = threading.Semaphore(size)
+        self.closed = threading.Event()
+
+    def feed(self, tasks: Iterable[_Task]) -> Iterator[_Task]:
+        """The tasks, each released only when a slot is free (or none more once closed)."""
+        for task in tasks:
+            while not self.slots.acquire(timeout=0.5):
+                if self.closed.is_set():
+                    return
+            yield task
+
+    def done(self) -> None:
+        """One task's result was used: free its slot."""
+        self.slots.release()
+
+    def close(self) -> None:
+        """Stop feeding (the run is over or failed)."""
+        self.closed.set()
+
+
+def _workers(files: int) -> int:
+    """How many cleaning (and indexing) processes a pass over ``files`` files uses; 1 means none."""
+    return min(os.cpu_count() or 1, 4) if files >= PARALLEL_MIN_FILES else 1
+
+
+def _context() -> Any:
+    """The fork server context every worker process comes from (no fork of a process that has threads)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx

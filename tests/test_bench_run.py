@@ -24,6 +24,7 @@ def test_one_size_reports_every_figure(tmp_path: Path) -> None:
     for figures in result["build"].values():
         assert {"docs_per_s", "mb_per_s", "index_mb"} <= set(figures)
         assert figures["docs"] == 60
+        assert figures["cpu_seconds"] > 0
     for figures in result["query"].values():
         assert {"p50_ms", "p95_ms", "p99_ms"} <= set(figures)
     assert {"seconds", "full_seconds"} <= set(result["incremental"])
@@ -55,3 +56,10 @@ def test_parallel_cleaning_builds_the_same_index_as_serial(corpus: Path, tmp_pat
     assert summary.documents == open_index(tmp_path / "serial").doc_count()
     again = reindex(corpus, tmp_path / "parallel")
     assert again.changed == 0
+
+
+def test_a_run_of_one_size_keeps_the_other_sizes(tmp_path: Path) -> None:
+    saved = tmp_path / "speed.json"
+    saved.write_text('[{"size": 10000, "old": true}, {"size": 100000, "old": true}]', "utf-8")
+    assert run.merged(saved, [{"size": 10000}]) == [{"size": 10000}, {"size": 100000, "old": True}]
+    assert run.merged(tmp_path / "missing.json", [{"size": 5}]) == [{"size": 5}]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every
 
-from indexer import store
+from indexer import build, store, writers
 from indexer.build import reindex
 from tests.conftest import SEED_IDS
 
@@ -160,3 +160,66 @@ def test_an_index_with_an_older_schema_is_rebuilt_in_full(corpus: Path, tmp_path
     (root / store.CURRENT).symlink_to("gen-old")
     summary = reindex(corpus, root)
     assert summary.full and summary.added == 6
+
+
+@pytest.fixture
+def parallel(monkeypatch) -> None:
+    """Clean and index in worker processes even for the tiny sample corpus."""
+    monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 0)
+
+
+@pytest.mark.usefixtures("parallel")
+def test_parallel_build_keeps_the_first_file_and_updates_in_place(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "zz.jsonl").write_text(json.dumps({"id": "wire-1", "title": "Copy", "text": "Copy text."}), "utf-8")
+    root = tmp_path / "index"
+    summary = reindex(corpus, root, full=True)
+    assert summary.documents == summary.added == 6
+    assert [s.reason for s in summary.skipped] == ["duplicate id 'wire-1' (already in export.jsonl)"]
+    assert _ids(root) == {*SEED_IDS, "pages/summit", "wire-1", "wire-2", "hostile"}
+    (corpus / "hostile.txt").unlink()
+    summary = reindex(corpus, root)
+    assert (summary.deleted, summary.unchanged, summary.documents) == (1, 5, 5)
+
+
+@pytest.mark.usefixtures("parallel")
+def test_a_lost_document_fails_the_build_and_keeps_the_old_index(corpus: Path, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    before = store.current_dir(root)
+    send = writers.ParallelWriter._send
+
+    def drop_one(self: writers.ParallelWriter) -> None:
+        self.batch = self.batch[1:]  # what Whoosh's MpWriter does when a sub-writer is late
+        send(self)
+
+    monkeypatch.setattr(writers.ParallelWriter, "_send", drop_one)
+    with pytest.raises(writers.BuildError, match="indexed 5 of 6"):
+        reindex(corpus, root, full=True)
+    assert store.current_dir(root) == before
+    assert not list(root.glob(f"{store.TMP_PREFIX}*"))
+    assert len(_ids(root)) == 6
+
+
+def test_a_failing_sub_writer_fails_the_commit(tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True)))
+    writer = writers.ParallelWriter(ix, 2, 16)
+    writer.add_document(id="a")
+    writer.add_document(nope="b")
+    with pytest.raises(writers.BuildError, match="UnknownFieldError"):
+        writer.commit()
+    assert ix.doc_count() == 0
+    assert not any(proc.is_alive() for proc in writer.procs)
+
+
+def test_cleaning_hands_out_at_most_a_window_of_files() -> None:
+    window = build._Window(2)
+    fed = window.feed(iter(range(5)))
+    assert [next(fed), next(fed)] == [0, 1]
+    window.done()
+    assert next(fed) == 2
+    window.close()  # no free slot and closed: feeding stops instead of waiting for ever
+    assert list(fed) == []
