@@ -18,6 +18,7 @@ from indexer import build, settings, store
 from indexer.facets import SORTS, Filters
 from indexer.search import SearchError, search
 from indexer.stats import index_stats
+from indexer.writers import BuildError
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=settings.INDEX_DIR.default,
@@ -49,6 +50,8 @@ def reindex(index_dir: Path, corpus_dir: Path, full: bool, quiet: bool, as_json:
         summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress)
     except store.IndexBusy as exc:
         raise click.ClickException(f"{exc}. Wait for it to finish and run again.") from exc
+    except BuildError as exc:
+        raise click.ClickException(f"the build failed: {exc}. The old index is untouched; run again.") from exc
     except FileNotFoundError as exc:
         raise click.ClickException(f"{exc}. Pass --corpus DIR or set {settings.CORPUS_DIR.envvar}.") from exc
     except OSError as exc:

@@ -5,6 +5,8 @@
 * ``swap:N:before`` / ``swap:N:after`` - SIGKILL this process just before / after the Nth ``os.replace`` that
   ``store.publish`` makes (1: the build directory becomes a generation, 2: ``current`` is swapped); ``swap:0:before``
   kills on entry to ``publish``. Everything else is the real code path.
+* ``hold:PATH`` - on entry to ``store.publish`` (the reindex lock held, the build done) wait until PATH exists, so a
+  test can act while a reindex is certainly running, however fast the build was.
 * ``readonly`` - every attempt to create or write a file or directory under ``NEWSFIND_FAULT_DIR`` fails with
   EROFS, as on a read-only mount (tests run as root, where ``chmod`` does not stop writes).
 """
@@ -17,6 +19,7 @@ import io
 import os
 import signal
 import sys
+import time
 
 from indexer import store
 from indexer.cli import cli
@@ -52,6 +55,18 @@ def _install_swap_kill(spec: str) -> None:
             return real_publish(root, build_dir)
         finally:
             os.replace = real_replace
+
+    store.publish = publish
+
+
+def _install_hold(release: str) -> None:
+    real_publish = store.publish
+
+    def publish(root, build_dir):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 120
+        while not os.path.exists(release) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return real_publish(root, build_dir)
 
     store.publish = publish
 
@@ -94,6 +109,8 @@ def _install_readonly(folder: str) -> None:
 if __name__ == "__main__":  # worker processes re-import this module: they must not run the CLI again
     if FAULT.startswith("swap:"):
         _install_swap_kill(FAULT)
+    elif FAULT.startswith("hold:"):
+        _install_hold(FAULT.removeprefix("hold:"))
     elif FAULT == "readonly":
         _install_readonly(os.environ["NEWSFIND_FAULT_DIR"])
     cli(prog_name="python -m indexer")

@@ -99,3 +99,15 @@ def test_every_command_has_help(runner, command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output and len(result.output.splitlines()) > 4
+
+
+def test_a_failed_build_is_a_clear_error(runner, corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    from indexer import build, writers
+
+    def fail(*args, **kwargs):
+        raise writers.BuildError("indexed 5 of 6 documents")
+
+    monkeypatch.setattr(build, "reindex", fail)
+    result = runner.invoke(cli, ["reindex", "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1 and "the build failed: indexed 5 of 6 documents" in result.output
+    assert "Traceback" not in result.output

@@ -143,13 +143,16 @@ def test_sigkill_during_the_swap(world: tuple[Path, Path], tmp_path: Path, point
 
 def test_a_second_reindex_exits_with_a_clear_message(world: tuple[Path, Path], tmp_path: Path) -> None:
     corpus, root = world
+    release = tmp_path / "release"
+    # The first run holds the lock until the test releases it: the build alone may be quicker than a CLI start.
     first = start_cli("reindex", "--quiet", "--full", "--corpus", str(corpus), "--index", str(root),
-                      log=tmp_path / "first.log")
+                      module="tests.faultcli", log=tmp_path / "first.log", NEWSFIND_FAULT=f"hold:{release}")
     try:
         lock = root / store.LOCK_FILE
         assert _wait_for(lambda: lock.read_text().strip() == str(first.pid), first)
         second = run_cli("reindex", "--quiet", "--corpus", str(corpus), "--index", str(root))
-        assert first.poll() is None, "the first run ended before the second started; make the corpus bigger"
+        assert first.poll() is None
+        release.touch()
         assert second.returncode == 1
         assert f"another reindex is running on {root} (pid {first.pid})" in second.stderr
         assert "Wait for it to finish and run again." in second.stderr
