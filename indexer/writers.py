@@ -65,7 +65,8 @@ class FastPool(PostingPool):
 
 def segment_writer(ix: Index, limitmb: int, lock: bool = True) -> SegmentWriter:
     """A plain Whoosh writer that uses ``FastPool``."""
-    writer = SegmentWriter(ix, limitmb=limitmb, _lk=lock)
+    # Segments stay separate files, read on demand: a compound file is copied into each reader's memory.
+    writer = SegmentWriter(ix, limitmb=limitmb, _lk=lock, compound=False)
     writer.pool = FastPool(writer.temp_storage(), writer.newsegment, limitmb=limitmb)
     return writer
 
