@@ -23,7 +23,7 @@ from indexer import dedup, store
 from indexer.article import Article
 from indexer.dates import to_utc_naive
 from indexer.places import detect_places
-from indexer.schema import column_text, get_schema
+from indexer.schema import column_text, get_schema, schema_matches
 from indexer.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
 from indexer.writers import BuildError, ParallelWriter, segment_writer
 
@@ -248,10 +248,10 @@ def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | N
 
 
 def _schema_matches(root: Path) -> bool:
-    """False when the index was built with other fields (an older version): it then needs a full rebuild."""
+    """False when the index was built by another version (other fields, another places detector)."""
     ix = store.open_index(root)
     try:
-        return set(ix.schema.names()) == set(get_schema().names())
+        return schema_matches(ix.schema)
     finally:
         ix.close()
 

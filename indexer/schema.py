@@ -10,6 +10,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from indexer.analysis import news_analyzer
+from indexer.places import PLACES_VERSION
 from indexer.ranking import FIELD_BOOSTS
 
 # Fields a user may name in a query (``title:japan``); dates and ids are filtered in code, never parsed.
@@ -39,10 +40,25 @@ def get_schema() -> Schema:
         # Unstemmed words of title and body: the vocabulary for "did you mean" and autocomplete.
         words=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
         # Countries the article mentions (indexer/places.py), for the Places facet and the ``place`` filter.
-        places=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        places=_places_field(),
         # MinHash signature of the body (indexer/dedup.py), read at query time to fold near-duplicates.
         minhash=COLUMN(),
     )
+
+
+def _places_field() -> KEYWORD:
+    field = KEYWORD(stored=True, commas=True, lowercase=False, scorable=False)
+    # Kept in the index's stored schema: an index whose places came from another detector version is rebuilt.
+    field.detector_version = PLACES_VERSION
+    return field
+
+
+def schema_matches(stored: Schema) -> bool:
+    """Whether an index built with ``stored`` has the current fields and derived values (else: rebuild in full)."""
+    current = get_schema()
+    if set(stored.names()) != set(current.names()):
+        return False
+    return getattr(stored["places"], "detector_version", None) == PLACES_VERSION
 
 
 def vocabulary_analyzer() -> Analyzer:

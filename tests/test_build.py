@@ -162,6 +162,19 @@ def test_an_index_with_an_older_schema_is_rebuilt_in_full(corpus: Path, tmp_path
     assert summary.full and summary.added == 6
 
 
+def test_an_index_with_places_from_another_detector_version_is_rebuilt(corpus: Path, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    from indexer import schema
+
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    assert not reindex(corpus, root).full
+    monkeypatch.setattr(schema, "PLACES_VERSION", schema.PLACES_VERSION + 1)
+    summary = reindex(corpus, root)
+    assert summary.full and summary.documents == 6
+    assert not reindex(corpus, root).full
+
+
 @pytest.fixture
 def parallel(monkeypatch) -> None:
     """Clean and index in worker processes even for the tiny sample corpus."""
