@@ -169,3 +169,17 @@ def test_snippets_never_repeat_text(searcher) -> None:
         for i, first in enumerate(plain):
             for second in plain[i + 1 :]:
                 assert first[-40:] not in second and second[:40] not in first
+
+
+def test_searcher_cache_closes_every_threads_searcher(built_index: Path) -> None:
+    import threading
+
+    cache = store.SearcherCache(built_index)
+    seen = [cache.get()]
+    worker = threading.Thread(target=lambda: seen.append(cache.get()))
+    worker.start()
+    worker.join()
+    assert seen[0] is not seen[1]
+    cache.close_all()
+    assert cache.get() is not seen[0] and cache.get().doc_count() == 6
+    cache.close_all()
