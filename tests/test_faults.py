@@ -165,8 +165,9 @@ def test_a_second_reindex_exits_with_a_clear_message(world: tuple[Path, Path], t
 
 
 def _limit_file_size() -> None:
-    # A real kernel refusal: writes past 64 KiB fail with EFBIG, as writes fail with ENOSPC on a full disk.
-    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+    # A real kernel refusal: writes past the limit fail with EFBIG, as writes fail with ENOSPC on a full disk.
+    # 16 KiB: smaller than the segment files even a 60-article incremental update writes.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
 
 
 @pytest.mark.parametrize("flags", [["--full"], []], ids=["full", "incremental"])
