@@ -9,18 +9,7 @@ from whoosh.searching import Results, Searcher
 
 from indexer.columns import column_value
 from indexer.dedup import Grouper
-from indexer.schema import summary_fields
-
-
-@dataclass
-class SimilarArticle:
-    """A near-duplicate folded into a hit."""
-
-    id: str
-    title: str
-    source: str | None
-    date: str | None
-    url: str | None
+from indexer.schema import Summary, summary_fields
 
 
 @dataclass
@@ -29,7 +18,7 @@ class Similar:
 
     count: int = 0
     ids: list[str] = field(default_factory=list)
-    articles: list[SimilarArticle] = field(default_factory=list)
+    articles: list[Summary] = field(default_factory=list)
 
 
 @dataclass
@@ -71,5 +60,5 @@ def page_of(searcher: Searcher, results: Results, matched: int, page: int, per_p
 def _similar(searcher: Searcher, docnums: list[int]) -> Similar:
     articles = []
     for docnum in docnums:
-        articles.append(SimilarArticle(**summary_fields(searcher.stored_fields(docnum))))
+        articles.append(Summary(**summary_fields(searcher.stored_fields(docnum))))
     return Similar(count=len(articles), ids=[a.id for a in articles], articles=articles)

@@ -9,21 +9,16 @@ from whoosh.searching import Searcher
 
 from indexer.columns import column_value
 from indexer.dedup import THRESHOLD, similarity
-from indexer.schema import summary_fields
+from indexer.schema import Summary, summary_fields
 
 MAX_RELATED = 20
 KEY_TERMS = 12
 
 
 @dataclass
-class Related:
+class Related(Summary):
     """An article like another one."""
 
-    id: str
-    title: str
-    source: str | None
-    date: str | None
-    url: str | None
     score: float
 
     def to_dict(self) -> dict[str, Any]:

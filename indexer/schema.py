@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
@@ -70,6 +71,17 @@ def query_schema() -> Schema:
     """The searchable text fields only, so the query parser never builds date or id queries."""
     full = get_schema()
     return Schema(**{name: full[name] for name in QUERY_FIELDS})
+
+
+@dataclass
+class Summary:
+    """An article in a list of results: what hits, folded copies and related articles all show."""
+
+    id: str
+    title: str
+    source: str | None
+    date: str | None
+    url: str | None
 
 
 def summary_fields(stored: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from indexer.facets import Facets, Filters
 from indexer.highlight import MAX_FRAGMENTS, MarkFormatter, plain_snippet, snippet_fragmenter, whole_fragmenter
 from indexer.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
 from indexer.ranking import RELAX_BELOW, relax
-from indexer.schema import DEFAULT_FIELDS, place_names, query_schema, summary_fields
+from indexer.schema import DEFAULT_FIELDS, Summary, place_names, query_schema, summary_fields
 from indexer.timeline import Timeline
 
 MAX_QUERY_CHARS = 500
@@ -41,14 +41,9 @@ class SearchError(ValueError):
 
 
 @dataclass
-class Hit:
+class Hit(Summary):
     """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments."""
 
-    id: str
-    title: str
-    source: str | None
-    date: str | None
-    url: str | None
     score: float
     highlights: dict[str, list[str]] = field(default_factory=dict)
     places: list[str] = field(default_factory=list)
@@ -190,7 +185,8 @@ def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, 
     if folded.short and ranker.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
         ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
         folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
-    hits = [_hit(h, similar, _highlighter(ranked.results)) for h, similar in folded.hits]
+    highlighters = _highlighters(ranked.results)
+    hits = [_hit(h, similar, highlighters) for h, similar in folded.hits]
     return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied,
                          folded.exact, timeline)
 
@@ -244,7 +240,7 @@ def _check(page: int, per_page: int, sort: str, fuzzy: str) -> None:
         raise SearchError(f"fuzzy must be one of: {', '.join(FUZZY_MODES)}")
 
 
-def _highlighter(results: Any) -> dict[str, Highlighter]:
+def _highlighters(results: Any) -> dict[str, Highlighter]:
     results.fragmenter = snippet_fragmenter()
     results.formatter = MarkFormatter()
     return {"body": results.highlighter, "title": Highlighter(fragmenter=whole_fragmenter(), formatter=MarkFormatter())}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -62,25 +63,28 @@ def _days(days: np.ndarray, first: int, last: int) -> list[Bucket]:
 
 
 def _months(days: np.ndarray, first: date, last: date) -> list[Bucket]:
-    index = np.fromiter((_month_index(date.fromordinal(d)) for d in np.unique(days).tolist()), dtype=np.int64)
-    per_day = np.unique(days, return_counts=True)[1]
     start = _month_index(first)
-    counts = np.bincount(index - start, weights=per_day, minlength=_month_index(last) - start + 1)
+    counts = _per_period(days, _month_index, start, _month_index(last))
     buckets = []
-    for offset, count in enumerate(counts.tolist()):
+    for offset, count in enumerate(counts):
         year, month = divmod(start + offset, 12)
         end = calendar.monthrange(year, month + 1)[1]
         buckets.append(Bucket(date(year, month + 1, 1).isoformat(), date(year, month + 1, end).isoformat(),
-                              f"{year:04d}-{month + 1:02d}", int(count)))
+                              f"{year:04d}-{month + 1:02d}", count))
     return buckets
 
 
 def _years(days: np.ndarray, first: int, last: int) -> list[Bucket]:
+    counts = _per_period(days, lambda day: day.year, first, last)
+    return [Bucket(f"{first + i:04d}-01-01", f"{first + i:04d}-12-31", f"{first + i:04d}", c)
+            for i, c in enumerate(counts)]
+
+
+def _per_period(days: np.ndarray, period: Callable[[date], int], first: int, last: int) -> list[int]:
+    """Counts per period number ``first``..``last``, each distinct day converted once."""
     unique, per_day = np.unique(days, return_counts=True)
-    years = np.fromiter((date.fromordinal(d).year for d in unique.tolist()), dtype=np.int64)
-    counts = np.bincount(years - first, weights=per_day, minlength=last - first + 1)
-    return [Bucket(f"{first + i:04d}-01-01", f"{first + i:04d}-12-31", f"{first + i:04d}", int(c))
-            for i, c in enumerate(counts.tolist())]
+    index = np.fromiter((period(date.fromordinal(d)) for d in unique.tolist()), dtype=np.int64)
+    return [int(c) for c in np.bincount(index - first, weights=per_day, minlength=last - first + 1)]
 
 
 def _month_index(day: date) -> int:

@@ -220,8 +220,8 @@ def test_central_asia_on_the_seeds_has_a_timeline_and_places(client) -> None:
 
 
 def test_facets_keep_their_order_in_json(features_client) -> None:
-    raw = features_client.get("/api/search?q=water+OR+parliament&collapse=off").get_data(as_text=True)
-    data = features_client.get("/api/search?q=water+OR+parliament&collapse=off").get_json()
+    response = features_client.get("/api/search?q=water+OR+parliament&collapse=off")
+    raw, data = response.get_data(as_text=True), response.get_json()
     counts = list(data["facets"]["source"].values())
     assert counts == sorted(counts, reverse=True) and len(counts) > 1
     assert list(data["facets"]["year"]) == sorted(data["facets"]["year"], reverse=True)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, make_response, request
+from flask import make_response, request
 
-from webapp.search_index import EXTENSION, synonyms_version
+from webapp.search_index import index_version, synonyms_version
 
 # Clients may keep answers but must ask again each time: a reindex can change them at any moment.
 CACHE_CONTROL = "no-cache"
@@ -17,8 +17,7 @@ CACHE_CONTROL = "no-cache"
 
 def etag() -> str:
     """The ETag of this request's answer: the index generation, the synonyms in use, and the full URL."""
-    version = current_app.extensions[EXTENSION].version()
-    key = f"{version}|{synonyms_version()}|{request.full_path}"
+    key = f"{index_version()}|{synonyms_version()}|{request.full_path}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 

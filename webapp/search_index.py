@@ -31,6 +31,11 @@ def get_synonyms() -> Synonyms:
     return load_synonyms(current_app.config[settings.SYNONYMS_FILE.name])
 
 
+def index_version() -> str:
+    """Which committed index this thread reads (generation folder and Whoosh generation), for cache keys."""
+    return current_app.extensions[EXTENSION].version()
+
+
 def synonyms_version() -> str:
     """What identifies the synonyms in use (the file's modification time and size), for cache keys."""
     try:
