@@ -7,7 +7,7 @@ from typing import Any
 
 from whoosh.searching import Results, Searcher
 
-from indexer.columns import column_value
+from indexer.columns import column_value, per_reader
 from indexer.dedup import Grouper
 from indexer.schema import Summary, summary_fields
 
@@ -38,7 +38,9 @@ def page_of(searcher: Searcher, results: Results, matched: int, page: int, per_p
     # An index built before near-duplicate signatures existed has no column to fold by.
     if not collapse or "minhash" not in searcher.schema:
         return Folded([(hit, Similar()) for hit in results[start:stop]], matched, True, False)
-    signatures = searcher.reader().column_reader("minhash")
+    reader = searcher.reader()
+    # Opening a column reads its whole offset table: once per index generation, not per query.
+    signatures = per_reader(reader, "minhash", lambda: reader.column_reader("minhash"))
     grouper = Grouper()
     leaders: list[int] = []
     members: dict[int, list[int]] = {}

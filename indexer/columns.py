@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh.collectors import Collector, WrappingCollector
@@ -38,20 +38,26 @@ class DocColumns:
         return len(self.day)
 
 
-_cache: weakref.WeakKeyDictionary[IndexReader, DocColumns] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[IndexReader, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+T = TypeVar("T")
+
+
+def per_reader(reader: IndexReader, key: Hashable, build: Callable[[], T]) -> T:
+    """A value derived from a reader, built on first use and kept while the reader lives (one index generation)."""
+    with _lock:
+        values = _cache.setdefault(reader, {})
+        if key in values:
+            return values[key]
+    value = build()
+    with _lock:
+        return values.setdefault(key, value)
 
 
 def doc_columns(searcher: Searcher) -> DocColumns:
-    """The arrays for this searcher's reader, built on first use and kept while the reader lives."""
+    """The arrays for this searcher's reader."""
     reader = searcher.reader()
-    with _lock:
-        found = _cache.get(reader)
-    if found is None:
-        found = _read(reader)
-        with _lock:
-            _cache[reader] = found
-    return found
+    return per_reader(reader, DocColumns, lambda: _read(reader))
 
 
 def _read(reader: IndexReader) -> DocColumns:

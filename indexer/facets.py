@@ -83,6 +83,15 @@ def count(searcher: Searcher, query: Query, filters: Filters,
     ), timeline(days[chosen & dated], int(np.sum(chosen & ~dated))), int(np.sum(chosen))
 
 
+def allowed(searcher: Searcher, docs: np.ndarray, filters: Filters) -> np.ndarray | None:
+    """Which of these documents pass every filter, as a mask; None when nothing is filtered."""
+    if not filters.active:
+        return None
+    columns = doc_columns(searcher)
+    return (_source_mask(columns, docs, filters) & _place_mask(columns, docs, filters)
+            & _date_mask(columns, docs, filters))
+
+
 def _source_mask(columns: DocColumns, docs: np.ndarray, filters: Filters) -> np.ndarray:
     if not filters.sources:
         return np.ones(docs.size, dtype=bool)

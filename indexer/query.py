@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 
 from indexer import settings
 from indexer.analysis import news_analyzer
+from indexer.columns import per_reader
 from indexer.schema import QUERY_FIELDS, vocabulary_analyzer
 
 log = logging.getLogger(__name__)
@@ -163,9 +164,14 @@ def _near_stems(searcher: Searcher, word: str, edits: int) -> set[str]:
 def words_within(reader: IndexReader, word: str, edits: int) -> list[str]:
     """The index's words within ``edits`` typos of ``word`` (same first letter), like Whoosh's ``terms_within``
     but with the edit distance computed in C by rapidfuzz (Whoosh's pure-Python one dominated fuzzy queries)."""
-    field = reader.schema["words"]
-    candidates = [field.from_bytes(b) for b in reader.expand_prefix("words", word[:1])]
+    candidates = per_reader(reader, ("words", word[:1]), lambda: _words_from(reader, word[:1]))
     return [w for w, _, _ in process.extract(word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)]
+
+
+def _words_from(reader: IndexReader, prefix: str) -> list[str]:
+    """The index's words starting with ``prefix`` (a merge of every segment's term list, so kept per reader)."""
+    field = reader.schema["words"]
+    return [field.from_bytes(b) for b in reader.expand_prefix("words", prefix)]
 
 
 def _edits(term: Term) -> int:

@@ -18,6 +18,7 @@ from indexer import facets as facets_
 from indexer.collapse import Similar, page_of
 from indexer.columns import DocRecorder
 from indexer.facets import Facets, Filters
+from indexer.fastrank import score_all, top
 from indexer.highlight import MAX_FRAGMENTS, MarkFormatter, plain_snippet, snippet_fragmenter, whole_fragmenter
 from indexer.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
 from indexer.ranking import RELAX_BELOW, relax
@@ -194,7 +195,7 @@ def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, 
 @dataclass
 class _Ranked:
     results: Results
-    matches: np.ndarray | None  # every match, when the ranking pass could record them (no filters)
+    matches: np.ndarray | None  # every match before the filters, when known (else facets.count finds them)
 
     @property
     def found(self) -> int:
@@ -210,8 +211,13 @@ class _Ranker:
     limit: int
 
     def run(self, query: Query) -> _Ranked:
-        """Rank the query's hits; unfiltered, record every match on the way for the facets (so none may be
-        skipped); filtered, each facet needs matches its own filter drops, which facets.count finds itself."""
+        """Rank the query's hits and keep every match (before filters) for the facets: scored all at once with
+        arrays when the query's shape allows; else by Whoosh's collector, which, unfiltered, records the matches
+        on the way (so none may be skipped); filtered, facets.count finds them, since each facet needs matches
+        its own filter drops."""
+        if self.sort == "relevance" and (scored := score_all(self.searcher, query)) is not None:
+            allowed = facets_.allowed(self.searcher, scored.docs, self.filters)
+            return _Ranked(top(self.searcher, query, scored, self.limit, allowed), scored.docs)
         record = not self.filters.active
         collector = self.searcher.collector(
             limit=self.limit, terms=True, filter=facets_.filter_query(self.filters),

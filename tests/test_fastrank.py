@@ -1,0 +1,110 @@
+"""Array ranking gives exactly what Whoosh's own collector gives: the same matches, order, scores and terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import numpy as np
+import pytest
+from whoosh.query import And, AndMaybe, AndNot, Or, Phrase, Prefix, Query, Term
+from whoosh.searching import Searcher
+
+from bench import corpus as corpus_mod
+from bench.queries import make_queries
+from indexer import search as search_mod
+from indexer.build import reindex
+from indexer.facets import Filters
+from indexer.fastrank import score_all, top
+from indexer.query import expand_synonyms, load_synonyms
+from indexer.ranking import relax
+from indexer.search import parse_query, search
+from indexer.store import SearcherCache
+
+needs_data = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
+LIMIT = 50
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    """Real news in several segments (a two-process build, then an update) with deleted documents."""
+    base = tmp_path_factory.mktemp("fastrank")
+    corpus, root = base / "corpus", base / "index"
+    corpus_mod.generate(corpus, 400, seed=3)
+    reindex(corpus, root, full=True)
+    assert corpus_mod.touch_fraction(corpus, 0.05) > 0
+    reindex(corpus, root)
+    cache = SearcherCache(root)
+    found = cache.get()
+    assert len(found.reader().leaf_readers()) > 1 and found.reader().has_deletions()
+    yield found
+    cache.close_all()
+
+
+def whoosh_top(searcher: Searcher, query: Query) -> tuple[list[tuple[float, int]], dict[int, list]]:
+    collector = searcher.collector(limit=LIMIT, terms=True)
+    searcher.search_with_collector(query, collector)
+    results = collector.results()
+    return [(round(s, 9), d) for s, d in results.top_n], results.docterms
+
+
+def assert_same(searcher: Searcher, query: Query) -> None:
+    scored = score_all(searcher, query)
+    assert scored is not None, query
+    assert np.array_equal(scored.docs, np.sort(np.fromiter(searcher.docs_for_query(query), dtype=np.int64)))
+    fast = top(searcher, query, scored, LIMIT, None)
+    expected, docterms = whoosh_top(searcher, query)
+    assert [(round(s, 9), d) for s, d in fast.top_n] == expected, query
+    for _, docnum in expected:
+        assert sorted(fast.docterms[docnum]) == sorted(docterms[docnum])
+
+
+@needs_data
+def test_the_benchmark_queries_rank_as_whoosh_ranks_them(searcher: Searcher) -> None:
+    checked = 0
+    for bench_query in make_queries(corpus_mod.load_pool(), seed=6)[:200]:
+        parsed = parse_query(bench_query.whoosh())
+        for query in filter(None, (expand_synonyms(parsed, load_synonyms()), relax(parsed, 0))):
+            if score_all(searcher, query) is not None:
+                assert_same(searcher, query)
+                checked += 1
+    assert checked > 150
+
+
+@needs_data
+@pytest.mark.parametrize("query", [
+    AndNot(Or([Term("body", "year"), Term("title", "year")]), Term("body", "market")),
+    AndMaybe(Term("body", "govern"), Term("title", "elect")),
+    And([Term("body", "year", boost=3.0), Or([Term("title", "new"), Term("body", "new")], boost=0.5)]),
+    Or([Term("body", "minist")], boost=7.0),  # Whoosh ignores a one-child group's boost
+    Or([Term("body", "zzzznotaword"), Term("body", "peopl")]),
+    And([Term("body", "zzzznotaword"), Term("body", "peopl")]),
+    Term("nosuchfield", "x"),
+])
+def test_every_supported_shape_scores_as_whoosh_does(searcher: Searcher, query: Query) -> None:
+    assert_same(searcher, query)
+
+
+@needs_data
+@pytest.mark.parametrize("query", [Phrase("body", ["prime", "minister"]), Prefix("body", "gov"),
+                                   Or([Term("body", "a"), Term("body", "b")], minmatch=2)])
+def test_other_shapes_are_left_to_whoosh(searcher: Searcher, query: Query) -> None:
+    assert score_all(searcher, query) is None
+
+
+@needs_data
+@pytest.mark.parametrize("filters", [Filters(), Filters(sources=("Daily Herald", "Global Wire")),
+                                     Filters(date_from=date(2018, 1, 1), date_to=date(2020, 6, 30)),
+                                     Filters(places=("United States",))])
+@pytest.mark.parametrize("text", ["government plans", "market -oil", "the prime minister said on tuesday"])
+def test_search_pages_match_the_collector_path(searcher: Searcher, monkeypatch: pytest.MonkeyPatch,
+                                               filters: Filters, text: str) -> None:
+    fast = search(searcher, text, per_page=20, filters=filters, fuzzy="off").to_dict()
+    monkeypatch.setattr(search_mod, "score_all", lambda *_: None)
+    slow = search(searcher, text, per_page=20, filters=filters, fuzzy="off").to_dict()
+    for results in (fast, slow):
+        results.pop("took_ms")
+        for hit in results["hits"]:
+            hit["score"] = round(hit["score"], 3)
+    assert fast == slow
+    assert fast["total"]["value"] > 0 or filters.places
