@@ -124,14 +124,16 @@ class DocRecorder(WrappingCollector):
     @classmethod
     def install(cls, collector: Collector) -> tuple[Collector, DocRecorder]:
         """Insert a recorder right above the collector that scores, under every filter and term recorder, so it
-        sees exactly the matches that get scored (block-quality skipping must be off for that to be all).
-        Returns the collector to search with and the recorder."""
-        if not isinstance(collector, WrappingCollector):
-            recorder = cls(collector)
+        sees exactly the matches that get scored. For that to be every match, block-quality skipping must be off
+        (``optimize=False``) and so must matcher replacement: once the top N are full, Whoosh swaps in matchers
+        that drop documents unable to reach the N-th score. Returns the collector to search with and the recorder."""
+        parent = None
+        scorer = collector
+        while isinstance(scorer, WrappingCollector):
+            parent, scorer = scorer, scorer.child
+        scorer.replace = 0
+        recorder = cls(scorer)
+        if parent is None:
             return recorder, recorder
-        parent = collector
-        while isinstance(parent.child, WrappingCollector):
-            parent = parent.child
-        recorder = cls(parent.child)
         parent.child = recorder
         return collector, recorder

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import escape
 from whoosh.highlight import Formatter, Fragment, PinpointFragmenter, WholeFragmenter, get_text
+from whoosh.searching import Results
 
 SNIPPET_CHARS = 240
 MAX_FRAGMENTS = 3
@@ -56,3 +59,28 @@ def plain_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     if len(text) <= limit:
         return str(escape(text))
     return str(escape(text[:limit].rsplit(" ", 1)[0])) + " …"
+
+
+def load_page_chars(results: Results, docnums: list[int], fieldnames: tuple[str, ...]) -> None:
+    """Read where each matched term sits in these hits only, into Whoosh's cache for pinpoint highlighting.
+
+    Whoosh's highlighter fills that cache for every ranked hit the first time it highlights one, which is the
+    whole folding window (hundreds of hits) when a page shows ten.
+    """
+    wanted = sorted(set(docnums))
+    for fieldname in fieldnames:
+        field = results.searcher.schema[fieldname]
+        if not field.supports("characters"):
+            continue
+        cache: dict[int, dict[str, Any]] = {docnum: {} for docnum in wanted}
+        for (name, btext), matching in results.termdocs.items():
+            if name != fieldname:
+                continue
+            present = set(matching)
+            postings = None
+            for docnum in wanted:
+                if docnum in present:
+                    postings = postings or results.searcher.postings(fieldname, btext)
+                    postings.skip_to(docnum)
+                    cache[docnum][field.from_bytes(btext)] = postings.value_as("characters")
+        results._char_cache[fieldname] = cache

@@ -19,7 +19,14 @@ from indexer.collapse import Similar, page_of
 from indexer.columns import DocRecorder
 from indexer.facets import Facets, Filters
 from indexer.fastrank import score_all, top
-from indexer.highlight import MAX_FRAGMENTS, MarkFormatter, plain_snippet, snippet_fragmenter, whole_fragmenter
+from indexer.highlight import (
+    MAX_FRAGMENTS,
+    MarkFormatter,
+    load_page_chars,
+    plain_snippet,
+    snippet_fragmenter,
+    whole_fragmenter,
+)
 from indexer.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
 from indexer.ranking import RELAX_BELOW, relax
 from indexer.schema import DEFAULT_FIELDS, Summary, place_names, query_schema, summary_fields
@@ -186,7 +193,7 @@ def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, 
     if folded.short and ranker.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
         ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
         folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
-    highlighters = _highlighters(ranked.results)
+    highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
     hits = [_hit(h, similar, highlighters) for h, similar in folded.hits]
     return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied,
                          folded.exact, timeline)
@@ -246,7 +253,9 @@ def _check(page: int, per_page: int, sort: str, fuzzy: str) -> None:
         raise SearchError(f"fuzzy must be one of: {', '.join(FUZZY_MODES)}")
 
 
-def _highlighters(results: Any) -> dict[str, Highlighter]:
+def _highlighters(results: Results, page: list[int]) -> dict[str, Highlighter]:
+    if results.has_matched_terms():
+        load_page_chars(results, page, ("body", "title"))
     results.fragmenter = snippet_fragmenter()
     results.formatter = MarkFormatter()
     return {"body": results.highlighter, "title": Highlighter(fragmenter=whole_fragmenter(), formatter=MarkFormatter())}

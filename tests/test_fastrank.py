@@ -108,3 +108,15 @@ def test_search_pages_match_the_collector_path(searcher: Searcher, monkeypatch: 
             hit["score"] = round(hit["score"], 3)
     assert fast == slow
     assert fast["total"]["value"] > 0 or filters.places
+
+
+@needs_data
+def test_the_collector_path_records_every_match(searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback counts what the collector visits: matcher replacement must not drop weak matches."""
+    monkeypatch.setattr(search_mod, "score_all", lambda *_: None)
+    for text in ["year", "people said", '"prime minister"', "government OR market OR company"]:
+        query = parse_query(text)
+        ranked = search_mod._Ranker(searcher, Filters(), "relevance", limit=5).run(query)
+        expected = np.sort(np.fromiter(searcher.docs_for_query(query), dtype=np.int64))
+        assert len(expected) > 5
+        assert np.array_equal(np.sort(ranked.matches), expected), text
