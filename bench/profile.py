@@ -1,0 +1,85 @@
+"""Where query time goes: py-spy samples our search over the benchmark's query set and sums them by stage.
+
+``python -m bench.profile INDEX`` (an index built by ``indexer reindex``, e.g. of ``bench.corpus``) prints each
+stage's share of the samples; ``--raw FILE`` keeps py-spy's collapsed stacks for a flame graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+# A sample belongs to the first stage whose function is on its stack (innermost search stage first).
+STAGES = (
+    ("typo tolerance and suggestions", ("fuzzify (", "did_you_mean (")),
+    ("array ranking (words, AND, OR, NOT)", ("score_all (",)),
+    ("Whoosh collector (phrases, prefixes, date sorts)", ("search_with_collector (",)),
+    ("facets and timeline", ("count (indexer/facets.py",)),
+    ("near-duplicate folding", ("page_of (",)),
+    ("highlighting", ("_hit (", "_highlighters (")),
+)
+
+
+def stage_of(stack: str) -> str:
+    """The stage a collapsed stack is attributed to."""
+    for name, markers in STAGES:
+        if any(marker in stack for marker in markers):
+            return name
+    return "other (parsing, synonyms, stored fields)" if "search (indexer/search.py" in stack else "outside search"
+
+
+def shares(collapsed: str) -> dict[str, float]:
+    """Each stage's share of the samples taken inside ``search()``, from py-spy's ``--format raw`` output."""
+    counts: Counter[str] = Counter()
+    for line in collapsed.splitlines():
+        stack, _, n = line.rpartition(" ")
+        if stack and n.isdigit():
+            counts[stage_of(stack)] += int(n)
+    counts.pop("outside search", None)
+    total = sum(counts.values()) or 1
+    return {name: n / total for name, n in counts.most_common()}
+
+
+def _py_spy() -> str:
+    beside = Path(sys.executable).with_name("py-spy")  # installed into the venv by the bench extra
+    return str(beside) if beside.exists() else "py-spy"
+
+
+def _run_queries(index: str) -> None:
+    from bench.corpus import load_pool
+    from bench.queries import make_queries
+    from indexer.search import search
+    from indexer.store import SearcherCache
+
+    cache = SearcherCache(Path(index))
+    for query in make_queries(load_pool()):
+        search(cache.get(), query.whoosh(), page=1, per_page=10)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Profile the query set under py-spy and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("index", help="index folder")
+    parser.add_argument("--raw", type=Path, help="also keep py-spy's collapsed stacks here")
+    parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)  # the profiled child
+    args = parser.parse_args(argv)
+    if args.queries_only:
+        _run_queries(args.index)
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        raw = args.raw or Path(scratch) / "stacks.txt"
+        subprocess.run([_py_spy(), "record", "--format", "raw", "--rate", "200", "--output", str(raw), "--",
+                        sys.executable, "-m", "bench.profile", args.index, "--queries-only"], check=True,
+                       capture_output=True)
+        table = shares(raw.read_text("utf-8"))
+    print("| stage | share of query time |\n| --- | ---: |")
+    for name, share in table.items():
+        print(f"| {name} | {share:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
