@@ -138,7 +138,7 @@ class _Leaf:
         if isinstance(matcher, FilterMatcher):  # deleted documents: dropped once per segment by score_all
             matcher = matcher.child
         ids, weights = _postings(matcher)
-        lengths = _field_lengths(self.reader, query.fieldname)[ids]
+        lengths = _LENGTHS[_length_codes(self.reader, query.fieldname)[ids]]
         idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
         # whoosh.scoring.bm25, operation for operation.
         values = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
@@ -175,19 +175,19 @@ def _postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
-def _field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
-    """Every document's length in a field, as Whoosh's scorer sees it (read once per segment and field)."""
-    return per_reader(reader, ("field lengths", fieldname), lambda: _read_lengths(reader, fieldname))
+def _length_codes(reader: IndexReader, fieldname: str) -> np.ndarray:
+    """Every document's length byte in a field (one byte a document; read once per segment and field)."""
+    return per_reader(reader, ("field lengths", fieldname), lambda: _read_length_codes(reader, fieldname))
 
 
-def _read_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
+def _read_length_codes(reader: IndexReader, fieldname: str) -> np.ndarray:
     size = reader.doc_count_all()
     column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     codes = np.zeros(size, dtype=np.uint8)
     if column is not None and column._count:
         raw = column._dbfile.get(column._basepos, column._count)
         codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:size]
-    return _LENGTHS[codes]
+    return codes
 
 
 def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
