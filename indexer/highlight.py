@@ -80,7 +80,8 @@ def load_page_chars(results: Results, docnums: list[int], fieldnames: tuple[str,
             postings = None
             for docnum in wanted:
                 if docnum in present:
-                    postings = postings or results.searcher.postings(fieldname, btext)
+                    if postings is None:  # one forward pass over the term's postings
+                        postings = results.searcher.postings(fieldname, btext)
                     postings.skip_to(docnum)
                     cache[docnum][field.from_bytes(btext)] = postings.value_as("characters")
         results._char_cache[fieldname] = cache
