@@ -126,15 +126,13 @@ class _Leaf:
             text = field.to_bytes(query.text)
         except ValueError:
             return _EMPTY_IDS, _EMPTY_SCORES
-        if (query.fieldname, text) not in self.searcher.reader():
+        try:  # this segment's postings: a term missing here is looked up in this segment only
+            matcher = self.reader.postings(query.fieldname, text)
+        except TermNotFound:
             return _EMPTY_IDS, _EMPTY_SCORES
         scorer = self.searcher.weighting.scorer(self.searcher, query.fieldname, text)
         if type(scorer) is not BM25FScorer:
             raise _Unsupported(type(scorer).__name__)
-        try:
-            matcher = self.reader.postings(query.fieldname, text)
-        except TermNotFound:
-            return _EMPTY_IDS, _EMPTY_SCORES
         if isinstance(matcher, FilterMatcher):  # deleted documents: dropped once per segment by score_all
             matcher = matcher.child
         ids, weights = _postings(matcher)
