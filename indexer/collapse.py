@@ -7,8 +7,8 @@ from typing import Any
 
 from whoosh.searching import Results, Searcher
 
+from indexer import dedup
 from indexer.columns import column_value, per_reader
-from indexer.dedup import Grouper
 from indexer.schema import Summary, summary_fields
 
 
@@ -41,17 +41,15 @@ def page_of(searcher: Searcher, results: Results, matched: int, page: int, per_p
     reader = searcher.reader()
     # Opening a column reads its whole offset table: once per index generation, not per query.
     signatures = per_reader(reader, "minhash", lambda: reader.column_reader("minhash"))
-    grouper = Grouper()
+    docnums = [results.docnum(rank) for rank in range(scanned)]
     leaders: list[int] = []
     members: dict[int, list[int]] = {}
-    for rank in range(scanned):
-        docnum = results.docnum(rank)
-        lead = grouper.leader(docnum, column_value(signatures, docnum, b""))
+    for rank, lead in enumerate(dedup.leaders([column_value(signatures, d, b"") for d in docnums])):
         if lead is None:
             leaders.append(rank)
-            members[docnum] = []
+            members[docnums[rank]] = []
         else:
-            members[lead].append(docnum)
+            members[docnums[lead]].append(docnums[rank])
     exact = scanned == matched
     # Past the window, assume copies are as frequent as within it.
     total = len(leaders) if exact else round(len(leaders) + (matched - scanned) * len(leaders) / scanned)

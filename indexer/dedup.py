@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Iterable
+
+import numpy as np
 
 NUM_PERM = 64
 SHINGLE = 4
@@ -44,31 +45,31 @@ def similarity(a: bytes, b: bytes) -> float:
     return sum(x == y for x, y in zip(left, right, strict=True)) / NUM_PERM
 
 
-def bands(sig: bytes) -> Iterable[tuple[int, bytes]]:
-    """Locality-sensitive bands: signatures that share one are candidate near-duplicates."""
-    width = ROWS * 2
-    for i in range(BANDS):
-        yield i, sig[i * width : (i + 1) * width]
+def leaders(signatures: list[bytes], threshold: float = THRESHOLD) -> list[int | None]:
+    """Fold a ranked list of signatures into groups of near-duplicates, the first of each group leading: for each
+    position, the position of the leader it duplicates, or None when it leads (no signature: it always leads).
 
-
-class Grouper:
-    """Folds a stream of documents into groups of near-duplicates, the first of each group leading."""
-
-    def __init__(self, threshold: float = THRESHOLD) -> None:
-        self.threshold = threshold
-        self._buckets: dict[tuple[int, bytes], list[int]] = {}
-        self._sigs: dict[int, bytes] = {}
-
-    def leader(self, docnum: int, sig: bytes) -> int | None:
-        """The leading document this one duplicates, or None (and it leads a new group)."""
-        if not sig:
-            return None
-        keys = list(bands(sig))
-        for key in keys:
-            for other in self._buckets.get(key, ()):
-                if similarity(sig, self._sigs[other]) >= self.threshold:
-                    return other
-        self._sigs[docnum] = sig
-        for key in keys:
-            self._buckets.setdefault(key, []).append(docnum)
-        return None
+    A document is compared with the earlier leaders it shares a locality-sensitive band with (``BANDS`` bands of
+    ``ROWS`` values), band by band, earliest leader first. Most documents share no band with any other in the
+    list; numpy finds those at once and only the rest are walked one by one.
+    """
+    found: list[int | None] = [None] * len(signatures)
+    valid = [i for i, sig in enumerate(signatures) if len(sig) == NUM_PERM * 2]
+    if len(valid) < 2:
+        return found
+    values = np.frombuffer(b"".join(signatures[i] for i in valid), dtype=">u2").reshape(len(valid), NUM_PERM)
+    keys = np.ascontiguousarray(values).view(np.uint64)  # one number per band: its ROWS values side by side
+    shared = np.zeros(len(valid), dtype=bool)
+    for band in keys.T:
+        _, where, counts = np.unique(band, return_inverse=True, return_counts=True)
+        shared |= counts[where] > 1
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for row in np.flatnonzero(shared).tolist():  # in rank order
+        lead = next((other for band, key in enumerate(keys[row].tolist()) for other in buckets.get((band, key), ())
+                     if np.count_nonzero(values[row] == values[other]) / NUM_PERM >= threshold), None)
+        if lead is not None:
+            found[valid[row]] = valid[lead]
+            continue
+        for band, key in enumerate(keys[row].tolist()):
+            buckets.setdefault((band, key), []).append(row)
+    return found
