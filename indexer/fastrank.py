@@ -3,8 +3,12 @@
 Whoosh's collector advances its matchers one document at a time in Python, and counting facets means visiting
 every match, so it cannot skip blocks either. Here each posting list is decoded a block at a time into numpy
 arrays and BM25F is computed as Whoosh computes it (same formula, same quantised field lengths), for queries of
-words combined with AND, OR, NOT and ``+``. Other shapes (phrases, prefixes, fuzzy terms) return None and
-``indexer.search`` uses Whoosh's collector for them.
+words and phrases combined with AND, OR, NOT and ``+``. Other shapes (prefixes, fuzzy terms, phrases with slop)
+return None and ``indexer.search`` uses Whoosh's collector for them.
+
+An AND is evaluated from its most selective part on: each later part only decodes the posting blocks that can
+hold a document still in the running (a block header tells its last id), so "rare AND common" costs about
+what the rare word costs.
 """
 
 from __future__ import annotations
@@ -12,21 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import Matcher
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Results, Searcher
-from whoosh.util.numeric import byte_to_length
 
-from indexer.columns import per_reader
-
-_EMPTY_IDS = np.zeros(0, dtype=np.int64)
-_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
-# Whoosh keeps each document's field length as one byte; this maps the byte back to the length it stands for.
-_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+from indexer import postings as postings_
+from indexer.postings import EMPTY_FLOATS as _EMPTY_SCORES
+from indexer.postings import EMPTY_IDS as _EMPTY_IDS
 
 
 class _Unsupported(Exception):
@@ -44,10 +42,10 @@ class Scored:
 
 def score_all(searcher: Searcher, query: Query) -> Scored | None:
     """Score every document the query matches, deleted ones excluded; None for shapes not handled here."""
-    docs, scores, terms = [], [], {}
+    docs, scores, terms, stats = [], [], {}, {}
     try:
         for reader, offset in searcher.reader().leaf_readers():
-            ids, values = _Leaf(searcher, reader, terms, offset).scores(query)
+            ids, values = _Leaf(searcher, reader, terms, stats, offset).scores(query)
             if reader.has_deletions() and len(ids):
                 keep = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, dtype=np.int64))
                 ids, values = ids[keep], values[keep]
@@ -89,27 +87,31 @@ class _Leaf:
     searcher: Searcher
     reader: IndexReader
     terms: dict[tuple[str, bytes], list[np.ndarray]]
+    stats: dict[tuple[str, bytes], BM25FScorer]  # a term's index-wide statistics, the same for every segment
     offset: int
 
-    def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    def scores(self, query: Query, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The query's matches in this segment, only among the ascending ids ``within`` when given."""
         kind = type(query)
         if kind is Term:
-            return self._term(query)
+            return self._term(query, within)
+        if kind is Phrase:
+            return self._phrase(query, within)
         if query is NullQuery:
             return _EMPTY_IDS, _EMPTY_SCORES
         if kind in (And, Or) and len(query.subqueries) == 1:  # Whoosh ignores the boost of a one-child group
-            return self.scores(query.subqueries[0])
+            return self.scores(query.subqueries[0], within)
         if kind is Or and not query.minmatch and not query.scale:
-            return _boosted(_union([self.scores(q) for q in query.subqueries]), query.boost)
+            return _boosted(_union([self.scores(q, within) for q in query.subqueries]), query.boost)
         if kind is And:
-            return _boosted(_intersection([self.scores(q) for q in query.subqueries]), query.boost)
+            return _boosted(self._and(query.subqueries, within), query.boost)
         if kind is AndNot:
-            ids, values = self.scores(query.a)
-            keep = ~np.isin(ids, self.scores(query.b)[0])
+            ids, values = self.scores(query.a, within)
+            keep = ~np.isin(ids, self.scores(query.b, ids)[0])
             return ids[keep], values[keep]
         if kind is AndMaybe:
-            ids, values = self.scores(query.a)
-            extra_ids, extra = self.scores(query.b)
+            ids, values = self.scores(query.a, within)
+            extra_ids, extra = self.scores(query.b, ids)
             at = np.searchsorted(extra_ids, ids)
             found = at < len(extra_ids)
             found[found] = extra_ids[at[found]] == ids[found]
@@ -118,7 +120,39 @@ class _Leaf:
             return ids, values
         raise _Unsupported(kind.__name__)
 
-    def _term(self, query: Term) -> tuple[np.ndarray, np.ndarray]:
+    def _and(self, subqueries: list[Query], within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Every part's matches among the previous parts' ones, the most selective part first (the scores are
+        still summed in the query's order, as Whoosh sums them, so equal scores stay equal)."""
+        parts: list[tuple[np.ndarray, np.ndarray]] = [(_EMPTY_IDS, _EMPTY_SCORES)] * len(subqueries)
+        for i in sorted(range(len(subqueries)), key=lambda i: self._estimate(subqueries[i])):
+            parts[i] = ids, _ = self.scores(subqueries[i], within)
+            if not len(ids):
+                return _EMPTY_IDS, _EMPTY_SCORES
+            within = ids
+        return _intersection(parts)
+
+    def _estimate(self, query: Query) -> float:
+        """An upper bound on the query's matches in this segment (documents, from the term infos)."""
+        kind = type(query)
+        if kind is Term:
+            return self._doc_frequency(query.fieldname, query.text)
+        if kind is Phrase:
+            return min((self._doc_frequency(query.fieldname, w) for w in query.words), default=0)
+        if kind is Or:
+            return sum(map(self._estimate, query.subqueries))
+        if kind is And:
+            return min(map(self._estimate, query.subqueries), default=0)
+        if kind in (AndNot, AndMaybe):
+            return self._estimate(query.a)
+        return 0 if query is NullQuery else float("inf")
+
+    def _doc_frequency(self, fieldname: str, text: str | bytes) -> int:
+        try:
+            return self.reader.doc_frequency(fieldname, text)
+        except (TermNotFound, ValueError):
+            return 0
+
+    def _term(self, query: Term, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
         if field is None:
             return _EMPTY_IDS, _EMPTY_SCORES
@@ -126,66 +160,75 @@ class _Leaf:
             text = field.to_bytes(query.text)
         except ValueError:
             return _EMPTY_IDS, _EMPTY_SCORES
-        try:  # this segment's postings: a term missing here is looked up in this segment only
-            matcher = self.reader.postings(query.fieldname, text)
-        except TermNotFound:
+        found, scores = self._scored(query.fieldname, text, within)
+        self.terms.setdefault((query.fieldname, text), []).append(found.ids + self.offset)
+        return _boosted((found.ids, scores), query.boost)
+
+    def _phrase(self, query: Phrase, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Documents with the words at consecutive positions, scored as Whoosh scores a phrase: the sum of its
+        words' scores. The words' postings are read from the rarest on, each among the documents that have the
+        words before it; positions are decoded only for documents that have them all."""
+        field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
+        if field is None:
             return _EMPTY_IDS, _EMPTY_SCORES
-        scorer = self.searcher.weighting.scorer(self.searcher, query.fieldname, text)
+        if query.slop != 1 or not field.format or not field.format.supports("positions"):
+            raise _Unsupported("phrase with slop or without positions")
+        try:
+            words = [field.to_bytes(w) for w in query.words]
+        except ValueError:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        found: dict[bytes, tuple[postings_.Postings, np.ndarray]] = {}
+        for word in sorted(set(words), key=lambda w: self._doc_frequency(query.fieldname, w)):
+            found[word] = self._scored(query.fieldname, word, within, values=True)
+            within = found[word][0].ids
+            if not len(within):
+                return _EMPTY_IDS, _EMPTY_SCORES
+        # Every word's postings for the documents that have all of them, row by row.
+        at = {w: np.searchsorted(p.ids, within) for w, (p, _) in found.items()}
+        decode = field.format.decode_positions
+        keep = np.fromiter((_consecutive(words, {w: set(decode(found[w][0].values[at[w][row]])) for w in found})
+                            for row in range(len(within))), dtype=bool, count=len(within))
+        ids = within[keep]
+        scores = np.zeros(len(ids))
+        for word in words:
+            scores += found[word][1][at[word][keep]]
+            self.terms.setdefault((query.fieldname, word), []).append(ids + self.offset)
+        return _boosted((ids, scores), query.boost)
+
+    def _scored(self, fieldname: str, text: bytes, within: np.ndarray | None,
+                values: bool = False) -> tuple[postings_.Postings, np.ndarray]:
+        """A term's postings in this segment and their BM25F scores."""
+        try:  # this segment's postings: a term missing here is looked up in this segment only
+            matcher = self.reader.postings(fieldname, text)
+        except TermNotFound:
+            return postings_.empty(values), _EMPTY_SCORES
+        scorer = self.stats.get((fieldname, text))
+        if scorer is None:
+            scorer = self.stats[fieldname, text] = self.searcher.weighting.scorer(self.searcher, fieldname, text)
         if type(scorer) is not BM25FScorer:
             raise _Unsupported(type(scorer).__name__)
         if isinstance(matcher, FilterMatcher):  # deleted documents: dropped once per segment by score_all
             matcher = matcher.child
-        ids, weights = _postings(matcher)
-        lengths = _LENGTHS[_length_codes(self.reader, query.fieldname)[ids]]
+        found = postings_.read(matcher, within, values)
+        weights, lengths = found.weights, postings_.field_lengths(self.reader, fieldname, found.ids)
         idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
         # whoosh.scoring.bm25, operation for operation.
-        values = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
-        self.terms.setdefault((query.fieldname, text), []).append(ids + self.offset)
-        return _boosted((ids, values), query.boost)
+        return found, idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+
+
+
+def _consecutive(words: list[bytes], positions: dict[bytes, set[int]]) -> bool:
+    """Whether the words occur one right after the other somewhere (each word's positions given)."""
+    starts = positions[words[0]]
+    for k, word in enumerate(words[1:], 1):
+        starts = {p for p in starts if p + k in positions[word]}
+        if not starts:
+            return False
+    return bool(starts)
 
 
 def _boosted(scored: tuple[np.ndarray, np.ndarray], boost: float) -> tuple[np.ndarray, np.ndarray]:
     return scored if boost == 1.0 else (scored[0], scored[1] * boost)
-
-
-def _postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
-    """A posting list's ids and weights, decoded a block at a time (not one Python step per posting)."""
-    if type(matcher) is not W3LeafMatcher:  # a short list kept inline in the term info
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
-    id_blocks, weight_blocks = [], []
-    while not matcher._atend:
-        matcher._read_data()
-        ids, weights = matcher._data[0], matcher._data[1]
-        # Ids are stored as gaps from the previous id; weights as None (all 1.0), one float, or an array.
-        id_blocks.append(np.cumsum(np.asarray(ids, dtype=np.int64)))
-        if weights is None or isinstance(weights, float):
-            weight_blocks.append(np.full(len(ids), 1.0 if weights is None else weights))
-        else:
-            weight_blocks.append(np.asarray(weights, dtype=np.float64))
-        matcher._next_block()
-    if not id_blocks:
-        return _EMPTY_IDS, _EMPTY_SCORES
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
-
-
-def _length_codes(reader: IndexReader, fieldname: str) -> np.ndarray:
-    """Every document's length byte in a field (one byte a document; read once per segment and field)."""
-    return per_reader(reader, ("field lengths", fieldname), lambda: _read_length_codes(reader, fieldname))
-
-
-def _read_length_codes(reader: IndexReader, fieldname: str) -> np.ndarray:
-    size = reader.doc_count_all()
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    codes = np.zeros(size, dtype=np.uint8)
-    if column is not None and column._count:
-        raw = column._dbfile.get(column._basepos, column._count)
-        codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:size]
-    return codes
 
 
 def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:

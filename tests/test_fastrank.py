@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -55,8 +56,12 @@ def assert_same(searcher: Searcher, query: Query) -> None:
     fast = top(searcher, query, scored, LIMIT, None)
     expected, docterms = whoosh_top(searcher, query)
     assert [(round(s, 9), d) for s, d in fast.top_n] == expected, query
-    for _, docnum in expected:
-        assert sorted(fast.docterms[docnum]) == sorted(docterms[docnum])
+    phrases = any(isinstance(leaf, Phrase) for leaf in query.leaves())
+    for _, docnum in expected:  # (Whoosh lists a word twice in a phrase like "year year")
+        if phrases:  # Whoosh may also list a phrase's word where the phrase did not match: a leaf left on the doc
+            assert set(fast.docterms[docnum]) <= set(docterms[docnum])
+        else:
+            assert set(fast.docterms[docnum]) == set(docterms[docnum])
 
 
 @needs_data
@@ -80,13 +85,21 @@ def test_the_benchmark_queries_rank_as_whoosh_ranks_them(searcher: Searcher) -> 
     Or([Term("body", "zzzznotaword"), Term("body", "peopl")]),
     And([Term("body", "zzzznotaword"), Term("body", "peopl")]),
     Term("nosuchfield", "x"),
+    Phrase("body", ["prime", "minist"]),
+    Phrase("title", ["prime", "minist"], boost=2.0),
+    Phrase("body", ["said", "the", "govern"]),  # a stop word the analyzer dropped leaves a gap: no match
+    Phrase("body", ["year", "year"]),
+    Phrase("body", ["zzzznotaword", "year"]),
+    And([Phrase("body", ["last", "year"]), Term("body", "market")]),
+    Or([Phrase("body", ["last", "year"]), Phrase("title", ["last", "year"]), Term("body", "growth")]),
+    AndNot(Term("body", "year"), Phrase("body", ["last", "year"])),
 ])
 def test_every_supported_shape_scores_as_whoosh_does(searcher: Searcher, query: Query) -> None:
     assert_same(searcher, query)
 
 
 @needs_data
-@pytest.mark.parametrize("query", [Phrase("body", ["prime", "minister"]), Prefix("body", "gov"),
+@pytest.mark.parametrize("query", [Phrase("body", ["prime", "minister"], slop=3), Prefix("body", "gov"),
                                    Or([Term("body", "a"), Term("body", "b")], minmatch=2)])
 def test_other_shapes_are_left_to_whoosh(searcher: Searcher, query: Query) -> None:
     assert score_all(searcher, query) is None
@@ -96,7 +109,8 @@ def test_other_shapes_are_left_to_whoosh(searcher: Searcher, query: Query) -> No
 @pytest.mark.parametrize("filters", [Filters(), Filters(sources=("Daily Herald", "Global Wire")),
                                      Filters(date_from=date(2018, 1, 1), date_to=date(2020, 6, 30)),
                                      Filters(places=("United States",))])
-@pytest.mark.parametrize("text", ["government plans", "market -oil", "the prime minister said on tuesday"])
+@pytest.mark.parametrize("text", ["government plans", "market -oil", "the prime minister said on tuesday",
+                                  "\"prime minister\" government"])
 def test_search_pages_match_the_collector_path(searcher: Searcher, monkeypatch: pytest.MonkeyPatch,
                                                filters: Filters, text: str) -> None:
     fast = search(searcher, text, per_page=20, filters=filters, fuzzy="off").to_dict()
@@ -120,3 +134,16 @@ def test_the_collector_path_records_every_match(searcher: Searcher, monkeypatch:
         expected = np.sort(np.fromiter(searcher.docs_for_query(query), dtype=np.int64))
         assert len(expected) > 5
         assert np.array_equal(np.sort(ranked.matches), expected), text
+
+
+@needs_data
+def test_a_phrase_marks_a_title_only_where_the_phrase_is(searcher: Searcher) -> None:
+    """Whoosh's collector may report a phrase's word for a document whose title has the word but not the phrase
+    (a matcher left on it), and the title then shows a lone "last" marked; the array path reports it only where
+    the phrase matched."""
+    hits = search(searcher, '"last year" OR growth', per_page=50, fuzzy="off").to_dict()["hits"]
+    titles = [t for hit in hits for t in hit["highlights"]["title"]]
+    for title in titles:
+        rest = re.sub(r"<mark>last</mark> <mark>year</mark>|<mark>growth</mark>", "", title, flags=re.IGNORECASE)
+        assert "<mark>" not in rest, title
+    assert "Old bones unearth new date for giant deer #39;s last stand" in [hit["title"] for hit in hits]
