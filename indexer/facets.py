@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FacetType, FieldFacet, TranslateFacet
 
 from indexer.columns import NO_DATE, UNDATED, DocColumns, doc_columns, matches
-from indexer.timeline import Timeline, timeline
+from indexer.timeline import Timeline, month_numbers, timeline
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -135,12 +135,10 @@ def _ranked(counts: dict[str, int]) -> dict[str, int]:
 
 def _periods(days: np.ndarray, width: int) -> dict[str, int]:
     """Counts per ``YYYY`` (width 4) or ``YYYY-MM`` (width 7), newest first."""
-    unique, counts = np.unique(days, return_counts=True)
-    periods: dict[str, int] = {}
-    for day, n in zip(unique.tolist(), counts.tolist(), strict=True):
-        key = date.fromordinal(day).isoformat()[:width]
-        periods[key] = periods.get(key, 0) + n
-    return dict(sorted(periods.items(), reverse=True))
+    months = month_numbers(days)
+    numbers, counts = np.unique(months // 12 if width == 4 else months, return_counts=True)
+    label = (lambda n: f"{n:04d}") if width == 4 else (lambda n: f"{n // 12:04d}-{n % 12 + 1:02d}")
+    return {label(n): c for n, c in zip(numbers.tolist()[::-1], counts.tolist()[::-1], strict=True)}
 
 
 def sort_facet(sort: str) -> FacetType | None:

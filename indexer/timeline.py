@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -64,9 +63,9 @@ def _days(days: np.ndarray, first: int, last: int) -> list[Bucket]:
 
 def _months(days: np.ndarray, first: date, last: date) -> list[Bucket]:
     start = _month_index(first)
-    counts = _per_period(days, _month_index, start, _month_index(last))
+    counts = np.bincount(month_numbers(days) - start, minlength=_month_index(last) - start + 1)
     buckets = []
-    for offset, count in enumerate(counts):
+    for offset, count in enumerate(counts.tolist()):
         year, month = divmod(start + offset, 12)
         end = calendar.monthrange(year, month + 1)[1]
         buckets.append(Bucket(date(year, month + 1, 1).isoformat(), date(year, month + 1, end).isoformat(),
@@ -75,16 +74,18 @@ def _months(days: np.ndarray, first: date, last: date) -> list[Bucket]:
 
 
 def _years(days: np.ndarray, first: int, last: int) -> list[Bucket]:
-    counts = _per_period(days, lambda day: day.year, first, last)
+    counts = np.bincount(month_numbers(days) // 12 - first, minlength=last - first + 1)
     return [Bucket(f"{first + i:04d}-01-01", f"{first + i:04d}-12-31", f"{first + i:04d}", c)
-            for i, c in enumerate(counts)]
+            for i, c in enumerate(counts.tolist())]
 
 
-def _per_period(days: np.ndarray, period: Callable[[date], int], first: int, last: int) -> list[int]:
-    """Counts per period number ``first``..``last``, each distinct day converted once."""
-    unique, per_day = np.unique(days, return_counts=True)
-    index = np.fromiter((period(date.fromordinal(d)) for d in unique.tolist()), dtype=np.int64)
-    return [int(c) for c in np.bincount(index - first, weights=per_day, minlength=last - first + 1)]
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def month_numbers(days: np.ndarray) -> np.ndarray:
+    """``year * 12 + month - 1`` of each day (proleptic ordinals), computed as numpy dates."""
+    months = (np.asarray(days, dtype=np.int64) - _EPOCH).astype("datetime64[D]").astype("datetime64[M]")
+    return months.astype(np.int64) + 1970 * 12
 
 
 def _month_index(day: date) -> int:

@@ -5,7 +5,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from indexer.timeline import timeline
+from indexer.timeline import month_numbers, timeline
 
 
 def _days(*isodates: str) -> np.ndarray:
@@ -48,3 +48,9 @@ def test_years_beyond_ten_years() -> None:
 def test_interval_thresholds(span_days: int, interval: str) -> None:
     first = date(2010, 1, 1).toordinal()
     assert timeline(np.array([first, first + span_days]), undated=0).interval == interval
+
+
+def test_month_numbers_agree_with_the_calendar() -> None:
+    days = list(range(date(1899, 12, 1).toordinal(), date(2101, 3, 1).toordinal(), 7)) + [1, date.max.toordinal()]
+    expected = [date.fromordinal(d).year * 12 + date.fromordinal(d).month - 1 for d in days]
+    assert month_numbers(np.array(days)).tolist() == expected
