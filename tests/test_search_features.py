@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from indexer import store
 from indexer.facets import Filters
 from indexer.query import Synonyms
 from indexer.related import related
-from indexer.search import SearchError, search
+from indexer.search import SearchError, get_document, plain, search
 from indexer.suggest import suggest
 
 STORY_IDS = {"story-1", "story-2", "story-3"}
@@ -155,6 +156,14 @@ def test_known_variants_are_not_corrected(searcher) -> None:
 
 def test_synonyms_can_be_replaced(searcher) -> None:
     assert set(_ids(search(searcher, "Tokaev", synonyms=Synonyms(), fuzzy="off"))) == {"kz-1"}
+
+
+def test_results_convert_to_plain_data_as_asdict_does(searcher) -> None:
+    results = search(searcher, "water")  # hits with near-duplicates, facets, a timeline
+    assert any(h.similar.articles for h in results.hits)
+    assert plain(results) == asdict(results)
+    document = get_document(searcher, results.hits[0].id)
+    assert document is not None and document.to_dict() == asdict(document)
 
 
 def test_near_duplicates_fold_into_one_hit(searcher) -> None:
