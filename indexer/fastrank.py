@@ -177,6 +177,8 @@ class _Leaf:
             words = [field.to_bytes(w) for w in query.words]
         except ValueError:
             return _EMPTY_IDS, _EMPTY_SCORES
+        if not words:
+            return _EMPTY_IDS, _EMPTY_SCORES
         found: dict[bytes, tuple[postings_.Postings, np.ndarray]] = {}
         for word in sorted(set(words), key=lambda w: self._doc_frequency(query.fieldname, w)):
             found[word] = self._scored(query.fieldname, word, within, values=True)

@@ -99,6 +99,12 @@ def test_every_supported_shape_scores_as_whoosh_does(searcher: Searcher, query: 
 
 
 @needs_data
+def test_a_phrase_without_words_matches_nothing(searcher: Searcher) -> None:
+    scored = score_all(searcher, Phrase("body", []))
+    assert scored is not None and len(scored.docs) == 0
+
+
+@needs_data
 @pytest.mark.parametrize("query", [Phrase("body", ["prime", "minister"], slop=3), Prefix("body", "gov"),
                                    Or([Term("body", "a"), Term("body", "b")], minmatch=2)])
 def test_other_shapes_are_left_to_whoosh(searcher: Searcher, query: Query) -> None:
