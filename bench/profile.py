@@ -16,8 +16,8 @@ from pathlib import Path
 # A sample belongs to the first stage whose function is on its stack (innermost search stage first).
 STAGES = (
     ("typo tolerance and suggestions", ("fuzzify (", "did_you_mean (")),
-    ("array ranking (words, AND, OR, NOT)", ("score_all (",)),
-    ("Whoosh collector (phrases, prefixes, date sorts)", ("search_with_collector (",)),
+    ("array ranking (words, phrases, AND, OR, NOT)", ("score_all (",)),
+    ("Whoosh collector (prefixes, fuzzy terms, date sorts)", ("search_with_collector (",)),
     ("facets and timeline", ("count (indexer/facets.py",)),
     ("near-duplicate folding", ("page_of (",)),
     ("highlighting", ("_hit (", "_highlighters (")),

@@ -22,4 +22,4 @@ def test_shares_count_samples_inside_search_only() -> None:
         "main (bench/profile.py:1);load_pool (bench/corpus.py:31) 60",
         "not a stack line",
     ])
-    assert shares(collapsed) == {"array ranking (words, AND, OR, NOT)": 0.75, "near-duplicate folding": 0.25}
+    assert shares(collapsed) == {"array ranking (words, phrases, AND, OR, NOT)": 0.75, "near-duplicate folding": 0.25}
