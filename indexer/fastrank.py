@@ -121,8 +121,9 @@ class _Leaf:
         raise _Unsupported(kind.__name__)
 
     def _and(self, subqueries: list[Query], within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Every part's matches among the previous parts' ones, the most selective part first (the scores are
-        still summed in the query's order, as Whoosh sums them, so equal scores stay equal)."""
+        """Every part's matches among the previous parts' ones, the most selective part first. The scores are
+        summed in the query's order whatever order the parts are read in, so the same document scores the same in
+        every segment (Whoosh sums in its own tree order: the totals can differ in the last bit)."""
         parts: list[tuple[np.ndarray, np.ndarray]] = [(_EMPTY_IDS, _EMPTY_SCORES)] * len(subqueries)
         for i in sorted(range(len(subqueries)), key=lambda i: self._estimate(subqueries[i])):
             parts[i] = ids, _ = self.scores(subqueries[i], within)
