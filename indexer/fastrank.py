@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.fields import FieldType
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader, TermNotFound
@@ -154,13 +155,10 @@ class _Leaf:
             return 0
 
     def _term(self, query: Term, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
-        if field is None:
+        encoded = self._encoded(query.fieldname, [query.text])
+        if encoded is None:
             return _EMPTY_IDS, _EMPTY_SCORES
-        try:
-            text = field.to_bytes(query.text)
-        except ValueError:
-            return _EMPTY_IDS, _EMPTY_SCORES
+        text = encoded[1][0]
         found, scores = self._scored(query.fieldname, text, within)
         self.terms.setdefault((query.fieldname, text), []).append(found.ids + self.offset)
         return _boosted((found.ids, scores), query.boost)
@@ -169,17 +167,12 @@ class _Leaf:
         """Documents with the words at consecutive positions, scored as Whoosh scores a phrase: the sum of its
         words' scores. The words' postings are read from the rarest on, each among the documents that have the
         words before it; positions are decoded only for documents that have them all."""
-        field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
-        if field is None:
+        encoded = self._encoded(query.fieldname, query.words)
+        if encoded is None or not encoded[1]:
             return _EMPTY_IDS, _EMPTY_SCORES
+        field, words = encoded
         if query.slop != 1 or not field.format or not field.format.supports("positions"):
             raise _Unsupported("phrase with slop or without positions")
-        try:
-            words = [field.to_bytes(w) for w in query.words]
-        except ValueError:
-            return _EMPTY_IDS, _EMPTY_SCORES
-        if not words:
-            return _EMPTY_IDS, _EMPTY_SCORES
         found: dict[bytes, tuple[postings_.Postings, np.ndarray]] = {}
         for word in sorted(set(words), key=lambda w: self._doc_frequency(query.fieldname, w)):
             found[word] = self._scored(query.fieldname, word, within, values=True)
@@ -197,6 +190,16 @@ class _Leaf:
             scores += found[word][1][at[word][keep]]
             self.terms.setdefault((query.fieldname, word), []).append(ids + self.offset)
         return _boosted((ids, scores), query.boost)
+
+    def _encoded(self, fieldname: str, words: list[str]) -> tuple[FieldType, list[bytes]] | None:
+        """The field and the words as its terms; None when the field is missing or a word cannot be a term."""
+        if fieldname not in self.searcher.schema:
+            return None
+        field = self.searcher.schema[fieldname]
+        try:
+            return field, [field.to_bytes(w) for w in words]
+        except ValueError:
+            return None
 
     def _scored(self, fieldname: str, text: bytes, within: np.ndarray | None,
                 values: bool = False) -> tuple[postings_.Postings, np.ndarray]:
