@@ -27,8 +27,8 @@ from typing import Any
 _ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(_ROOT))
 
-from indexer.htmlpage import clean_html  # noqa: E402
-from indexer.sources import decode  # noqa: E402
+from indexer.clean.html import clean_html  # noqa: E402
+from indexer.clean.sources import decode  # noqa: E402
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 NGRAM = 4

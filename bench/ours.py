@@ -1,4 +1,4 @@
-"""Run our real build (``indexer.build.reindex``) in its own process and report its time and peak memory."""
+"""Run our real build (``indexer.index.build.reindex``) in its own process and report its time and peak memory."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from indexer.build import reindex
+from indexer.index.build import reindex
 
 SAMPLE_SECONDS = 0.2
 

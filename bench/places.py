@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from indexer import places  # noqa: E402
+from indexer.clean import places  # noqa: E402
 
 EVAL = ROOT / "bench" / "data" / "places_eval.jsonl"
 CORPUS = ROOT.parent / "shared" / "data" / "news-bbc" / "bbc.jsonl"

@@ -18,7 +18,7 @@ STAGES = (
     ("typo tolerance and suggestions", ("fuzzify (", "did_you_mean (")),
     ("array ranking (words, phrases, AND, OR, NOT)", ("score_all (",)),
     ("Whoosh collector (prefixes, fuzzy terms, date sorts)", ("search_with_collector (",)),
-    ("facets and timeline", ("count (indexer/facets.py",)),
+    ("facets and timeline", ("count (indexer/search/facets.py",)),
     ("near-duplicate folding", ("page_of (",)),
     ("highlighting", ("_hit (", "_highlighters (")),
 )
@@ -29,7 +29,7 @@ def stage_of(stack: str) -> str:
     for name, markers in STAGES:
         if any(marker in stack for marker in markers):
             return name
-    return "other (parsing, synonyms, stored fields)" if "search (indexer/search.py" in stack else "outside search"
+    return "other (parsing, synonyms, stored fields)" if "search (indexer/search/searching.py" in stack else "outside search"
 
 
 def shares(collapsed: str) -> dict[str, float]:
@@ -52,8 +52,8 @@ def _py_spy() -> str:
 def _run_queries(index: str) -> None:
     from bench.corpus import load_pool
     from bench.queries import make_queries
-    from indexer.search import search
-    from indexer.store import SearcherCache
+    from indexer.search.searchers import SearcherCache
+    from indexer.search.searching import search
 
     cache = SearcherCache(Path(index))
     for query in make_queries(load_pool()):

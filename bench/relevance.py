@@ -28,9 +28,9 @@ from whoosh.analysis import StemmingAnalyzer  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 
 from bench.reference import Fts5, RefDoc, Tantivy  # noqa: E402
-from indexer.build import reindex  # noqa: E402
-from indexer.search import MAX_PER_PAGE, search  # noqa: E402
-from indexer.store import SearcherCache  # noqa: E402
+from indexer.index.build import reindex  # noqa: E402
+from indexer.search.searchers import SearcherCache  # noqa: E402
+from indexer.search.searching import MAX_PER_PAGE, search  # noqa: E402
 
 MEASURES = {"nDCG@10": nDCG @ 10, "MAP": AP, "P@10": P @ 10, "R@100": R @ 100, "MRR@10": RR @ 10}
 DEPTH = 100
@@ -49,7 +49,7 @@ def words(text: str) -> list[str]:
 
 
 def ours(docs: list[dict], topics: list[dict]) -> Run:
-    """Our whole product path: a JSONL corpus reindexed by ``indexer.build``, queried by ``indexer.search``."""
+    """Our whole product path: a JSONL corpus reindexed by ``indexer.index.build``, queried by ``indexer.search.searching``."""
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "corpus"
         corpus.mkdir()

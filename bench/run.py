@@ -21,9 +21,9 @@ from bench.load import load_test
 from bench.queries import BenchQuery, make_queries
 from bench.systems import BASELINES, Search, dir_mb, timed_build
 from indexer.article import Article
-from indexer.search import search
-from indexer.sources import load_bytes, relative_id, walk_corpus
-from indexer.store import SearcherCache
+from indexer.clean.sources import load_bytes, relative_id, walk_corpus
+from indexer.search.searchers import SearcherCache
+from indexer.search.searching import search
 
 SYSTEMS = ("ours", "naive_whoosh", "tantivy", "fts5")
 RESULTS = Path(__file__).parent / "results"

@@ -14,11 +14,13 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from indexer import build, settings, store
-from indexer.facets import SORTS, Filters
-from indexer.search import SearchError, search
-from indexer.stats import index_stats
-from indexer.writers import BuildError
+from indexer import settings
+from indexer.index import build, store
+from indexer.index.writers import BuildError
+from indexer.search import searchers
+from indexer.search.facets import SORTS, Filters
+from indexer.search.searching import SearchError, search
+from indexer.search.stats import index_stats
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=settings.INDEX_DIR.default,
@@ -151,7 +153,7 @@ def stats(index_dir: Path, as_json: bool) -> None:
         click.echo(f"  {count:>8}  {name}")
 
 
-def _searchers(index_dir: Path) -> store.SearcherCache:
+def _searchers(index_dir: Path) -> searchers.SearcherCache:
     if store.current_dir(index_dir) is None:
         raise click.ClickException(f"no index at {index_dir}. Build it with: python -m indexer reindex")
-    return store.SearcherCache(index_dir)
+    return searchers.SearcherCache(index_dir)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import reindex
+from indexer.index.build import reindex
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,8 +21,8 @@ import signal
 import sys
 import time
 
-from indexer import store
 from indexer.cli import cli
+from indexer.index import store
 
 FAULT = os.environ.get("NEWSFIND_FAULT", "")
 

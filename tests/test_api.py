@@ -173,7 +173,7 @@ def test_search_answers_carry_an_etag_keyed_by_the_index(client) -> None:
 
 
 def test_the_etag_changes_when_the_index_changes(corpus, tmp_path) -> None:
-    from indexer.build import reindex
+    from indexer.index.build import reindex
 
     root = tmp_path / "index"
     reindex(corpus, root)

@@ -8,7 +8,7 @@ import pytest
 
 from bench import corpus as corpus_mod
 from bench.queries import MIX, make_queries
-from indexer.sources import load_bytes, relative_id, walk_corpus
+from indexer.clean.sources import load_bytes, relative_id, walk_corpus
 
 pytestmark = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
 

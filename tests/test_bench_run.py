@@ -8,9 +8,9 @@ import pytest
 
 from bench import corpus as corpus_mod
 from bench import run
-from indexer import build
-from indexer.build import indexed_docs, reindex
-from indexer.store import open_index
+from indexer.index import build
+from indexer.index.build import indexed_docs, reindex
+from indexer.index.store import open_index
 
 needs_data = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every
 
-from indexer import build, store, writers
-from indexer.build import reindex
+from indexer.index import build, store, writers
+from indexer.index.build import reindex
 from tests.conftest import SEED_IDS
 
 
@@ -164,7 +164,7 @@ def test_an_index_with_an_older_schema_is_rebuilt_in_full(corpus: Path, tmp_path
 
 def test_an_index_with_places_from_another_detector_version_is_rebuilt(corpus: Path, tmp_path: Path,
                                                                        monkeypatch) -> None:
-    from indexer import schema
+    from indexer.index import schema
 
     root = tmp_path / "index"
     reindex(corpus, root)

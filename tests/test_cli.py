@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
 from indexer.cli import cli
+from indexer.index import store
 
 
 def _reindex(runner, corpus: Path, index: Path, *extra: str):
@@ -102,7 +102,7 @@ def test_every_command_has_help(runner, command: list[str]) -> None:
 
 
 def test_a_failed_build_is_a_clear_error(runner, corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    from indexer import build, writers
+    from indexer.index import build, writers
 
     def fail(*args, **kwargs):
         raise writers.BuildError("indexed 5 of 6 documents")

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from bench import corpus as corpus_mod
-from indexer.dedup import BANDS, ROWS, THRESHOLD, leaders, shingles, signature, similarity
+from indexer.index.dedup import BANDS, ROWS, THRESHOLD, leaders, shingles, signature, similarity
 from tests.conftest import STORY
 
 

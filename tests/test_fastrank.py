@@ -13,14 +13,14 @@ from whoosh.searching import Searcher
 
 from bench import corpus as corpus_mod
 from bench.queries import make_queries
-from indexer import search as search_mod
-from indexer.build import reindex
-from indexer.facets import Filters
-from indexer.fastrank import score_all, top
-from indexer.query import expand_synonyms, load_synonyms
-from indexer.ranking import relax
-from indexer.search import parse_query, search
-from indexer.store import SearcherCache
+from indexer.index.build import reindex
+from indexer.search import searching as search_mod
+from indexer.search.facets import Filters
+from indexer.search.query import expand_synonyms, load_synonyms
+from indexer.search.ranking.arrays import score_all, top
+from indexer.search.ranking.model import relax
+from indexer.search.searchers import SearcherCache
+from indexer.search.searching import parse_query, search
 
 needs_data = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
 LIMIT = 50

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.search import search
+from indexer.index import store
+from indexer.search import searchers
+from indexer.search.searching import search
 from tests.helpers import PYTHON, ROOT, cli_env, generate_corpus, get_json, gunicorn, kill_group, run_cli, start_cli
 
 pytestmark = pytest.mark.slow
@@ -28,7 +29,7 @@ NEW = 60  # articles added before the reindex that gets killed (210 in all: the 
 
 def _served_total(root: Path, word: str = "alpha") -> int:
     """How many articles a fresh reader of the served index finds for ``word``."""
-    cache = store.SearcherCache(root)
+    cache = searchers.SearcherCache(root)
     try:
         return search(cache.get(), word, per_page=1).total
     finally:
@@ -230,7 +231,7 @@ def _query_loop(base: str, stop: threading.Event, seen: Counter, failures: list[
 
 def _state(root: Path) -> str:
     """The state string that a response from a complete index at ``root`` must equal."""
-    cache = store.SearcherCache(root)
+    cache = searchers.SearcherCache(root)
     try:
         results = search(cache.get(), "alpha", per_page=100)
     finally:

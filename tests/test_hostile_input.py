@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import store
-from indexer.search import MAX_PER_PAGE, SearchError, SearchResults, parse_query, search
-from indexer.sources import load_bytes
+from indexer.clean.sources import load_bytes
+from indexer.index import store
+from indexer.search import searchers
+from indexer.search.searching import MAX_PER_PAGE, SearchError, SearchResults, parse_query, search
 from tests.helpers import run_cli
 from webapp import create_app
 
@@ -111,7 +112,7 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(hostile) -> No
     ids = _ids(base / "index")
     assert {"good-zebra", "good-yak", "latin1", "stray-bytes", "rec-1", "rec-3", "same"} <= ids
     assert not ids & {"empty", "blank", "image", "huge", "loop", "dangling", "pipe", "same.txt"}
-    cache = store.SearcherCache(base / "index")
+    cache = searchers.SearcherCache(base / "index")
     try:
         for word, doc_id in [("zürich", "latin1"), ("quokka", "stray-bytes"), ("narwhal", "rec-1"),
                              ("okapi", "rec-3"), ("ibex", "same")]:
@@ -177,7 +178,7 @@ queries = st.one_of(
 @pytest.fixture(scope="module")
 def searcher(built_index: Path):
     """A searcher over the session's sample index."""
-    cache = store.SearcherCache(built_index)
+    cache = searchers.SearcherCache(built_index)
     yield cache.get()
     cache.close()
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from indexer.htmlpage import clean_html, strip_site_suffix
+from indexer.clean.html import clean_html, strip_site_suffix
 from tests.conftest import FIXTURES
 
 

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.normalize import derive_title, normalize_inline, normalize_text, paragraphs, repair_text, unwrap_lines
+from indexer.clean.normalize import (
+    derive_title,
+    normalize_inline,
+    normalize_text,
+    paragraphs,
+    repair_text,
+    unwrap_lines,
+)
 
 
 @pytest.mark.parametrize(

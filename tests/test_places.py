@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.places import PLACES_VERSION, detect_places
+from indexer.clean.places import PLACES_VERSION, detect_places
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

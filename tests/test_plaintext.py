@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.plaintext import clean_plaintext, is_outlet_line, split_credit, split_dateline
-from indexer.sources import load_bytes
+from indexer.clean.plaintext import clean_plaintext, is_outlet_line, split_credit, split_dateline
+from indexer.clean.sources import load_bytes
 from tests.conftest import SEED_CORPUS
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from indexer import settings
-from indexer.analysis import news_analyzer
-from indexer.query import expand_synonyms, fuzzify, load_synonyms, max_edits, parse_synonyms
-from indexer.search import parse_query
+from indexer.index.analysis import news_analyzer
+from indexer.search.query import expand_synonyms, fuzzify, load_synonyms, max_edits, parse_synonyms
+from indexer.search.searching import parse_query
 
 
 def _terms(query) -> set[str]:

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from whoosh.query import Or
 
-from indexer.ranking import RELAX_BELOW, query_words, relax, weighting
-from indexer.search import parse_query
+from indexer.search import searchers
+from indexer.search.ranking.model import RELAX_BELOW, query_words, relax, weighting
+from indexer.search.searching import parse_query
 
 
 @pytest.mark.parametrize(
@@ -46,9 +47,8 @@ def test_weighting_is_bm25f() -> None:
 
 
 def test_relaxed_search_ranks_fuller_matches_first(corpus, tmp_path) -> None:
-    from indexer import store
-    from indexer.build import reindex
-    from indexer.search import search
+    from indexer.index.build import reindex
+    from indexer.search.searching import search
 
     (corpus / "extra.jsonl").write_text(
         '{"id": "all", "title": "Rail freight", "text": "New rail freight corridor opens to Bishkek traders."}\n'
@@ -56,7 +56,7 @@ def test_relaxed_search_ranks_fuller_matches_first(corpus, tmp_path) -> None:
         "utf-8",
     )
     reindex(corpus, tmp_path / "index")
-    cache = store.SearcherCache(tmp_path / "index")
+    cache = searchers.SearcherCache(tmp_path / "index")
     ids = [h.id for h in search(cache.get(), "rail freight corridor to Bishkek for traders nowhere").hits]
     cache.close()
     assert ids[0] == "all" and "one" in ids

@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import reindex
-from indexer.search import SearchError, get_document, highlight_body, parse_query, search
+from indexer.index.build import reindex
+from indexer.search import searchers
+from indexer.search.searching import SearchError, get_document, highlight_body, parse_query, search
 from tests.conftest import SEED_IDS
 
 
 @pytest.fixture
 def searcher(built_index: Path):
-    cache = store.SearcherCache(built_index)
+    cache = searchers.SearcherCache(built_index)
     yield cache.get()
     cache.close()
 
@@ -149,7 +149,7 @@ def test_an_article_found_by_the_relaxed_query_is_highlighted_too(searcher) -> N
 def test_searcher_cache_sees_reindexes_without_restart(corpus: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     reindex(corpus, root)
-    cache = store.SearcherCache(root)
+    cache = searchers.SearcherCache(root)
     first = cache.get()
     assert cache.get() is first
     assert search(first, "bishkek").total == 0
@@ -174,7 +174,7 @@ def test_snippets_never_repeat_text(searcher) -> None:
 def test_searcher_cache_closes_every_threads_searcher(built_index: Path) -> None:
     import threading
 
-    cache = store.SearcherCache(built_index)
+    cache = searchers.SearcherCache(built_index)
     seen = [cache.get()]
     worker = threading.Thread(target=lambda: seen.append(cache.get()))
     worker.start()

@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.facets import Filters
-from indexer.query import Synonyms
-from indexer.related import related
-from indexer.search import SearchError, get_document, plain, search
-from indexer.suggest import suggest
+from indexer.search import searchers
+from indexer.search.facets import Filters
+from indexer.search.query import Synonyms
+from indexer.search.related import related
+from indexer.search.searching import SearchError, get_document, plain, search
+from indexer.search.suggest import suggest
 
 STORY_IDS = {"story-1", "story-2", "story-3"}
 
 
 @pytest.fixture
 def searcher(features_index: Path):
-    cache = store.SearcherCache(features_index)
+    cache = searchers.SearcherCache(features_index)
     yield cache.get()
     cache.close()
 
@@ -213,7 +213,7 @@ def test_related_articles_skip_copies_of_the_story(searcher) -> None:
 def test_an_index_from_before_the_features_still_answers(tmp_path: Path) -> None:
     from whoosh import index as whoosh_index
 
-    from indexer.schema import get_schema
+    from indexer.index.schema import get_schema
 
     schema = get_schema()
     schema.remove("words")
@@ -225,7 +225,7 @@ def test_an_index_from_before_the_features_still_answers(tmp_path: Path) -> None
         writer.add_document(id="a", title="Water talks", body="Water ministers met.", source_name="X")
         writer.add_document(id="b", title="Water talks", body="Water ministers met.", source_name="X")
     (tmp_path / "current").symlink_to("gen-old")
-    cache = store.SearcherCache(tmp_path)
+    cache = searchers.SearcherCache(tmp_path)
     searcher = cache.get()
     results = search(searcher, "watr")
     assert results.suggestion is None and results.total == 0
@@ -237,8 +237,8 @@ def test_an_index_from_before_the_features_still_answers(tmp_path: Path) -> None
 @pytest.mark.parametrize("q", ["parliament", "water OR parliament OR treaty", "president", "dam summer",
                                "budget"])
 def test_facets_from_the_ranking_pass_equal_a_separate_count(searcher, q: str) -> None:
-    from indexer.facets import count
-    from indexer.search import parse_query
+    from indexer.search.facets import count
+    from indexer.search.searching import parse_query
 
     results = search(searcher, q, collapse=False, per_page=1, synonyms=Synonyms(), fuzzy="off")
     facets, timeline, matched = count(searcher, parse_query(q), Filters())

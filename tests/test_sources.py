@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.sources import SourceError, declared_charset, decode, load_bytes, walk_corpus
+from indexer.clean.sources import SourceError, declared_charset, decode, load_bytes, walk_corpus
 
 
 def test_walk_finds_supported_files_recursively(corpus: Path) -> None:

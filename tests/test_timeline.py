@@ -5,7 +5,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from indexer.timeline import month_numbers, timeline
+from indexer.search.timeline import month_numbers, timeline
 
 
 def _days(*isodates: str) -> np.ndarray:

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, NotFound
 
-from indexer.related import MAX_RELATED, related
-from indexer.search import SearchError, get_document, search
-from indexer.store import IndexMissing
-from indexer.suggest import MAX_SUGGESTIONS, suggest
+from indexer.index.store import IndexMissing
+from indexer.search.related import MAX_RELATED, related
+from indexer.search.searching import SearchError, get_document, search
+from indexer.search.suggest import MAX_SUGGESTIONS, suggest
 from webapp import openapi
 from webapp.caching import conditional
 from webapp.params import search_params

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from indexer.store import IndexMissing
+from indexer.index.store import IndexMissing
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, NotFound
 
-from indexer.related import related
-from indexer.search import SearchError, SearchResults, get_document, highlight_body, search
+from indexer.search.related import related
+from indexer.search.searching import SearchError, SearchResults, get_document, highlight_body, search
 from webapp.params import SearchParams, search_params
 from webapp.search_index import get_searcher, get_synonyms
 

@@ -9,8 +9,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from indexer.facets import SORTS, Filters
-from indexer.search import FUZZY_MODES, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
+from indexer.search.facets import SORTS, Filters
+from indexer.search.searching import FUZZY_MODES, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
 
 # Bounds on each repeatable filter (``source``, ``place``).
 MAX_VALUES = 20

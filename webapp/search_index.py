@@ -8,8 +8,8 @@ from flask import Flask, current_app, g
 from whoosh.searching import Searcher
 
 from indexer import settings
-from indexer.query import Synonyms, load_synonyms
-from indexer.store import SearcherCache
+from indexer.search.query import Synonyms, load_synonyms
+from indexer.search.searchers import SearcherCache
 
 EXTENSION = "newsfind.searchers"
 

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from indexer.build import reindex
+from indexer.index.build import reindex
 from tests.conftest import FEATURE_RECORDS, ROOT, write_corpus
 from webapp import create_app
 

@@ -11,8 +11,8 @@ from whoosh.query import And, DateRange, Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FacetType, FieldFacet, TranslateFacet
 
-from indexer.columns import NO_DATE, UNDATED, DocColumns, doc_columns, matches
-from indexer.timeline import Timeline, month_numbers, timeline
+from indexer.search.columns import NO_DATE, UNDATED, DocColumns, doc_columns, matches
+from indexer.search.timeline import Timeline, month_numbers, timeline
 
 SORTS = ("relevance", "newest", "oldest")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.normalize import derive_title, normalize_inline, normalize_text, repair_text, unwrap_lines
+from indexer.clean.normalize import derive_title, normalize_inline, normalize_text, repair_text, unwrap_lines
 
 _CREDIT = re.compile(r"^(?:image|photo|picture|video)\s+credits?\s*[:\-–—]\s*(?P<credit>.+)$", re.IGNORECASE)
 # "TOKYO:", "NEW YORK —", "WASHINGTON (Reuters) -", "LONDON, UK:" at the start of the first paragraph.

@@ -11,9 +11,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup, SoupStrainer, Tag
 
-from indexer.dates import parse_date
-from indexer.extract import extract_body, parse
-from indexer.normalize import normalize_inline, repair_text
+from indexer.clean.dates import parse_date
+from indexer.clean.extract import extract_body, parse
+from indexer.clean.normalize import normalize_inline, repair_text
 
 log = logging.getLogger(__name__)
 

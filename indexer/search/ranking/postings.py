@@ -10,7 +10,7 @@ from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
-from indexer.columns import per_reader
+from indexer.search.columns import per_reader
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_FLOATS = np.zeros(0, dtype=np.float64)

@@ -11,7 +11,7 @@ from typing import Any
 from whoosh.query import And, Prefix, Query, Term
 from whoosh.searching import Searcher
 
-from indexer.schema import column_text, vocabulary_analyzer
+from indexer.index.schema import column_text, vocabulary_analyzer
 
 MIN_PREFIX = 2
 MAX_SUGGESTIONS = 20

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer import store
-from indexer.schema import column_text
+from indexer.index import store
+from indexer.index.schema import column_text
 
 
 @dataclass

@@ -7,9 +7,9 @@ from typing import Any
 
 from whoosh.searching import Results, Searcher
 
-from indexer import dedup
-from indexer.columns import column_value, per_reader
-from indexer.schema import Summary, summary_fields
+from indexer.index import dedup
+from indexer.index.schema import Summary, summary_fields
+from indexer.search.columns import column_value, per_reader
 
 
 @dataclass

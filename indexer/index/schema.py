@@ -10,13 +10,15 @@ from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexToken
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-from indexer.analysis import news_analyzer
-from indexer.places import PLACES_VERSION
-from indexer.ranking import FIELD_BOOSTS
+from indexer.clean.places import PLACES_VERSION
+from indexer.index.analysis import news_analyzer
 
 # Fields a user may name in a query (``title:japan``); dates and ids are filtered in code, never parsed.
 QUERY_FIELDS = ("title", "body", "source", "credit", "dateline", "author")
 DEFAULT_FIELDS = ("title", "body", "dateline")
+# A word in the title weighs this much more than in the body. Whoosh multiplies it into the postings at index
+# time, so it is part of the index format (changing it means a rebuild); the rest of ranking is in search/ranking.
+TITLE_BOOST = 2.0
 
 
 def get_schema() -> Schema:
@@ -24,7 +26,7 @@ def get_schema() -> Schema:
     analyzer = news_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         # Character positions let the highlighter find matches without re-analysing the body.
         body=TEXT(analyzer=analyzer, stored=True, chars=True),
         source=TEXT(analyzer=analyzer, stored=True),
@@ -40,9 +42,9 @@ def get_schema() -> Schema:
         hash=ID(stored=True, sortable=True),
         # Unstemmed words of title and body: the vocabulary for "did you mean" and autocomplete.
         words=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
-        # Countries the article mentions (indexer/places.py), for the Places facet and the ``place`` filter.
+        # Countries the article mentions (indexer/clean/places.py), for the Places facet and the ``place`` filter.
         places=_places_field(),
-        # MinHash signature of the body (indexer/dedup.py), read at query time to fold near-duplicates.
+        # MinHash signature of the body (indexer/index/dedup.py), read at query time to fold near-duplicates.
         minhash=COLUMN(),
     )
 

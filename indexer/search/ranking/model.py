@@ -5,10 +5,8 @@ from __future__ import annotations
 from whoosh import scoring
 from whoosh.query import And, Or, Query, Term
 
-from indexer.analysis import news_analyzer
+from indexer.index.analysis import news_analyzer
 
-# Matches in the title count this much more than in the body.
-FIELD_BOOSTS = {"title": 2.0, "body": 1.0, "dateline": 1.0}
 # BM25: K1 2.0 lets a word repeated in an article keep adding (news repeats its subject); B is the usual 0.75.
 K1, B = 2.0, 0.75
 # A plain all-words query with fewer strict hits than this (a full page at most) is relaxed into a ranked OR.

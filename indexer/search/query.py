@@ -16,9 +16,9 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer import settings
-from indexer.analysis import news_analyzer
-from indexer.columns import per_reader
-from indexer.schema import QUERY_FIELDS, vocabulary_analyzer
+from indexer.index.analysis import news_analyzer
+from indexer.index.schema import QUERY_FIELDS, vocabulary_analyzer
+from indexer.search.columns import per_reader
 
 log = logging.getLogger(__name__)
 

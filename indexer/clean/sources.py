@@ -16,10 +16,10 @@ from typing import Any
 import chardet
 
 from indexer.article import Article
-from indexer.dates import parse_date
-from indexer.htmlpage import clean_html
-from indexer.normalize import derive_title, normalize_inline
-from indexer.plaintext import clean_plaintext
+from indexer.clean.dates import parse_date
+from indexer.clean.html import clean_html
+from indexer.clean.normalize import derive_title, normalize_inline
+from indexer.clean.plaintext import clean_plaintext
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from whoosh.collectors import Collector, WrappingCollector
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer.schema import column_text
+from indexer.index.schema import column_text
 
 # What an undated document holds in the date column (NUMERIC's default: the largest 64-bit value).
 NO_DATE = 2**64 - 1

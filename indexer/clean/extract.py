@@ -11,7 +11,7 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
-from indexer.normalize import normalize_inline, normalize_text, repair_text
+from indexer.clean.normalize import normalize_inline, normalize_text, repair_text
 
 log = logging.getLogger(__name__)
 

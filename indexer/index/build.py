@@ -19,13 +19,13 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from indexer import dedup, store
 from indexer.article import Article
-from indexer.dates import to_utc_naive
-from indexer.places import detect_places
-from indexer.schema import column_text, get_schema, schema_matches
-from indexer.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
-from indexer.writers import BuildError, ParallelWriter, segment_writer
+from indexer.clean.dates import to_utc_naive
+from indexer.clean.places import detect_places
+from indexer.clean.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
+from indexer.index import dedup, store
+from indexer.index.schema import column_text, get_schema, schema_matches
+from indexer.index.writers import BuildError, ParallelWriter, segment_writer
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ CLEAN_CHUNK = 8
 # memory when cleaning runs ahead of the writers.
 IN_FLIGHT = 512
 # Imported once in the fork server, not again in every worker it starts.
-PRELOAD = ["indexer.build", "indexer.sources", "indexer.dedup", "whoosh.writing"]
+PRELOAD = ["indexer.index.build", "indexer.clean.sources", "indexer.index.dedup", "whoosh.writing"]
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import compress
 
-from indexer import places_data as rules
+from indexer.clean import places_data as rules
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from whoosh.highlight import Highlighter
 from whoosh.query import And, Every, NullQuery, Prefix, Query, Term, Wildcard
 from whoosh.searching import Results, Searcher
 
-from indexer import facets as facets_
-from indexer.collapse import Similar, page_of
-from indexer.columns import DocRecorder
-from indexer.facets import Facets, Filters
-from indexer.fastrank import score_all, top
-from indexer.highlight import (
+from indexer.index.schema import DEFAULT_FIELDS, Summary, place_names, query_schema, summary_fields
+from indexer.search import facets as facets_
+from indexer.search.collapse import Similar, page_of
+from indexer.search.columns import DocRecorder
+from indexer.search.facets import Facets, Filters
+from indexer.search.highlight import (
     MAX_FRAGMENTS,
     MarkFormatter,
     load_page_chars,
@@ -27,10 +27,10 @@ from indexer.highlight import (
     snippet_fragmenter,
     whole_fragmenter,
 )
-from indexer.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
-from indexer.ranking import RELAX_BELOW, relax
-from indexer.schema import DEFAULT_FIELDS, Summary, place_names, query_schema, summary_fields
-from indexer.timeline import Timeline
+from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
+from indexer.search.ranking.arrays import score_all, top
+from indexer.search.ranking.model import RELAX_BELOW, relax
+from indexer.search.timeline import Timeline
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100

@@ -7,9 +7,9 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from indexer.columns import column_value
-from indexer.dedup import THRESHOLD, similarity
-from indexer.schema import Summary, summary_fields
+from indexer.index.dedup import THRESHOLD, similarity
+from indexer.index.schema import Summary, summary_fields
+from indexer.search.columns import column_value
 
 MAX_RELATED = 20
 KEY_TERMS = 12

@@ -4,7 +4,7 @@ Whoosh's collector advances its matchers one document at a time in Python, and c
 every match, so it cannot skip blocks either. Here each posting list is decoded a block at a time into numpy
 arrays and BM25F is computed as Whoosh computes it (same formula, same quantised field lengths), for queries of
 words and phrases combined with AND, OR, NOT and ``+``. Other shapes (prefixes, fuzzy terms, phrases with slop)
-return None and ``indexer.search`` uses Whoosh's collector for them.
+return None and ``indexer.search.searching`` uses Whoosh's collector for them.
 
 An AND is evaluated from its most selective part on: each later part only decodes the posting blocks that can
 hold a document still in the running (a block header tells its last id), so "rare AND common" costs about
@@ -23,9 +23,9 @@ from whoosh.reading import IndexReader, TermNotFound
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Results, Searcher
 
-from indexer import postings as postings_
-from indexer.postings import EMPTY_FLOATS as _EMPTY_SCORES
-from indexer.postings import EMPTY_IDS as _EMPTY_IDS
+from indexer.search.ranking import postings as postings_
+from indexer.search.ranking.postings import EMPTY_FLOATS as _EMPTY_SCORES
+from indexer.search.ranking.postings import EMPTY_IDS as _EMPTY_IDS
 
 
 class _Unsupported(Exception):
