@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-DATA = Path("/work/shared/data")
+from bench.shared import DATA
+
 SOURCES_FILES = (DATA / "news-bbc" / "bbc.jsonl", DATA / "news-agnews-test" / "agnews_test.jsonl")
 OUTLETS = ("Daily Herald", "Morning Post", "Evening Standard", "City Tribune", "Global Wire", "Harbor Gazette")
 AUTHORS = ("Anna Kowalski", "James Okafor", "Mei Tanaka", "Luis Ortega", "Sara Lindqvist", "Omar Haddad",

@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.shared import DATA  # noqa: E402
 from indexer.clean import places  # noqa: E402
 
 EVAL = ROOT / "bench" / "data" / "places_eval.jsonl"
-CORPUS = ROOT.parent / "shared" / "data" / "news-bbc" / "bbc.jsonl"
+CORPUS = DATA / "news-bbc" / "bbc.jsonl"
 ARTICLES = 2000
 REPEAT = 5
 _WORD = re.compile(r"\w+")
