@@ -52,12 +52,11 @@ def _py_spy() -> str:
 def _run_queries(index: str) -> None:
     from bench.corpus import load_pool
     from bench.queries import make_queries
-    from indexer.search.searchers import SearcherCache
-    from indexer.search.searching import search
+    from indexer.search import Engine
 
-    cache = SearcherCache(Path(index))
+    engine = Engine(Path(index))
     for query in make_queries(load_pool()):
-        search(cache.get(), query.whoosh(), page=1, per_page=10)
+        engine.search(query.whoosh(), page=1, per_page=10)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,8 +29,7 @@ from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 
 from bench.reference import Fts5, RefDoc, Tantivy  # noqa: E402
 from indexer.index.build import reindex  # noqa: E402
-from indexer.search.searchers import SearcherCache  # noqa: E402
-from indexer.search.searching import MAX_PER_PAGE, search  # noqa: E402
+from indexer.search import MAX_PER_PAGE, Engine  # noqa: E402
 
 MEASURES = {"nDCG@10": nDCG @ 10, "MAP": AP, "P@10": P @ 10, "R@100": R @ 100, "MRR@10": RR @ 10}
 DEPTH = 100
@@ -59,12 +58,12 @@ def ours(docs: list[dict], topics: list[dict]) -> Run:
                 out.write(json.dumps(record) + "\n")
         root = Path(folder) / "index"
         reindex(corpus, root, full=True)
-        cache = SearcherCache(root)
+        engine = Engine(root)
         run = {}
         for topic in topics:
-            hits = search(cache.get(), topic["query"], per_page=MAX_PER_PAGE).hits[:DEPTH]
+            hits = engine.search(topic["query"], per_page=MAX_PER_PAGE).hits[:DEPTH]
             run[str(topic["qid"])] = {h.id: float(h.score) for h in hits}
-        cache.close()
+        engine.close()
     return _strictly_ranked(run)
 
 

@@ -22,8 +22,7 @@ from bench.queries import BenchQuery, make_queries
 from bench.systems import BASELINES, Search, dir_mb, timed_build
 from indexer.article import Article
 from indexer.clean.sources import load_bytes, relative_id, walk_corpus
-from indexer.search.searchers import SearcherCache
-from indexer.search.searching import search
+from indexer.search import Engine
 
 SYSTEMS = ("ours", "naive_whoosh", "tantivy", "fts5")
 RESULTS = Path(__file__).parent / "results"
@@ -59,9 +58,9 @@ def latencies(run: Search, queries: list[BenchQuery]) -> dict[str, float]:
 
 
 def ours_searcher(root: Path) -> Search:
-    """Our real search path: the web app's searcher cache and ``indexer.search.search`` (top 10, highlighted)."""
-    cache = SearcherCache(root)
-    return lambda q: search(cache.get(), q.whoosh(), page=1, per_page=10).total
+    """Our real search path: the ``Engine`` the web app uses (top 10, highlighted, every feature on)."""
+    engine = Engine(root)
+    return lambda q: engine.search(q.whoosh(), page=1, per_page=10).total
 
 
 def bench_size(size: int, work: Path, systems: tuple[str, ...], http_seconds: int, seed: int,

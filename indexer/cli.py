@@ -6,8 +6,8 @@ import html
 import json
 import re
 import sys
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,24 @@ from tqdm import tqdm
 from indexer import settings
 from indexer.index import build, store
 from indexer.index.writers import BuildError
-from indexer.search import searchers
-from indexer.search.facets import SORTS, Filters
-from indexer.search.searching import SearchError, search
-from indexer.search.stats import index_stats
+from indexer.search import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    SORTS,
+    Engine,
+    IndexMissing,
+    SearchError,
+    SearchRequest,
+)
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=settings.INDEX_DIR.default,
     envvar=settings.INDEX_DIR.envvar, show_default=True, show_envvar=True, help=settings.INDEX_DIR.help,
+)
+synonyms_option = click.option(
+    "--synonyms", "synonyms_file", type=click.Path(dir_okay=False, path_type=Path),
+    default=settings.SYNONYMS_FILE.default, envvar=settings.SYNONYMS_FILE.envvar, show_envvar=True,
+    help=settings.SYNONYMS_FILE.help,
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 
@@ -87,35 +97,36 @@ def _summary_dict(summary: build.Summary) -> dict[str, Any]:
 
 @cli.command(name="search")
 @index_option
+@synonyms_option
 @click.argument("query")
-@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of results.")
-@click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100), help="Results per page.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of results.")
+@click.option("--page", default="1", show_default=True, help="Page of results.")
+@click.option("--per-page", default=str(DEFAULT_PER_PAGE), show_default=True,
+              help=f"Results per page (1 to {MAX_PER_PAGE}).")
+@click.option("--sort", default=SORTS[0], show_default=True, help=f"Order of results: {', '.join(SORTS)}.")
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--place", "places", multiple=True, help="Only articles mentioning this country (repeatable).")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after this day.")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before this day.")
+@click.option("--from", "date_from", help="Published on or after this day (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Published on or before this day (YYYY-MM-DD).")
 @json_option
-def search_command(index_dir: Path, query: str, page: int, per_page: int, sort: str, sources: tuple[str, ...],
-                   places: tuple[str, ...], date_from: datetime | None, date_to: datetime | None,
+def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, per_page: str, sort: str,
+                   sources: tuple[str, ...], places: tuple[str, ...], date_from: str | None, date_to: str | None,
                    as_json: bool) -> None:
     """Search the index and print ranked results with highlighted snippets."""
-    filters = Filters(sources=sources, places=places, date_from=date_from.date() if date_from else None,
-                      date_to=date_to.date() if date_to else None)
-    cache = _searchers(index_dir)
+    args = {"q": query, "page": page, "per_page": per_page, "sort": sort, "source": list(sources),
+            "place": list(places), "from": date_from, "to": date_to}
     try:
-        results = search(cache.get(), query, page=page, per_page=per_page, sort=sort, filters=filters)
-    except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        cache.close()
+        request = SearchRequest.from_args(args)
+    except SearchError as exc:  # the same validation as the web page's and the API's
+        raise click.UsageError(str(exc)) from exc
+    with _engine(index_dir, synonyms_file) as engine:
+        results = engine.search(request)
     if as_json:
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return
     about = "" if results.total_exact else "about "
     click.echo(f"{about}{results.total} results for {query!r} ({results.took_ms:.1f} ms), "
-               f"page {page}/{results.total_pages}")
-    for rank, hit in enumerate(results.hits, start=(page - 1) * per_page + 1):
+               f"page {results.page}/{results.total_pages}")
+    for rank, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         click.echo("")
         click.echo(f"{rank}. " + click.style(hit.title, bold=True) + (f"  ({meta})" if meta else ""))
@@ -138,10 +149,8 @@ def terminal_highlight(fragment: str) -> str:
 @json_option
 def stats(index_dir: Path, as_json: bool) -> None:
     """Print the document count, sources, index size and last build time."""
-    try:
-        info = index_stats(index_dir)
-    except store.IndexMissing as exc:
-        raise click.ClickException(f"{exc}. Build it with: python -m indexer reindex") from exc
+    with _engine(index_dir) as engine:
+        info = engine.stats()
     if as_json:
         click.echo(json.dumps(info.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -153,7 +162,20 @@ def stats(index_dir: Path, as_json: bool) -> None:
         click.echo(f"  {count:>8}  {name}")
 
 
-def _searchers(index_dir: Path) -> searchers.SearcherCache:
-    if store.current_dir(index_dir) is None:
-        raise click.ClickException(f"no index at {index_dir}. Build it with: python -m indexer reindex")
-    return searchers.SearcherCache(index_dir)
+@contextmanager
+def _engine(index_dir: Path, synonyms_file: Path | None = None) -> Iterator[Engine]:
+    """An engine on the index, closed after use; library errors become CLI errors with a hint."""
+    engine = Engine(index_dir, synonyms_file)
+    try:
+        yield engine
+    except IndexMissing as exc:
+        raise click.ClickException(f"no index at {index_dir}. Build it with: {_reindex_hint(index_dir)}") from exc
+    except SearchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.close()
+
+
+def _reindex_hint(index_dir: Path) -> str:
+    default = Path(str(settings.INDEX_DIR.default))
+    return "newsfind reindex" + ("" if Path(index_dir) == default else f" --index {index_dir}")

@@ -14,7 +14,7 @@ class Setting:
     """One setting: its name, default and help text."""
 
     name: str
-    default: str
+    default: str | int
     help: str
 
     @property
@@ -22,9 +22,10 @@ class Setting:
         """The environment variable that overrides the default."""
         return f"{ENV_PREFIX}_{self.name}"
 
-    def value(self) -> str:
-        """The value from the environment, else the default."""
-        return os.environ.get(self.envvar, self.default)
+    def value(self) -> str | int:
+        """The value from the environment (as the default's type), else the default."""
+        raw = os.environ.get(self.envvar)
+        return self.default if raw is None else type(self.default)(raw)
 
 
 INDEX_DIR = Setting("INDEX_DIR", "var/index", "Directory holding the search index.")
@@ -35,4 +36,9 @@ SYNONYMS_FILE = Setting(
     "Plain-text file of synonyms and spelling variants applied to queries (one comma-separated group a line).",
 )
 
-SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE)
+PER_PAGE = Setting("PER_PAGE", 10, "Results per page when a search does not say (1 to 100).")
+CORS_ORIGINS = Setting(
+    "CORS_ORIGINS", "", "Origins allowed to call /api/ from a browser, comma-separated; none when empty."
+)
+
+SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE, PER_PAGE, CORS_ORIGINS)

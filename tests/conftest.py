@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from bench.shared import DATA
 from indexer.index.build import reindex
+from indexer.search import Engine
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CORPUS = ROOT / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def require_data(*folders: str) -> None:
+    """Check the shared development data has these folders; if not, fail under ``CI=true``, else skip."""
+    missing = [name for name in folders if not (DATA / name).is_dir()]
+    if missing:
+        message = (f"shared data missing: {', '.join(missing)} in {DATA} (it belongs at ../shared/data beside the "
+                   "repository, or set NEWSFIND_DATA)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.needs_data("news-bbc", ...)``: the test reads these folders of the shared data."""
+    for mark in item.iter_markers("needs_data"):
+        require_data(*mark.args)
 
 SEED_IDS = ("000_d3a34fce153d5282", "002_10c5046bec448ba0")
 HOSTILE_TEXT = (
@@ -57,6 +77,28 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = base / "index"
     reindex(write_corpus(base / "corpus"), root)
     return root
+
+
+@pytest.fixture
+def open_engine() -> Iterator[Callable[..., Engine]]:
+    """Open engines on index folders; each is closed when the test ends."""
+    opened: list[Engine] = []
+
+    def open_(root: Path, **options: object) -> Engine:
+        opened.append(Engine(root, **options))  # type: ignore[arg-type]
+        return opened[-1]
+
+    yield open_
+    for engine in opened:
+        engine.close()
+
+
+@pytest.fixture(scope="session")
+def engine(built_index: Path) -> Iterator[Engine]:
+    """The engine on the sample corpus's index (read-only, shared by the whole session)."""
+    engine = Engine(built_index)
+    yield engine
+    engine.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from bench import corpus as corpus_mod
 from bench.queries import MIX, make_queries
 from indexer.clean.sources import load_bytes, relative_id, walk_corpus
 
-pytestmark = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
+pytestmark = pytest.mark.needs_data("news-bbc", "news-agnews-test")
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bench import corpus as corpus_mod
 from bench import run
 from indexer.index import build
 from indexer.index.build import indexed_docs, reindex
 from indexer.index.store import open_index
 
-needs_data = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
+needs_data = pytest.mark.needs_data("news-bbc", "news-agnews-test")
 
 
 @needs_data

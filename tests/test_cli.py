@@ -80,7 +80,8 @@ def test_search_sort_and_usage_errors_exit_2(runner, built_index: Path) -> None:
     result = runner.invoke(cli, ["search", "rail OR election", "--sort", "oldest", "--json", "--index",
                                  str(built_index)])
     assert [h["id"] for h in json.loads(result.output)["hits"]] == ["wire-2", "wire-1", "hostile"]  # undated last
-    for bad in (["--sort", "random"], ["--from", "yesterday"], ["--per-page", "0"]):
+    for bad in (["--sort", "random"], ["--from", "yesterday"], ["--per-page", "0"],
+                ["--from", "2005-01-01", "--to", "2004-01-01"]):
         assert runner.invoke(cli, ["search", "rail", "--index", str(built_index), *bad]).exit_code == 2
     assert "Exit status" in runner.invoke(cli, ["--help"]).output
 

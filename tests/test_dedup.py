@@ -55,7 +55,7 @@ def sequential_leaders(signatures: list[bytes]) -> list[int | None]:
     return found
 
 
-@pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
+@pytest.mark.needs_data("news-bbc", "news-agnews-test")
 def test_leaders_match_the_one_by_one_definition_on_real_news() -> None:
     """Stories, reprints with a sentence added, and rewrites that share part of a story (near the threshold)."""
     rng = random.Random(4)

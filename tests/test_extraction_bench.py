@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bench.extraction import aggregate, main, page_score, shingles, tokenize
+from bench.shared import DATA
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "article-extraction-dev"
+DEV = DATA / "article-extraction-dev"
 
 
 def test_tokens_and_shingles() -> None:
@@ -79,7 +80,7 @@ def test_cli_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "pages/s" in lines[-1]
 
 
-@pytest.mark.skipif(not (DEV / "ground-truth.json").is_file(), reason="dev split not available")
+@pytest.mark.needs_data("article-extraction-dev")
 def test_dev_split_beats_every_published_extractor(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(DEV), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)

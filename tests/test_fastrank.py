@@ -13,17 +13,24 @@ from whoosh.searching import Searcher
 
 from bench import corpus as corpus_mod
 from bench.queries import make_queries
+from indexer import settings
 from indexer.index.build import reindex
+from indexer.search import Filters, SearchRequest, SearchResults
 from indexer.search import searching as search_mod
-from indexer.search.facets import Filters
+from indexer.search.parse import parse_query
 from indexer.search.query import expand_synonyms, load_synonyms
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.ranking.model import relax
 from indexer.search.searchers import SearcherCache
-from indexer.search.searching import parse_query, search
 
-needs_data = pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
+needs_data = pytest.mark.needs_data("news-bbc", "news-agnews-test")
 LIMIT = 50
+SYNONYMS = load_synonyms(settings.SYNONYMS_FILE.default)
+
+
+def search(searcher: Searcher, text: str, **options: object) -> SearchResults:
+    """One search page through the core's own search function, on this module's searcher."""
+    return search_mod.search(searcher, SearchRequest(text, **options), SYNONYMS)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +76,7 @@ def test_the_benchmark_queries_rank_as_whoosh_ranks_them(searcher: Searcher) -> 
     checked = 0
     for bench_query in make_queries(corpus_mod.load_pool(), seed=6)[:200]:
         parsed = parse_query(bench_query.whoosh())
-        for query in filter(None, (expand_synonyms(parsed, load_synonyms()), relax(parsed, 0))):
+        for query in filter(None, (expand_synonyms(parsed, SYNONYMS), relax(parsed, 0))):
             if score_all(searcher, query) is not None:
                 assert_same(searcher, query)
                 checked += 1

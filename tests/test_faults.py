@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from indexer.index import store
-from indexer.search import searchers
-from indexer.search.searching import search
+from indexer.search import Engine
 from tests.helpers import PYTHON, ROOT, cli_env, generate_corpus, get_json, gunicorn, kill_group, run_cli, start_cli
 
 pytestmark = pytest.mark.slow
@@ -29,11 +28,11 @@ NEW = 60  # articles added before the reindex that gets killed (210 in all: the 
 
 def _served_total(root: Path, word: str = "alpha") -> int:
     """How many articles a fresh reader of the served index finds for ``word``."""
-    cache = searchers.SearcherCache(root)
+    engine = Engine(root)
     try:
-        return search(cache.get(), word, per_page=1).total
+        return engine.search(word, per_page=1).total
     finally:
-        cache.close()
+        engine.close()
 
 
 def _assert_recovered(root: Path) -> None:
@@ -231,11 +230,11 @@ def _query_loop(base: str, stop: threading.Event, seen: Counter, failures: list[
 
 def _state(root: Path) -> str:
     """The state string that a response from a complete index at ``root`` must equal."""
-    cache = searchers.SearcherCache(root)
+    engine = Engine(root)
     try:
-        results = search(cache.get(), "alpha", per_page=100)
+        results = engine.search("alpha", per_page=100)
     finally:
-        cache.close()
+        engine.close()
     return f"{results.total}|{'|'.join(sorted(hit.title for hit in results.hits))}"
 
 

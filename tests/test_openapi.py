@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from indexer.index.build import reindex
-from indexer.search.searching import MAX_RESULT_WINDOW
+from indexer.search import MAX_RESULT_WINDOW
 from tests.conftest import write_corpus
 from webapp import create_app
 from webapp.openapi import spec

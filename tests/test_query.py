@@ -6,8 +6,9 @@ import pytest
 
 from indexer import settings
 from indexer.index.analysis import news_analyzer
+from indexer.search import Engine
+from indexer.search.parse import parse_query
 from indexer.search.query import expand_synonyms, fuzzify, load_synonyms, max_edits, parse_synonyms
-from indexer.search.searching import parse_query
 
 
 def _terms(query) -> set[str]:
@@ -39,14 +40,14 @@ def test_fuzzy_terms_leave_excluded_words_exact() -> None:
     assert "parliment~" in text and "tokaev~" not in text
 
 
-def test_shipped_synonyms_file_is_the_default(monkeypatch, tmp_path: Path) -> None:
+def test_shipped_synonyms_file_is_the_default(tmp_path: Path) -> None:
     shipped = Path(settings.SYNONYMS_FILE.default)
     assert shipped.is_file() and shipped.parent.name == "indexer"
-    groups = load_synonyms().groups
+    groups = Engine(tmp_path).synonyms().groups
     assert (("kyrgyzstan",), ("kirghizia",)) == groups[0][:2]
     assert any(("tokayev",) in g and ("tokaev",) in g for g in groups)
     mine = tmp_path / "mine.txt"
     mine.write_text("budget, spending plan\n", "utf-8")
-    monkeypatch.setenv(settings.SYNONYMS_FILE.envvar, str(mine))
-    assert load_synonyms().groups == ((("budget",), ("spend", "plan")),)
+    assert Engine(tmp_path, mine).synonyms().groups == ((("budget",), ("spend", "plan")),)
     assert load_synonyms(tmp_path / "missing.txt").groups == ()
+    assert Engine(tmp_path, None).synonyms().groups == ()

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from whoosh.query import Or
 
-from indexer.search import searchers
+from indexer.search import Engine
+from indexer.search.parse import parse_query
 from indexer.search.ranking.model import RELAX_BELOW, query_words, relax, weighting
-from indexer.search.searching import parse_query
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,6 @@ def test_weighting_is_bm25f() -> None:
 
 def test_relaxed_search_ranks_fuller_matches_first(corpus, tmp_path) -> None:
     from indexer.index.build import reindex
-    from indexer.search.searching import search
 
     (corpus / "extra.jsonl").write_text(
         '{"id": "all", "title": "Rail freight", "text": "New rail freight corridor opens to Bishkek traders."}\n'
@@ -56,7 +55,7 @@ def test_relaxed_search_ranks_fuller_matches_first(corpus, tmp_path) -> None:
         "utf-8",
     )
     reindex(corpus, tmp_path / "index")
-    cache = searchers.SearcherCache(tmp_path / "index")
-    ids = [h.id for h in search(cache.get(), "rail freight corridor to Bishkek for traders nowhere").hits]
-    cache.close()
+    engine = Engine(tmp_path / "index")
+    ids = [h.id for h in engine.search("rail freight corridor to Bishkek for traders nowhere").hits]
+    engine.close()
     assert ids[0] == "all" and "one" in ids

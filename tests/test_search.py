@@ -5,24 +5,25 @@ from pathlib import Path
 import pytest
 
 from indexer.index.build import reindex
-from indexer.search import searchers
-from indexer.search.searching import SearchError, get_document, highlight_body, parse_query, search
+from indexer.search import Engine, SearchError
+from indexer.search.parse import parse_query
+from indexer.search.searchers import SearcherCache
 from tests.conftest import SEED_IDS
 
 
-@pytest.fixture
-def searcher(built_index: Path):
-    cache = searchers.SearcherCache(built_index)
-    yield cache.get()
-    cache.close()
+def marked(engine: Engine, doc_id: str, q: str) -> list[str] | None:
+    """The article's paragraphs with ``q``'s words marked, or None when it has none of them."""
+    article = engine.article(doc_id, q)
+    assert article is not None
+    return article.paragraphs if article.marked else None
 
 
-def _ids(searcher, q: str) -> list[str]:
-    return [h.id for h in search(searcher, q, per_page=100).hits]
+def _ids(engine, q: str) -> list[str]:
+    return [h.id for h in engine.search(q, per_page=100).hits]
 
 
-def test_rule_of_law_finds_both_seeds_with_marks(searcher) -> None:
-    results = search(searcher, "rule of law")
+def test_rule_of_law_finds_both_seeds_with_marks(engine) -> None:
+    results = engine.search("rule of law")
     assert sorted(h.id for h in results.hits) == sorted(SEED_IDS)
     assert results.total == 2
     for hit in results.hits:
@@ -51,8 +52,8 @@ def test_rule_of_law_finds_both_seeds_with_marks(searcher) -> None:
         ("TÄSHKENT", {"wire-1"}),  # accent folding on the query side
     ],
 )
-def test_query_syntax(searcher, q: str, expected: set[str]) -> None:
-    assert set(_ids(searcher, q)) == expected
+def test_query_syntax(engine, q: str, expected: set[str]) -> None:
+    assert set(_ids(engine, q)) == expected
 
 
 @pytest.mark.parametrize(
@@ -60,13 +61,13 @@ def test_query_syntax(searcher, q: str, expected: set[str]) -> None:
     ['"rule of law', "rule (of law", "rule of law)", "AND rule of law", "rule of law OR", "rule:of law",
      "(((rule of law", "rule^ of^ law", '""rule of law"'],
 )
-def test_broken_syntax_falls_back_to_words(searcher, q: str) -> None:
-    assert set(_ids(searcher, q)) == set(SEED_IDS)
+def test_broken_syntax_falls_back_to_words(engine, q: str) -> None:
+    assert set(_ids(engine, q)) == set(SEED_IDS)
 
 
 @pytest.mark.parametrize("q", ["", "   ", "*", "?", "AND", "AND OR", ")(", '"', "a*", "date:2020", ":", "\x00"])
-def test_queries_with_no_usable_words_find_nothing(searcher, q: str) -> None:
-    assert search(searcher, q).total == 0
+def test_queries_with_no_usable_words_find_nothing(engine, q: str) -> None:
+    assert engine.search(q).total == 0
 
 
 def test_date_and_id_fields_are_not_parsed_as_queries() -> None:
@@ -74,10 +75,10 @@ def test_date_and_id_fields_are_not_parsed_as_queries() -> None:
     assert {t[0] for t in query.iter_all_terms()} <= {"title", "body", "dateline"}
 
 
-def test_highlights_are_built_on_escaped_text(searcher) -> None:
-    [hit] = search(searcher, "election coverage").hits
+def test_highlights_are_built_on_escaped_text(engine) -> None:
+    [hit] = engine.search("election coverage").hits
     html = " ".join(hit.highlights["body"])
-    [hit] = search(searcher, "javascript entities").hits
+    [hit] = engine.search("javascript entities").hits
     html += " ".join(hit.highlights["body"])
     assert "<script>" not in html and "<img" not in html and "</textarea>" not in html
     assert "&lt;script&gt;" in html and "onerror=alert(1)&gt;" in html
@@ -87,32 +88,32 @@ def test_highlights_are_built_on_escaped_text(searcher) -> None:
     assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
-def test_dateline_is_searched_by_default(searcher) -> None:
-    assert _ids(searcher, "tokyo") == ["002_10c5046bec448ba0"]
+def test_dateline_is_searched_by_default(engine) -> None:
+    assert _ids(engine, "tokyo") == ["002_10c5046bec448ba0"]
 
 
-def test_title_only_match_gets_a_plain_snippet(searcher) -> None:
-    [hit] = search(searcher, "title:hosts").hits
+def test_title_only_match_gets_a_plain_snippet(engine) -> None:
+    [hit] = engine.search("title:hosts").hits
     assert hit.highlights["body"] and "<mark>" not in hit.highlights["body"][0]
 
 
-def test_pagination(searcher) -> None:
-    everything = _ids(searcher, "japan OR election OR rail OR kazakhstan")
+def test_pagination(engine) -> None:
+    everything = _ids(engine, "japan OR election OR rail OR kazakhstan")
     assert len(everything) == 6
-    pages = [search(searcher, "japan OR election OR rail OR kazakhstan", page=p, per_page=4) for p in (1, 2, 3)]
+    pages = [engine.search("japan OR election OR rail OR kazakhstan", page=p, per_page=4) for p in (1, 2, 3)]
     assert [len(p.hits) for p in pages] == [4, 2, 0]
     assert [h.id for p in pages for h in p.hits] == everything
     assert pages[0].total == 6 and pages[0].total_pages == 2
 
 
 @pytest.mark.parametrize(("page", "per_page"), [(0, 10), (1, 0), (1, 101), (10_001, 1), (2, 10_000)])
-def test_bad_paging_is_refused(searcher, page: int, per_page: int) -> None:
+def test_bad_paging_is_refused(engine, page: int, per_page: int) -> None:
     with pytest.raises(SearchError):
-        search(searcher, "japan", page=page, per_page=per_page)
+        engine.search("japan", page=page, per_page=per_page)
 
 
-def test_result_shape(searcher) -> None:
-    data = search(searcher, "rail").to_dict()
+def test_result_shape(engine) -> None:
+    data = engine.search("rail").to_dict()
     assert set(data) == {"query", "total", "page", "per_page", "total_pages", "took_ms", "hits", "facets",
                          "timeline", "suggestion", "fuzzy_applied"}
     assert data["total"] == {"value": 1, "relation": "eq"} and data["total_pages"] == 1
@@ -129,42 +130,52 @@ def test_result_shape(searcher) -> None:
     assert hit["url"] == "https://wire.example/1"
 
 
-def test_get_document_and_body_highlight(searcher) -> None:
-    doc = get_document(searcher, "002_10c5046bec448ba0")
+def test_get_document_and_body_highlight(engine) -> None:
+    doc = engine.document("002_10c5046bec448ba0")
     assert doc is not None and doc.source == "Arab News Japan" and doc.dateline == "TOKYO"
-    assert get_document(searcher, "missing") is None
-    paragraphs = highlight_body(searcher, "002_10c5046bec448ba0", "rule of law")
+    assert engine.document("missing") is None
+    paragraphs = marked(engine, "002_10c5046bec448ba0", "rule of law")
     assert paragraphs is not None and len(paragraphs) == 9
     assert "<mark>rule</mark> of <mark>law</mark>" in paragraphs[0]
-    assert highlight_body(searcher, "002_10c5046bec448ba0", "kishida") is None
+    assert marked(engine, "002_10c5046bec448ba0", "kishida") is None
 
 
-def test_an_article_found_by_the_relaxed_query_is_highlighted_too(searcher) -> None:
+def test_an_article_found_by_the_relaxed_query_is_highlighted_too(engine) -> None:
     query = "tokyo dialogue uzbekistan railway pension"  # no article has every word: found by the ranked OR
-    assert search(searcher, query).hits[0].id == "002_10c5046bec448ba0"
-    paragraphs = highlight_body(searcher, "002_10c5046bec448ba0", query)
+    assert engine.search(query).hits[0].id == "002_10c5046bec448ba0"
+    paragraphs = marked(engine, "002_10c5046bec448ba0", query)
     assert paragraphs is not None and any("<mark>" in p for p in paragraphs)
 
 
-def test_searcher_cache_sees_reindexes_without_restart(corpus: Path, tmp_path: Path) -> None:
+def test_the_engine_sees_reindexes_without_restart(corpus: Path, tmp_path: Path, open_engine) -> None:
     root = tmp_path / "index"
     reindex(corpus, root)
-    cache = searchers.SearcherCache(root)
-    first = cache.get()
-    assert cache.get() is first
-    assert search(first, "bishkek").total == 0
+    engine = open_engine(root)
+    first = engine.version()
+    assert engine.search("bishkek").total == 0 and engine.version() == first
     (corpus / "new.txt").write_text("BISHKEK: Parliament met.", "utf-8")
     reindex(corpus, root)
-    assert search(cache.get(), "bishkek").total == 1
+    assert engine.search("bishkek").total == 1 and engine.version() != first
     (corpus / "new.txt").write_text("BISHKEK: Parliament met again, in Bishkek.", "utf-8")
     reindex(corpus, root, full=True)
-    results = search(cache.get(), "bishkek")
+    results = engine.search("bishkek")
     assert results.total == 1  # reopened, not refreshed: no stale duplicate
-    cache.close()
 
 
-def test_snippets_never_repeat_text(searcher) -> None:
-    for hit in search(searcher, "rule of law").hits:
+def test_searcher_cache_reuses_a_threads_searcher_until_a_reindex(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    cache = SearcherCache(root)
+    first = cache.get()
+    assert cache.get() is first
+    (corpus / "new.txt").write_text("BISHKEK: Parliament met.", "utf-8")
+    reindex(corpus, root)
+    assert cache.get() is not first
+    cache.close_all()
+
+
+def test_snippets_never_repeat_text(engine) -> None:
+    for hit in engine.search("rule of law").hits:
         plain = [f.replace("<mark>", "").replace("</mark>", "").strip("… ") for f in hit.highlights["body"]]
         for i, first in enumerate(plain):
             for second in plain[i + 1 :]:
@@ -174,7 +185,7 @@ def test_snippets_never_repeat_text(searcher) -> None:
 def test_searcher_cache_closes_every_threads_searcher(built_index: Path) -> None:
     import threading
 
-    cache = searchers.SearcherCache(built_index)
+    cache = SearcherCache(built_index)
     seen = [cache.get()]
     worker = threading.Thread(target=lambda: seen.append(cache.get()))
     worker.start()

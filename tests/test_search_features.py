@@ -8,62 +8,65 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search import searchers
-from indexer.search.facets import Filters
-from indexer.search.query import Synonyms
-from indexer.search.related import related
-from indexer.search.searching import SearchError, get_document, plain, search
-from indexer.search.suggest import suggest
+from indexer.search import Engine, Filters, SearchError
+from indexer.search.parse import parse_query
+from indexer.search.results import plain
+from indexer.search.searchers import SearcherCache
 
 STORY_IDS = {"story-1", "story-2", "story-3"}
 
 
 @pytest.fixture
-def searcher(features_index: Path):
-    cache = searchers.SearcherCache(features_index)
-    yield cache.get()
-    cache.close()
+def engine(open_engine, features_index: Path) -> Engine:
+    """The engine on the search-features index, with the bundled synonyms."""
+    return open_engine(features_index)
+
+
+@pytest.fixture
+def plain_engine(open_engine, features_index: Path) -> Engine:
+    """The same index searched without any synonyms file."""
+    return open_engine(features_index, synonyms_file=None)
 
 
 def _ids(results) -> list[str]:
     return [h.id for h in results.hits]
 
 
-def test_facets_count_sources_years_and_months(searcher) -> None:
-    results = search(searcher, "parliament", collapse=False)
+def test_facets_count_sources_years_and_months(engine) -> None:
+    results = engine.search("parliament", collapse=False)
     assert results.facets.source == {"Central Post": 2, "Daily Reprint": 1}
     assert results.facets.year == {"2023": 2}  # the undated article has no year
     assert results.facets.month == {"2023-02": 2}
 
 
-def test_places_facet_counts_and_filters(searcher) -> None:
-    results = search(searcher, "parliament OR treaty OR rogun", collapse=False)
+def test_places_facet_counts_and_filters(engine) -> None:
+    results = engine.search("parliament OR treaty OR rogun", collapse=False)
     assert results.facets.place == {"Kyrgyzstan": 2, "Kazakhstan": 1, "Tajikistan": 1}
     assert {h.id: h.places for h in results.hits}["kg-2"] == ["Kazakhstan", "Kyrgyzstan"]
-    chosen = search(searcher, "parliament OR treaty OR rogun", collapse=False, filters=Filters(places=("Kyrgyzstan",)))
+    chosen = engine.search("parliament OR treaty OR rogun", collapse=False, filters=Filters(places=("Kyrgyzstan",)))
     assert set(_ids(chosen)) == {"kg-1", "kg-2"}
     assert chosen.facets.place == results.facets.place  # the place facet ignores its own filter
     assert chosen.facets.source == {"Central Post": 1, "Steppe Wire": 1}  # the others honour it
     both = Filters(places=("Kyrgyzstan", "Tajikistan"), sources=("Steppe Wire",))
-    assert set(_ids(search(searcher, "parliament OR treaty OR rogun", collapse=False, filters=both))) == {
+    assert set(_ids(engine.search("parliament OR treaty OR rogun", collapse=False, filters=both))) == {
         "kg-2", "dam-1"}
-    assert _ids(search(searcher, "parliament", filters=Filters(places=("Atlantis",)))) == []
+    assert _ids(engine.search("parliament", filters=Filters(places=("Atlantis",)))) == []
 
 
-def test_timeline_counts_matches_per_day_with_the_undated_apart(searcher) -> None:
-    timeline = search(searcher, "parliament", collapse=False).timeline
+def test_timeline_counts_matches_per_day_with_the_undated_apart(engine) -> None:
+    timeline = engine.search("parliament", collapse=False).timeline
     assert timeline.interval == "day" and timeline.undated == 1
     assert (timeline.buckets[0].start, timeline.buckets[-1].start) == ("2023-02-01", "2023-02-20")
     assert [b.count for b in timeline.buckets if b.count] == [1, 1] and len(timeline.buckets) == 20
 
 
-def test_timeline_switches_to_months_and_honours_every_filter(searcher) -> None:
-    timeline = search(searcher, "parliament OR water OR treaty", collapse=False).timeline
+def test_timeline_switches_to_months_and_honours_every_filter(engine) -> None:
+    timeline = engine.search("parliament OR water OR treaty", collapse=False).timeline
     assert timeline.interval == "month"
     assert (timeline.buckets[0].label, timeline.buckets[-1].label) == ("2022-12", "2024-05")
     assert {b.label: b.count for b in timeline.buckets if b.count} == {
         "2022-12": 1, "2023-02": 2, "2023-09": 1, "2024-05": 3}
-    filtered = search(searcher, "parliament OR water OR treaty", collapse=False,
+    filtered = engine.search("parliament OR water OR treaty", collapse=False,
                       filters=Filters(sources=("Central Post",), date_from=date(2023, 1, 1))).timeline
     assert {b.label: b.count for b in filtered.buckets if b.count} == {"2023-02": 1, "2024-05": 1}
     assert filtered.undated == 0  # a date filter leaves undated articles out of the results, and so out of here
@@ -80,12 +83,12 @@ def test_timeline_switches_to_months_and_honours_every_filter(searcher) -> None:
         (Filters(sources=("Nobody",)), set()),
     ],
 )
-def test_filters(searcher, filters: Filters, expected: set[str]) -> None:
-    assert set(_ids(search(searcher, "parliament", filters=filters))) == expected
+def test_filters(engine, filters: Filters, expected: set[str]) -> None:
+    assert set(_ids(engine.search("parliament", filters=filters))) == expected
 
 
-def test_each_facet_ignores_its_own_filter(searcher) -> None:
-    results = search(searcher, "parliament", filters=Filters(sources=("Central Post",), date_from=date(2023, 2, 10)))
+def test_each_facet_ignores_its_own_filter(engine) -> None:
+    results = engine.search("parliament", filters=Filters(sources=("Central Post",), date_from=date(2023, 2, 10)))
     assert _ids(results) == []
     assert results.facets.source == {"Daily Reprint": 1}  # other sources stay selectable
     assert results.facets.year == {"2023": 1}  # counted within the chosen source
@@ -95,15 +98,15 @@ def test_each_facet_ignores_its_own_filter(searcher) -> None:
     ("sort", "expected"),
     [("newest", ["kz-1", "kg-1", "undated"]), ("oldest", ["kg-1", "kz-1", "undated"])],
 )
-def test_sort_by_date_puts_undated_last(searcher, sort: str, expected: list[str]) -> None:
-    assert _ids(search(searcher, "parliament", sort=sort)) == expected
+def test_sort_by_date_puts_undated_last(engine, sort: str, expected: list[str]) -> None:
+    assert _ids(engine.search("parliament", sort=sort)) == expected
 
 
-def test_bad_sort_and_fuzzy_are_refused(searcher) -> None:
+def test_bad_sort_and_fuzzy_are_refused(engine) -> None:
     with pytest.raises(SearchError):
-        search(searcher, "water", sort="popular")
+        engine.search("water", sort="popular")
     with pytest.raises(SearchError):
-        search(searcher, "water", fuzzy="always")
+        engine.search("water", fuzzy="always")
 
 
 @pytest.mark.parametrize(
@@ -116,23 +119,23 @@ def test_bad_sort_and_fuzzy_are_refused(searcher) -> None:
         ("goverments", "governments", {"story-2"}),  # the stem "goverment" is 3 edits from "govern"
     ],
 )
-def test_misspelled_queries_are_tolerated_and_corrected(searcher, q: str, suggestion, expected) -> None:
-    results = search(searcher, q, collapse=False)
+def test_misspelled_queries_are_tolerated_and_corrected(engine, q: str, suggestion, expected) -> None:
+    results = engine.search(q, collapse=False)
     assert results.suggestion == suggestion
     assert expected <= set(_ids(results))
 
 
-def test_fuzzy_is_reported_and_can_be_switched_off(searcher) -> None:
-    results = search(searcher, "parliment")
+def test_fuzzy_is_reported_and_can_be_switched_off(engine) -> None:
+    results = engine.search("parliment")
     assert results.fuzzy_applied and results.total == 3
     assert any("<mark>" in f for h in results.hits for f in h.highlights["body"])
-    exact = search(searcher, "parliment", fuzzy="off")
+    exact = engine.search("parliment", fuzzy="off")
     assert not exact.fuzzy_applied and exact.total == 0 and exact.suggestion == "parliament"
-    assert not search(searcher, "parliament").fuzzy_applied
+    assert not engine.search("parliament").fuzzy_applied
 
 
-def test_suggestion_keeps_operators_and_fields(searcher) -> None:
-    assert search(searcher, "title:budgett -pensons").suggestion == "title:budget -pensions"
+def test_suggestion_keeps_operators_and_fields(engine) -> None:
+    assert engine.search("title:budgett -pensons").suggestion == "title:budget -pensions"
 
 
 @pytest.mark.parametrize(
@@ -145,72 +148,84 @@ def test_suggestion_keeps_operators_and_fields(searcher) -> None:
         ("Tokayev", {"kg-2", "kz-1"}),
     ],
 )
-def test_name_variants_find_each_other(searcher, q: str, expected: set[str]) -> None:
-    assert set(_ids(search(searcher, q))) == expected
+def test_name_variants_find_each_other(engine, q: str, expected: set[str]) -> None:
+    assert set(_ids(engine.search(q))) == expected
 
 
-def test_known_variants_are_not_corrected(searcher) -> None:
-    assert search(searcher, "Kirgizia budget").suggestion is None  # a variant from the synonyms file
-    assert search(searcher, "Kirgizia budget", synonyms=Synonyms()).suggestion == "Kirghizia budget"
+def test_known_variants_are_not_corrected(engine, plain_engine) -> None:
+    assert engine.search("Kirgizia budget").suggestion is None  # a variant from the synonyms file
+    assert plain_engine.search("Kirgizia budget").suggestion == "Kirghizia budget"
 
 
-def test_synonyms_can_be_replaced(searcher) -> None:
-    assert set(_ids(search(searcher, "Tokaev", synonyms=Synonyms(), fuzzy="off"))) == {"kz-1"}
+def test_synonyms_can_be_replaced(engine, plain_engine) -> None:
+    assert set(_ids(engine.search("Tokaev", fuzzy="off"))) == {"kz-1", "kg-2"}
+    assert set(_ids(plain_engine.search("Tokaev", fuzzy="off"))) == {"kz-1"}
 
 
-def test_results_convert_to_plain_data_as_asdict_does(searcher) -> None:
-    results = search(searcher, "water")  # hits with near-duplicates, facets, a timeline
+def test_results_convert_to_plain_data_as_asdict_does(engine) -> None:
+    results = engine.search("water")  # hits with near-duplicates, facets, a timeline
     assert any(h.similar.articles for h in results.hits)
     assert plain(results) == asdict(results)
-    document = get_document(searcher, results.hits[0].id)
+    document = engine.document(results.hits[0].id)
     assert document is not None and document.to_dict() == asdict(document)
 
 
-def test_near_duplicates_fold_into_one_hit(searcher) -> None:
-    results = search(searcher, "water")
+def test_near_duplicates_fold_into_one_hit(engine) -> None:
+    results = engine.search("water")
     assert results.total == 2
     [story] = [h for h in results.hits if h.id in STORY_IDS]
     assert story.similar.count == 2 and set(story.similar.ids) == STORY_IDS - {story.id}
     assert {a.title for a in story.similar.articles} >= {"Ministers agree water releases for summer"} - {story.title}
     [dam] = [h for h in results.hits if h.id == "dam-1"]
     assert dam.similar.count == 0
-    expanded = search(searcher, "water", collapse=False)
+    expanded = engine.search("water", collapse=False)
     assert expanded.total == 4 and all(h.similar.count == 0 for h in expanded.hits)
 
 
-def test_folding_works_across_pages(searcher) -> None:
-    pages = [search(searcher, "water", page=p, per_page=1) for p in (1, 2, 3)]
+def test_folding_works_across_pages(engine) -> None:
+    pages = [engine.search("water", page=p, per_page=1) for p in (1, 2, 3)]
     assert [len(p.hits) for p in pages] == [1, 1, 0] and pages[0].total == 2
     assert {pages[0].hits[0].id, pages[1].hits[0].id} & {"dam-1"}
 
 
-def test_folding_within_filters(searcher) -> None:
-    results = search(searcher, "water", filters=Filters(sources=("Daily Reprint",)))
+def test_folding_within_filters(engine) -> None:
+    results = engine.search("water", filters=Filters(sources=("Daily Reprint",)))
     assert _ids(results) == ["story-2"] and results.hits[0].similar.count == 0
 
 
-def test_autocomplete_terms_then_titles(searcher) -> None:
-    found = suggest(searcher, "tok")
+def test_autocomplete_terms_then_titles(engine) -> None:
+    found = engine.suggest("tok")
     terms = [s.text for s in found if s.kind == "term"]
     titles = {s.id for s in found if s.kind == "title"}
     assert set(terms) == {"tokayev", "tokaev"}
     assert titles == {"kg-2", "kz-1"}
-    assert [s.text for s in suggest(searcher, "president tok") if s.kind == "term"][0].startswith("president tok")
+    assert [s.text for s in engine.suggest("president tok") if s.kind == "term"][0].startswith("president tok")
 
 
-@pytest.mark.parametrize("q", ["", "t", "*", "   ", "\x00", "((", "zzzzzz", "x" * 1000])
-def test_autocomplete_odd_input(searcher, q: str) -> None:
-    assert all(s.kind in {"term", "title"} for s in suggest(searcher, q))
+@pytest.mark.parametrize("q", ["", "t", "*", "   ", "\x00", "((", "zzzzzz", "tok ", "tok*"])
+def test_autocomplete_of_odd_input_is_empty(engine, q: str) -> None:
+    assert engine.suggest(q) == []
 
 
-def test_related_articles_skip_copies_of_the_story(searcher) -> None:
-    found = related(searcher, "story-1")
+@pytest.mark.parametrize("q", ["((tok", "tok\x00", "  TOK", "-tok"])
+def test_autocomplete_reads_the_last_word_through_odd_input(engine, q: str) -> None:
+    assert {s.text.strip("(- ").lower() for s in engine.suggest(q) if s.kind == "term"} == {"tokayev", "tokaev"}
+
+
+def test_autocomplete_refuses_input_longer_than_a_query(engine) -> None:
+    with pytest.raises(SearchError):
+        engine.suggest("x" * 1000)
+
+
+def test_related_articles_skip_copies_of_the_story(engine) -> None:
+    found = engine.related("story-1")
     assert found is not None and [r.id for r in found] == ["dam-1"]
-    assert related(searcher, "missing") is None
-    assert {r.id for r in related(searcher, "kg-1") or []} <= {"undated", "kz-1", "kg-2"}
+    assert engine.related("missing") is None
+    parliament = engine.related("kg-1")
+    assert parliament and {r.id for r in parliament} <= {"undated", "kz-1", "kg-2"}
 
 
-def test_an_index_from_before_the_features_still_answers(tmp_path: Path) -> None:
+def test_an_index_from_before_the_features_still_answers(tmp_path: Path, open_engine) -> None:
     from whoosh import index as whoosh_index
 
     from indexer.index.schema import get_schema
@@ -225,22 +240,22 @@ def test_an_index_from_before_the_features_still_answers(tmp_path: Path) -> None
         writer.add_document(id="a", title="Water talks", body="Water ministers met.", source_name="X")
         writer.add_document(id="b", title="Water talks", body="Water ministers met.", source_name="X")
     (tmp_path / "current").symlink_to("gen-old")
-    cache = searchers.SearcherCache(tmp_path)
-    searcher = cache.get()
-    results = search(searcher, "watr")
+    engine = open_engine(tmp_path)
+    results = engine.search("watr")
     assert results.suggestion is None and results.total == 0
-    assert search(searcher, "water").total == 2  # nothing to fold by
-    assert suggest(searcher, "wat") == [] and [r.id for r in related(searcher, "a") or []] == ["b"]
-    cache.close()
+    assert engine.search("water").total == 2  # nothing to fold by
+    assert engine.suggest("wat") == [] and [r.id for r in engine.related("a")] == ["b"]
 
 
 @pytest.mark.parametrize("q", ["parliament", "water OR parliament OR treaty", "president", "dam summer",
                                "budget"])
-def test_facets_from_the_ranking_pass_equal_a_separate_count(searcher, q: str) -> None:
+def test_facets_from_the_ranking_pass_equal_a_separate_count(plain_engine, features_index: Path, q: str) -> None:
     from indexer.search.facets import count
-    from indexer.search.searching import parse_query
 
-    results = search(searcher, q, collapse=False, per_page=1, synonyms=Synonyms(), fuzzy="off")
+    results = plain_engine.search(q, collapse=False, per_page=1, fuzzy="off")
+    cache = SearcherCache(features_index)
+    searcher = cache.get()
     facets, timeline, matched = count(searcher, parse_query(q), Filters())
     assert results.total == matched == len(list(searcher.docs_for_query(parse_query(q)))) > 0
     assert (results.facets, results.timeline) == (facets, timeline)
+    cache.close()

@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.index.build import reindex
-from indexer.search import searchers
-from indexer.search.searching import MAX_QUERY_CHARS, MAX_RESULT_WINDOW
+from indexer.search import MAX_QUERY_CHARS, MAX_RESULT_WINDOW
+from indexer.search.searchers import SearcherCache
 from tests.conftest import write_corpus
 from webapp import create_app
 
@@ -136,7 +136,7 @@ def test_security_headers_on_every_response(prod, monkeypatch, tmp_path: Path) -
         response = empty.get(url)
         assert response.status_code == 503
         _assert_security_headers(response, f"no index: {url}")
-    monkeypatch.setattr(searchers.SearcherCache, "get", _boom)
+    monkeypatch.setattr(SearcherCache, "get", _boom)
     for url in ("/?q=gnu", "/api/search?q=gnu", "/doc/evil", "/api/documents/evil"):
         response = prod.get(url)
         assert response.status_code == 500
@@ -148,7 +148,7 @@ def _boom(self):  # type: ignore[no-untyped-def]
 
 
 def test_no_stack_traces_or_paths_in_error_pages_in_production(prod, monkeypatch, hostile_index: Path) -> None:
-    monkeypatch.setattr(searchers.SearcherCache, "get", _boom)
+    monkeypatch.setattr(SearcherCache, "get", _boom)
     for url in ("/?q=gnu", "/api/search?q=gnu", "/doc/evil", "/api/documents/evil", "/api/health"):
         response = prod.get(url)
         assert response.status_code == 500, url

@@ -9,14 +9,10 @@ from flask import Flask, Response
 from flask_cors import CORS
 
 from indexer import settings
+from indexer.search import MAX_QUERY_CHARS
 
-DEFAULTS: dict[str, Any] = {
-    settings.INDEX_DIR.name: settings.INDEX_DIR.default,
-    settings.SYNONYMS_FILE.name: settings.SYNONYMS_FILE.default,
-    "PER_PAGE": 10,
-    # Origins allowed to call /api/ from a browser (a list, or one comma-separated string); none by default.
-    "CORS_ORIGINS": "",
-}
+# Every setting's default (indexer/settings.py declares them once); NEWSSEARCH_* variables override them.
+DEFAULTS: dict[str, Any] = {s.name: s.default for s in settings.SETTINGS}
 
 # No inline script or style: every asset is a file served by the app itself.
 CSP = (
@@ -35,9 +31,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from webapp import api, errors, pages, search_index
+    from webapp import api, engine, errors, pages
 
-    search_index.init_app(app)
+    engine.init_app(app)
+    app.jinja_env.globals["MAX_QUERY_CHARS"] = MAX_QUERY_CHARS
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

@@ -5,27 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotFound
 
-from indexer.index.store import IndexMissing
-from indexer.search.related import MAX_RELATED, related
-from indexer.search.searching import SearchError, get_document, search
-from indexer.search.suggest import MAX_SUGGESTIONS, suggest
+from indexer.search import (
+    DEFAULT_RELATED,
+    DEFAULT_SUGGESTIONS,
+    MAX_RELATED,
+    MAX_SUGGESTIONS,
+    IndexMissing,
+    SearchRequest,
+    parse_int,
+)
 from webapp import openapi
 from webapp.caching import conditional
-from webapp.params import search_params
-from webapp.search_index import get_searcher, get_synonyms
+from webapp.engine import get_engine
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def _limit(default: int, high: int) -> int:
-    raw = request.args.get("limit", "")
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise BadRequest(f"'limit' must be a whole number between 1 and {high}")
-    return int(raw)
 
 
 @bp.get("/openapi.json")
@@ -38,28 +33,23 @@ def openapi_view() -> Any:
 @conditional
 def search_view() -> Any:
     """Search: ``q``, ``page``, ``per_page``, ``sort``, ``source``, ``from``, ``to``, ``fuzzy``, ``collapse``."""
-    params = search_params(request.args, current_app.config["PER_PAGE"])
-    try:
-        results = search(get_searcher(), params.q, page=params.page, per_page=params.per_page, **params.options(),
-                         synonyms=get_synonyms())
-    except SearchError as exc:
-        raise BadRequest(str(exc)) from exc
-    return jsonify(results.to_dict())
+    search = SearchRequest.from_args(request.args, current_app.config["PER_PAGE"])
+    return jsonify(get_engine().search(search).to_dict())
 
 
 @bp.get("/suggest")
 @conditional
 def suggest_view() -> Any:
     """Search-as-you-type: completions of ``q`` and titles of matching articles, as a list."""
-    limit = _limit(8, MAX_SUGGESTIONS)
-    return jsonify([s.to_dict() for s in suggest(get_searcher(), request.args.get("q", ""), limit=limit)])
+    limit = parse_int(request.args, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+    return jsonify([s.to_dict() for s in get_engine().suggest(request.args.get("q", ""), limit)])
 
 
 @bp.get("/documents/<path:doc_id>/related")
 @conditional
 def related_view(doc_id: str) -> Any:
     """Articles about the same subject as this one, as a list."""
-    found = related(get_searcher(), doc_id, limit=_limit(5, MAX_RELATED))
+    found = get_engine().related(doc_id, parse_int(request.args, "limit", DEFAULT_RELATED, 1, MAX_RELATED))
     if found is None:
         raise NotFound(f"no document with id {doc_id!r}")
     return jsonify([r.to_dict() for r in found])
@@ -69,7 +59,7 @@ def related_view(doc_id: str) -> Any:
 @conditional
 def document_view(doc_id: str) -> Any:
     """One cleaned article by id."""
-    document = get_document(get_searcher(), doc_id)
+    document = get_engine().document(doc_id)
     if document is None:
         raise NotFound(f"no document with id {doc_id!r}")
     return jsonify(document.to_dict())
@@ -79,7 +69,7 @@ def document_view(doc_id: str) -> Any:
 def health_view() -> Any:
     """Whether the index is open, and how many documents it holds."""
     try:
-        documents = get_searcher().doc_count()
+        documents = get_engine().count()
     except IndexMissing:
         return jsonify({"status": "unavailable", "documents": 0}), 503
     return jsonify({"status": "ok", "documents": documents})

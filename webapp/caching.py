@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import make_response, request
 
-from webapp.search_index import index_version, synonyms_version
+from webapp.engine import get_engine
 
 # Clients may keep answers but must ask again each time: a reindex can change them at any moment.
 CACHE_CONTROL = "no-cache"
@@ -17,7 +17,7 @@ CACHE_CONTROL = "no-cache"
 
 def etag() -> str:
     """The ETag of this request's answer: the index generation, the synonyms in use, and the full URL."""
-    key = f"{index_version()}|{synonyms_version()}|{request.full_path}"
+    key = f"{get_engine().version()}|{request.full_path}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 

@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
-from indexer.index.store import IndexMissing
+from indexer.search import IndexMissing, SearchError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         return _respond(exc)
+
+    @app.errorhandler(SearchError)
+    def bad_search(exc: SearchError) -> Any:
+        return _respond(BadRequest(str(exc)))
 
     @app.errorhandler(IndexMissing)
     def index_missing(exc: IndexMissing) -> Any:

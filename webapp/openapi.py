@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.search.facets import SORTS
-from indexer.search.related import MAX_RELATED
-from indexer.search.searching import FUZZY_MODES, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW
-from indexer.search.suggest import MAX_SUGGESTIONS
-from indexer.search.timeline import INTERVALS
-from webapp.params import MAX_VALUE_CHARS, MAX_VALUES
+from indexer.search import (
+    FUZZY_MODES,
+    INTERVALS,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_RELATED,
+    MAX_RESULT_WINDOW,
+    MAX_SUGGESTIONS,
+    MAX_VALUE_CHARS,
+    MAX_VALUES,
+    SORTS,
+)
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _EMPTY = {"type": "string", "maxLength": 0}

@@ -1,0 +1,22 @@
+"""Cleaning: a file's bytes in, ``Article`` records out. Pure functions; nothing here imports Whoosh.
+
+The public names load lazily, so importing one of them does not import every cleaner."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Loaded": "sources", "Skip": "sources", "SourceError": "sources", "decode": "sources", "file_hash": "sources",
+    "load_bytes": "sources", "relative_id": "sources", "walk_corpus": "sources", "KINDS": "sources",
+    "clean_html": "html", "clean_plaintext": "plaintext", "detect_places": "places", "PLACES_VERSION": "places",
+    "parse_date": "dates", "to_utc_naive": "dates",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)

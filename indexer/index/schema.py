@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
@@ -75,30 +74,17 @@ def query_schema() -> Schema:
     return Schema(**{name: full[name] for name in QUERY_FIELDS})
 
 
-@dataclass
-class Summary:
-    """An article in a list of results: what hits, folded copies and related articles all show."""
-
-    id: str
-    title: str
-    source: str | None
-    date: str | None
-    url: str | None
-
-
-def summary_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields that describe an article in a list of results: id, title, source, date, url."""
+def stored_record(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """An article's stored fields as the record the search core returns: the one stored-fields mapping."""
     return {
         "id": stored["id"], "title": stored.get("title", ""), "source": stored.get("source"),
-        "date": stored.get("published"), "url": stored.get("url"),
+        "date": stored.get("published"), "url": stored.get("url"), "body": stored.get("body", ""),
+        "credit": stored.get("credit"), "dateline": stored.get("dateline"), "author": stored.get("author"),
+        "language": stored.get("language"), "path": stored.get("path"),
+        "places": [p for p in (stored.get("places") or "").split(",") if p],
     }
 
 
 def column_text(value: bytes | str) -> str:
     """A text column's value as a string (Whoosh returns bytes for ID columns)."""
     return value.decode("utf-8") if isinstance(value, bytes) else value
-
-
-def place_names(stored: Mapping[str, Any]) -> list[str]:
-    """The places stored for an article, as a list."""
-    return [p for p in (stored.get("places") or "").split(",") if p]

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh.searching import Results, Searcher
 
 from indexer.index import dedup
-from indexer.index.schema import Summary, summary_fields
 from indexer.search.columns import column_value, per_reader
-
-
-@dataclass
-class Similar:
-    """The near-duplicates folded into a hit: how many, their ids, and enough to list them."""
-
-    count: int = 0
-    ids: list[str] = field(default_factory=list)
-    articles: list[Summary] = field(default_factory=list)
+from indexer.search.results import Similar, Summary
 
 
 @dataclass
@@ -60,5 +51,5 @@ def page_of(searcher: Searcher, results: Results, matched: int, page: int, per_p
 def _similar(searcher: Searcher, docnums: list[int]) -> Similar:
     articles = []
     for docnum in docnums:
-        articles.append(Summary(**summary_fields(searcher.stored_fields(docnum))))
+        articles.append(Summary.from_stored(searcher.stored_fields(docnum)))
     return Similar(count=len(articles), ids=[a.id for a in articles], articles=articles)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 import numpy as np
@@ -12,24 +12,8 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FacetType, FieldFacet, TranslateFacet
 
 from indexer.search.columns import NO_DATE, UNDATED, DocColumns, doc_columns, matches
+from indexer.search.request import Filters
 from indexer.search.timeline import Timeline, month_numbers, timeline
-
-SORTS = ("relevance", "newest", "oldest")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which articles a search is limited to: any of ``sources``, any of ``places``, dated within the range."""
-
-    sources: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-    places: tuple[str, ...] = ()
-
-    @property
-    def active(self) -> bool:
-        """Whether anything is filtered at all."""
-        return bool(self.sources or self.places or self.date_from or self.date_to)
 
 
 @dataclass

@@ -15,7 +15,6 @@ from whoosh.query import AndNot, FuzzyTerm, Not, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer import settings
 from indexer.index.analysis import news_analyzer
 from indexer.index.schema import QUERY_FIELDS, vocabulary_analyzer
 from indexer.search.columns import per_reader
@@ -61,9 +60,9 @@ def parse_synonyms(text: str) -> Synonyms:
     return Synonyms(tuple(groups))
 
 
-def load_synonyms(path: str | Path | None = None) -> Synonyms:
-    """The synonyms file at ``path`` (default: the ``SYNONYMS_FILE`` setting), re-read when it changes."""
-    path = Path(path or settings.SYNONYMS_FILE.value())
+def load_synonyms(path: str | Path) -> Synonyms:
+    """The synonyms file at ``path``, re-read when it changes."""
+    path = Path(path)
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:

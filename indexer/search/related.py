@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
-
 from whoosh.searching import Searcher
 
 from indexer.index.dedup import THRESHOLD, similarity
-from indexer.index.schema import Summary, summary_fields
 from indexer.search.columns import column_value
+from indexer.search.results import Related
 
-MAX_RELATED = 20
 KEY_TERMS = 12
 
 
-@dataclass
-class Related(Summary):
-    """An article like another one."""
-
-    score: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """The article as JSON-ready data."""
-        return asdict(self)
-
-
-def related(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Related] | None:
-    """Up to ``limit`` articles about the same subject (not copies of it); None when the id is unknown."""
-    docnum = searcher.document_number(id=doc_id)
-    if docnum is None:
-        return None
+def related_to(searcher: Searcher, docnum: int, limit: int) -> list[Related]:
+    """Up to ``limit`` articles about the same subject as document ``docnum`` (not copies of it)."""
     fields = searcher.stored_fields(docnum)
     if not fields.get("body", "").strip():
         return []
@@ -43,7 +25,7 @@ def related(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Related] | 
         if similarity(own, column_value(signatures, hit.docnum, b"")) >= THRESHOLD:
             continue
         stored = hit.fields()
-        found.append(Related(**summary_fields(stored), score=round(float(hit.score or 0.0), 4)))
+        found.append(Related.from_stored(stored, score=round(float(hit.score or 0.0), 4)))
         if len(found) == limit:
             break
     return found

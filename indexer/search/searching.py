@@ -1,24 +1,19 @@
-"""The search core: lenient query parsing, ranked and highlighted results as plain data."""
+"""One search: rank, relax, correct, fold near-duplicates, count facets, highlight a page of hits."""
 
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh import qparser
 from whoosh.highlight import Highlighter
-from whoosh.query import And, Every, NullQuery, Prefix, Query, Term, Wildcard
+from whoosh.query import And, NullQuery, Query, Term
 from whoosh.searching import Results, Searcher
 
-from indexer.index.schema import DEFAULT_FIELDS, Summary, place_names, query_schema, summary_fields
 from indexer.search import facets as facets_
-from indexer.search.collapse import Similar, page_of
+from indexer.search.collapse import page_of
 from indexer.search.columns import DocRecorder
-from indexer.search.facets import Facets, Filters
 from indexer.search.highlight import (
     MAX_FRAGMENTS,
     MarkFormatter,
@@ -27,163 +22,25 @@ from indexer.search.highlight import (
     snippet_fragmenter,
     whole_fragmenter,
 )
-from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
+from indexer.search.parse import parse, parse_query
+from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.ranking.model import RELAX_BELOW, relax
-from indexer.search.timeline import Timeline
+from indexer.search.request import MAX_RESULT_WINDOW, Filters, SearchRequest
+from indexer.search.results import Hit, SearchResults, Similar
 
-MAX_QUERY_CHARS = 500
-MAX_PER_PAGE = 100
-MAX_RESULT_WINDOW = 10_000
 # Near-duplicates are looked for among at least this many top hits (more for deep pages).
 FOLD_WINDOW = 300
-MIN_PREFIX = 2
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Fewer strict hits than this is "little or nothing": retry with typo tolerance and suggest a correction.
 FEW_RESULTS = 3
-FUZZY_MODES = ("auto", "off")
 
 
-class SearchError(ValueError):
-    """A search request that cannot be answered as asked (bad page, window too deep)."""
-
-
-@dataclass
-class Hit(Summary):
-    """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments."""
-
-    score: float
-    highlights: dict[str, list[str]] = field(default_factory=dict)
-    places: list[str] = field(default_factory=list)
-    similar: Similar = field(default_factory=Similar)
-
-
-@dataclass
-class SearchResults:
-    """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window."""
-
-    query: str
-    total: int
-    page: int
-    per_page: int
-    took_ms: float
-    hits: list[Hit]
-    facets: Facets = field(default_factory=Facets)
-    suggestion: str | None = None
-    fuzzy_applied: bool = False
-    total_exact: bool = True
-    timeline: Timeline = field(default_factory=Timeline)
-
-    @property
-    def total_pages(self) -> int:
-        """How many pages the results fill (never past the result window)."""
-        return max(1, min(-(-self.total // self.per_page), MAX_RESULT_WINDOW // self.per_page))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The results as JSON-ready data, shaped like the search APIs people know (``total.relation``)."""
-        data = plain(self)
-        data["total"] = {"value": self.total, "relation": "eq" if self.total_exact else "approx"}
-        data["total_pages"] = self.total_pages
-        del data["total_exact"]
-        return data
-
-
-@dataclass
-class Document:
-    """A stored article, for the article page and the API."""
-
-    id: str
-    title: str
-    body: str
-    source: str | None = None
-    credit: str | None = None
-    dateline: str | None = None
-    author: str | None = None
-    date: str | None = None
-    url: str | None = None
-    language: str | None = None
-    path: str | None = None
-    places: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The document as JSON-ready data."""
-        return plain(self)
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses, lists and dicts as plain dicts and lists, like ``dataclasses.asdict`` but without deep-copying
-    every string and number (results hold nothing else): a page of results converts about 4x faster."""
-    if isinstance(value, _ATOMS):
-        return value
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-
-
-_ATOMS = (str, int, float, bool, type(None))
-
-
-@lru_cache(maxsize=1)
-def _parsers() -> tuple[qparser.QueryParser, qparser.QueryParser]:
-    schema = query_schema()
-    full = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
-    full.remove_plugin_class(qparser.EveryPlugin)
-    full.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<!\w)\+", minusexpr=r"(?<!\w)-"))  # not "real-time"
-    plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup, plugins=[])
-    return full, plain
-
-
-def _too_broad(query: Query) -> bool:
-    """True for queries that would expand to most of the vocabulary (``*``, ``a*``)."""
-    for q in query.leaves():
-        if isinstance(q, Every):
-            return True
-        if isinstance(q, Prefix | Wildcard):
-            literal = re.split(r"[*?]", q.text, maxsplit=1)[0]
-            if len(literal) < MIN_PREFIX:
-                return True
-    return False
-
-
-def plain_words(text: str) -> str:
-    """The words of a query with every operator and symbol removed."""
-    return " ".join(w if w not in _OPERATORS else w.lower() for w in re.findall(r"\w+", text))
-
-
-def parse_query(text: str) -> Query:
-    """Parse user syntax leniently; broken syntax falls back to the plain words (may be NullQuery)."""
-    return _parse(text)[0]
-
-
-def _parse(text: str) -> tuple[Query, str]:
-    """The query and the string it was parsed from (its terms' character spans point into that string)."""
-    text = text[:MAX_QUERY_CHARS]
-    full, plain = _parsers()
-    try:
-        query = full.parse(text)
-    except Exception:  # noqa: BLE001 - any parser failure means: read it as words
-        query = NullQuery
-    if query is NullQuery or _too_broad(query) or _unbalanced(text):
-        text = plain_words(text)
-        query = plain.parse(text)
-    return query, text
-
-
-def _unbalanced(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("(") != text.count(")")
-
-
-def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, sort: str = "relevance",
-           filters: Filters | None = None, fuzzy: str = "auto", collapse: bool = True,
-           synonyms: Synonyms | None = None) -> SearchResults:
-    """Run a user query and return one page of highlighted hits, with facets, a timeline, corrections and folding."""
-    _check(page, per_page, sort, fuzzy)
+def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> SearchResults:
+    """Run a request and return one page of highlighted hits, with facets, a timeline, corrections and folding."""
     started = time.perf_counter()
-    filters = filters or Filters()
-    synonyms = load_synonyms() if synonyms is None else synonyms
-    parsed, parsed_text = _parse(text)
+    text, page, per_page, filters = request.q, request.page, request.per_page, request.filters
+    sort, fuzzy, collapse = request.sort, request.fuzzy, request.collapse
+    parsed, parsed_text = parse(text)
     if parsed is NullQuery:
         return SearchResults(text, 0, page, per_page, _ms(started), [])
     # Folding needs the hits before the page to know which are copies of better-ranked ones: scan a window.
@@ -257,17 +114,6 @@ def fold_window(page: int, per_page: int) -> int:
     return min(MAX_RESULT_WINDOW, max(FOLD_WINDOW, 3 * page * per_page))
 
 
-def _check(page: int, per_page: int, sort: str, fuzzy: str) -> None:
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise SearchError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
-    if page * per_page > MAX_RESULT_WINDOW:
-        raise SearchError(f"results beyond the first {MAX_RESULT_WINDOW} are not available; refine the query")
-    if sort not in facets_.SORTS:
-        raise SearchError(f"sort must be one of: {', '.join(facets_.SORTS)}")
-    if fuzzy not in FUZZY_MODES:
-        raise SearchError(f"fuzzy must be one of: {', '.join(FUZZY_MODES)}")
-
-
 def _highlighters(results: Results, page: list[int]) -> dict[str, Highlighter]:
     if results.has_matched_terms():
         load_page_chars(results, page, ("body", "title"))
@@ -281,34 +127,19 @@ def _hit(hit: Any, similar: Similar, highlighters: dict[str, Highlighter]) -> Hi
     body = highlighters["body"].highlight_hit(hit, "body", top=MAX_FRAGMENTS, minscore=1)
     title = highlighters["title"].highlight_hit(hit, "title", text=fields.get("title", ""), top=1, minscore=1)
     highlights = {"title": title, "body": body or [plain_snippet(fields.get("body", ""))]}
-    return Hit(**summary_fields(fields), score=round(float(hit.score or 0.0), 4), highlights=highlights,
-               places=place_names(fields), similar=similar)
+    return Hit.from_stored(fields, score=round(float(hit.score or 0.0), 4), highlights=highlights,
+                           similar=similar)
 
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def get_document(searcher: Searcher, doc_id: str) -> Document | None:
-    """The stored article with this id, or None."""
-    fields = searcher.document(id=doc_id)
-    if fields is None:
-        return None
-    return Document(
-        id=fields["id"], title=fields.get("title", ""), body=fields.get("body", ""), source=fields.get("source"),
-        credit=fields.get("credit"), dateline=fields.get("dateline"), author=fields.get("author"),
-        date=fields.get("published"), url=fields.get("url"), language=fields.get("language"),
-        path=fields.get("path"), places=place_names(fields),
-    )
-
-
-def highlight_body(searcher: Searcher, doc_id: str, text: str,
-                   synonyms: Synonyms | None = None) -> list[str] | None:
+def highlight_body(searcher: Searcher, doc_id: str, text: str, synonyms: Synonyms) -> list[str] | None:
     """The article's paragraphs as escaped HTML with the query's terms marked; None if nothing matches."""
     query = parse_query(text) if text.strip() else NullQuery
     if query is NullQuery:
         return None
-    synonyms = load_synonyms() if synonyms is None else synonyms
     results = searcher.search(And([Term("id", doc_id), expand_synonyms(query, synonyms)]), limit=1, terms=True)
     if results.is_empty() and (relaxed := relax(query, 0)) is not None:
         # Found through the ranked OR of a many-word query: mark whichever of its words the article has.

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from indexer.index import store
-from indexer.index.schema import column_text
+import numpy as np
+from whoosh.searching import Searcher
+
+from indexer.search.columns import doc_columns
+from indexer.search.results import JsonReady
+
+NO_SOURCE = "(none)"
 
 
 @dataclass
-class IndexStats:
+class IndexStats(JsonReady):
     """What ``stats`` reports."""
 
     documents: int
@@ -21,26 +24,20 @@ class IndexStats:
     size_bytes: int
     built_at: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data."""
-        return asdict(self)
 
-
-def index_stats(root: Path) -> IndexStats:
-    """Read the statistics of the current index (raises IndexMissing)."""
-    ix = store.open_index(Path(root))
-    folder = Path(ix.storage.folder)
+def index_stats(searcher: Searcher, folder: Path) -> IndexStats:
+    """The statistics of the index generation in ``folder`` that ``searcher`` reads."""
+    reader = searcher.reader()
+    columns = doc_columns(searcher)
+    live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
+    # The same per-document source codes the Source facet counts with (-1: the article names no source).
+    codes, counts = np.unique(columns.source_code[live], return_counts=True)
+    sources = {columns.sources[c] if c >= 0 else NO_SOURCE: int(n) for c, n in zip(codes, counts, strict=True)}
     files = [p for p in folder.iterdir() if p.is_file()]
-    with ix.reader() as reader:
-        names = reader.column_reader("source_name")
-        sources = Counter(column_text(names[d]) or "(none)" for d in reader.all_doc_ids())
-        documents = reader.doc_count()
     built = max((p.stat().st_mtime for p in files), default=folder.stat().st_mtime)
-    ix.close()
     return IndexStats(
-        documents=documents,
-        sources=dict(sources.most_common()),
+        documents=reader.doc_count(),
+        sources=dict(sorted(sources.items(), key=lambda item: (-item[1], item[0]))),
         size_bytes=sum(p.stat().st_size for p in files),
         built_at=datetime.fromtimestamp(built, UTC).isoformat(timespec="seconds"),
     )
-

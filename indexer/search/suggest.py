@@ -5,37 +5,22 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
-from dataclasses import asdict, dataclass
-from typing import Any
 
 from whoosh.query import And, Prefix, Query, Term
 from whoosh.searching import Searcher
 
 from indexer.index.schema import column_text, vocabulary_analyzer
+from indexer.search.request import clean_query
+from indexer.search.results import Suggestion
 
 MIN_PREFIX = 2
-MAX_SUGGESTIONS = 20
-MAX_INPUT_CHARS = 200
 # Prefixes of common letters match thousands of words; ranking only this many keeps each keystroke cheap.
 MAX_CANDIDATES = 5000
 
 
-@dataclass
-class Suggestion:
-    """A completion: a ``term`` (the typed text completed) or a ``title`` of a matching article (with its id)."""
-
-    text: str
-    kind: str
-    id: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The suggestion as JSON-ready data."""
-        return asdict(self)
-
-
 def suggest(searcher: Searcher, text: str, limit: int = 8) -> list[Suggestion]:
     """Completions of the last word of ``text`` (most frequent first), then titles of articles matching it all."""
-    text = text.replace("\x00", "")[:MAX_INPUT_CHARS].lstrip()
+    text = clean_query(text).lstrip()  # a space after the last word means it is finished
     match = re.search(r"(\w+)$", text)
     if match is None or "words" not in searcher.schema:
         return []
