@@ -29,7 +29,8 @@ def stage_of(stack: str) -> str:
     for name, markers in STAGES:
         if any(marker in stack for marker in markers):
             return name
-    return "other (parsing, synonyms, stored fields)" if "search (indexer/search/searching.py" in stack else "outside search"
+    inside = "search (indexer/search/searching.py" in stack
+    return "other (parsing, synonyms, stored fields)" if inside else "outside search"
 
 
 def shares(collapsed: str) -> dict[str, float]:

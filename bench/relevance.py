@@ -48,7 +48,7 @@ def words(text: str) -> list[str]:
 
 
 def ours(docs: list[dict], topics: list[dict]) -> Run:
-    """Our whole product path: a JSONL corpus reindexed by ``indexer.index.build``, queried by ``indexer.search.searching``."""
+    """Our whole product path: a JSONL corpus reindexed by ``indexer.index.build``, queried through ``Engine``."""
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "corpus"
         corpus.mkdir()
