@@ -153,8 +153,15 @@ def test_texts_without_places(text: str) -> None:
     assert detect_places(text) == []
 
 
-def test_version_is_a_constant() -> None:
-    assert isinstance(PLACES_VERSION, int) and PLACES_VERSION >= 1
+def test_the_detector_version_is_stored_with_the_index(built_index: Path) -> None:
+    """An index remembers which detector found its places, so that a new detector triggers a full rebuild."""
+    from indexer.index.store import open_index
+
+    ix = open_index(built_index)
+    try:
+        assert ix.schema["places"].detector_version == PLACES_VERSION
+    finally:
+        ix.close()
 
 
 @settings(max_examples=200, deadline=None)

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.search import (
-    FUZZY_MODES,
-    INTERVALS,
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    MAX_RELATED,
-    MAX_RESULT_WINDOW,
-    MAX_SUGGESTIONS,
-    MAX_VALUE_CHARS,
-    MAX_VALUES,
-    SORTS,
-)
+from indexer.search import INTERVALS
+from indexer.search import request as limits
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _EMPTY = {"type": "string", "maxLength": 0}
@@ -35,7 +25,7 @@ def _query(name: str, description: str, schema: dict[str, Any], repeat: bool = F
     # An empty value means the default, as an HTML form sends it for an untouched field.
     schema = {"anyOf": [schema, _EMPTY]}
     if repeat:
-        schema = {"type": "array", "items": schema, "maxItems": MAX_VALUES}
+        schema = {"type": "array", "items": schema, "maxItems": limits.MAX_VALUES}
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema,
             **({"style": "form", "explode": True} if repeat else {})}
 
@@ -78,7 +68,7 @@ SCHEMAS: dict[str, Any] = {
                   "description": "Matching articles with near-duplicates folded; 'approx' when folding stopped "
                                  "before the last match and the rest was extrapolated."},
         "page": {"type": "integer", "minimum": 1},
-        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": limits.MAX_PER_PAGE},
         "total_pages": {"type": "integer", "minimum": 1},
         "took_ms": {"type": "number", "minimum": 0},
         "facets": _object({"source": _COUNTS, "year": _COUNTS, "month": _COUNTS, "place": _COUNTS}),
@@ -100,17 +90,19 @@ SCHEMAS: dict[str, Any] = {
 
 _SEARCH_PARAMETERS = [
     _query("q", "The query: words (AND), \"phrases\", OR, -exclude, field:word, prefix*.",
-           {"type": "string", "maxLength": MAX_QUERY_CHARS}),
-    _query("page", f"Page number; page x per_page may not pass {MAX_RESULT_WINDOW}.",
+           {"type": "string", "maxLength": limits.MAX_QUERY_CHARS}),
+    _query("page", f"Page number; page x per_page may not pass {limits.MAX_RESULT_WINDOW}.",
            {"type": "integer", "minimum": 1, "default": 1}),
-    _query("per_page", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}),
-    _query("sort", "Order of the hits.", {"enum": list(SORTS), "default": "relevance"}),
-    _query("source", "Only these outlets (repeatable).", {"type": "string", "maxLength": MAX_VALUE_CHARS}, True),
+    _query("per_page", "Hits per page.",
+           {"type": "integer", "minimum": 1, "maximum": limits.MAX_PER_PAGE, "default": limits.DEFAULT_PER_PAGE}),
+    _query("sort", "Order of the hits.", {"enum": list(limits.SORTS), "default": "relevance"}),
+    _query("source", "Only these outlets (repeatable).", {"type": "string", "maxLength": limits.MAX_VALUE_CHARS}, True),
     _query("place", "Only articles mentioning one of these places (repeatable).",
-           {"type": "string", "maxLength": MAX_VALUE_CHARS}, True),
+           {"type": "string", "maxLength": limits.MAX_VALUE_CHARS}, True),
     _query("from", "Published on or after this day.", {"type": "string", "format": "date"}),
     _query("to", "Published on or before this day (not before `from`).", {"type": "string", "format": "date"}),
-    _query("fuzzy", "Retry with typo tolerance when little is found.", {"enum": list(FUZZY_MODES), "default": "auto"}),
+    _query("fuzzy", "Retry with typo tolerance when little is found.",
+           {"enum": list(limits.FUZZY_MODES), "default": "auto"}),
     _query("collapse", "Fold near-duplicate articles into the best-ranked copy.",
            {"enum": ["on", "off"], "default": "on"}),
 ]
@@ -132,7 +124,7 @@ def spec() -> dict[str, Any]:
                 "summary": "Completions for search-as-you-type", "operationId": "suggest",
                 "parameters": [_query("q", "What has been typed so far.", {"type": "string"}),
                                _query("limit", _LIMIT, {"type": "integer", "minimum": 1,
-                                                        "maximum": MAX_SUGGESTIONS, "default": 8})],
+                                                        "maximum": limits.MAX_SUGGESTIONS, "default": 8})],
                 "responses": {"200": _json({"type": "array", "items": _ref("Suggestion")}, "Completions."),
                               **_ERRORS}}},
             "/api/documents/{doc_id}": {"get": {
@@ -142,7 +134,7 @@ def spec() -> dict[str, Any]:
             "/api/documents/{doc_id}/related": {"get": {
                 "summary": "Articles about the same subject", "operationId": "related",
                 "parameters": [_ID, _query("limit", _LIMIT, {"type": "integer", "minimum": 1,
-                                                             "maximum": MAX_RELATED, "default": 5})],
+                                                             "maximum": limits.MAX_RELATED, "default": 5})],
                 "responses": {"200": _json({"type": "array", "items": _ref("Related")}, "Related articles."),
                               "404": _json(_ref("Error"), "No article has this id."), **_ERRORS}}},
             "/api/health": {"get": {
