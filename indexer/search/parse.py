@@ -9,10 +9,9 @@ from whoosh import qparser
 from whoosh.query import Every, NullQuery, Prefix, Query, Wildcard
 
 from indexer.index.schema import DEFAULT_FIELDS, query_schema
-from indexer.search.request import MAX_QUERY_CHARS
 
 MIN_PREFIX = 2
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})  # words the parser reads as operators
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +38,7 @@ def _too_broad(query: Query) -> bool:
 
 def plain_words(text: str) -> str:
     """The words of a query with every operator and symbol removed."""
-    return " ".join(w if w not in _OPERATORS else w.lower() for w in re.findall(r"\w+", text))
+    return " ".join(w if w not in OPERATORS else w.lower() for w in re.findall(r"\w+", text))
 
 
 def parse_query(text: str) -> Query:
@@ -49,7 +48,6 @@ def parse_query(text: str) -> Query:
 
 def parse(text: str) -> tuple[Query, str]:
     """The query and the string it was parsed from (its terms' character spans point into that string)."""
-    text = text[:MAX_QUERY_CHARS]
     full, plain = _parsers()
     try:
         query = full.parse(text)

@@ -18,11 +18,9 @@ from whoosh.searching import Searcher
 from indexer.index.analysis import news_analyzer
 from indexer.index.schema import QUERY_FIELDS, vocabulary_analyzer
 from indexer.search.columns import per_reader
+from indexer.search.parse import OPERATORS
 
 log = logging.getLogger(__name__)
-
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-
 
 @dataclass(frozen=True)
 class Synonyms:
@@ -213,7 +211,7 @@ def did_you_mean(searcher: Searcher, text: str, synonyms: Synonyms | None = None
         nonlocal changed
         word = match.group(0)
         following = text[match.end() : match.end() + 1]
-        if word in _OPERATORS or following == ":" or following == "*":
+        if word in OPERATORS or following == ":" or following == "*":
             return word
         if synonyms is not None and synonyms.group_of(tuple(t.text for t in analyzer(word))):
             return word
