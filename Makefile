@@ -8,7 +8,7 @@ WORKERS ?= 2
 export NEWSSEARCH_INDEX_DIR ?= var/index
 export NEWSSEARCH_CORPUS_DIR ?= corpus
 
-.PHONY: install browser run reindex test lint clean bench
+.PHONY: install browser tools run reindex test lint clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ run: reindex
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install browser
+# The replica test (tests/test_replicas.py) runs HAProxy in front of three app nodes and loads it with wrk.
+tools:
+	command -v haproxy >/dev/null && command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq haproxy wrk)
+
+test: install browser tools
 	$(PY) -m pytest
 
 # The speed benchmark (README, "Performance"): 10k and 100k articles by default; `make bench SIZES=1000000
@@ -38,7 +42,7 @@ SIZES ?= 10000 100000
 BENCH_ARGS ?=
 bench: install
 	$(PY) -m pip install --quiet -e '.[test,bench]'
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(MAKE) tools
 	$(PY) -m bench.run $(foreach n,$(SIZES),--size $(n)) $(BENCH_ARGS)
 
 lint: install

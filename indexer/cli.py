@@ -95,6 +95,23 @@ def _summary_dict(summary: build.Summary) -> dict[str, Any]:
     }
 
 
+@cli.command()
+@index_option
+@click.argument("replicas", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+def ship(index_dir: Path, replicas: tuple[Path, ...]) -> None:
+    """Copy the index's current generation to each replica folder and switch each to it atomically."""
+    for replica in replicas:
+        try:
+            gen = store.ship(index_dir, replica)
+        except store.IndexMissing as exc:
+            raise click.ClickException(f"no index at {index_dir}. Build it with: {_reindex_hint(index_dir)}") from exc
+        except store.IndexBusy as exc:
+            raise click.ClickException(f"{exc}. Wait for it to finish and run again.") from exc
+        except OSError as exc:
+            raise click.ClickException(f"cannot ship to {replica}: {exc}. The replica still serves its index.") from exc
+        click.echo(f"{replica}: serving {gen.name}")
+
+
 @cli.command(name="search")
 @index_option
 @synonyms_option

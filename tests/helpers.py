@@ -88,8 +88,11 @@ def get_json(url: str, timeout: float = 10) -> tuple[int, Any]:
 
 
 @contextmanager
-def gunicorn(index_dir: Path, workers: int = 2, threads: int = 2) -> Iterator[str]:
-    """Serve ``webapp:create_app()`` with gunicorn on 127.0.0.1 and a free port; yields the base URL."""
+def gunicorn(index_dir: Path, workers: int = 2, threads: int = 2,
+             started: list[subprocess.Popen[bytes]] | None = None) -> Iterator[str]:
+    """Serve ``webapp:create_app()`` with gunicorn on 127.0.0.1 and a free port; yields the base URL.
+
+    ``started``, when given, receives the server's process (the leader of its own process group)."""
     port = free_port()
     proc = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads), "--bind",
@@ -97,6 +100,8 @@ def gunicorn(index_dir: Path, workers: int = 2, threads: int = 2) -> Iterator[st
         cwd=ROOT, env=cli_env(NEWSSEARCH_INDEX_DIR=str(index_dir)), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True,
     )
+    if started is not None:
+        started.append(proc)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -111,7 +116,8 @@ def gunicorn(index_dir: Path, workers: int = 2, threads: int = 2) -> Iterator[st
             time.sleep(0.1)
         yield base
     finally:
-        proc.send_signal(signal.SIGTERM)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:

@@ -67,9 +67,10 @@ def document_view(doc_id: str) -> Any:
 
 @bp.get("/health")
 def health_view() -> Any:
-    """Whether the index is open, and how many documents it holds."""
+    """Whether the index is open, how many documents it holds, and which generation of it is served."""
+    engine = get_engine()
     try:
-        documents = get_engine().count()
+        documents, generation = engine.count(), engine.generation()
     except IndexMissing:
-        return jsonify({"status": "unavailable", "documents": 0}), 503
-    return jsonify({"status": "ok", "documents": documents})
+        return jsonify({"status": "unavailable", "documents": 0, "generation": None}), 503
+    return jsonify({"status": "ok", "documents": documents, "generation": generation})

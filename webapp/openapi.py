@@ -85,7 +85,8 @@ SCHEMAS: dict[str, Any] = {
     }),
     "Related": _object({**_SUMMARY, "score": {"type": "number"}}),
     "Suggestion": _object({"text": {"type": "string"}, "kind": {"enum": ["term", "title"]}, "id": _NULLABLE_STRING}),
-    "Health": _object({"status": {"enum": ["ok", "unavailable"]}, "documents": {"type": "integer", "minimum": 0}}),
+    "Health": _object({"status": {"enum": ["ok", "unavailable"]}, "documents": {"type": "integer", "minimum": 0},
+                       "generation": {**_NULLABLE_STRING, "description": "The index generation served."}}),
 }
 
 _SEARCH_PARAMETERS = [

@@ -102,13 +102,18 @@ def publish(root: Path, build_dir: Path) -> Path:
     """Turn a finished build into a generation and point ``current`` at it atomically."""
     gen = root / (GEN_PREFIX + build_dir.name[len(TMP_PREFIX) :])
     os.replace(build_dir, gen)
+    _switch(root, gen)
+    return gen
+
+
+def _switch(root: Path, gen: Path) -> None:
+    """Point ``current`` at ``gen`` in one atomic rename: a reader sees the old generation or the new one."""
     tmp_link = root / f".{CURRENT}.{os.getpid()}"
     if tmp_link.is_symlink():
         tmp_link.unlink()
     os.symlink(gen.name, tmp_link)
     os.replace(tmp_link, root / CURRENT)
     _fsync_dir(root)
-    return gen
 
 
 def prune(root: Path, keep: int = 2) -> None:
@@ -146,3 +151,29 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def ship(source: Path, replica: Path) -> Path:
+    """Copy ``source``'s current generation to ``replica`` and switch the replica to it atomically.
+
+    The copy is named after the source's generation and Whoosh generation, so shipping the same state twice
+    changes nothing and every replica serving it reports the same name. Both reindex locks are held: the source
+    does not change while it is copied, and nothing else writes to the replica meanwhile."""
+    with reindex_lock(source), reindex_lock(replica):
+        ix = open_index(source)
+        try:
+            folder, version = Path(ix.storage.folder), ix.latest_generation()
+        finally:
+            ix.close()
+        gen = replica / f"{folder.name}-{version}"
+        if current_dir(replica) == gen:
+            return gen
+        if not gen.is_dir():  # a copy of this exact state may be there already, from an earlier ship
+            build = replica / (TMP_PREFIX + gen.name[len(GEN_PREFIX) :])
+            shutil.copytree(folder, build, ignore=shutil.ignore_patterns("*.lock"))
+            _fsync_dir(build)
+            publish(replica, build)
+        else:
+            _switch(replica, gen)
+        prune(replica)
+        return gen

@@ -83,9 +83,13 @@ class Engine:
         """How many articles the index holds (raises IndexMissing when none is built)."""
         return self._searchers.get().doc_count()
 
+    def generation(self) -> str:
+        """Which index generation this thread reads (its folder and Whoosh generation), as health reports it."""
+        return self._searchers.version()
+
     def version(self) -> str:
         """What identifies the answers: the index generation read and the synonyms file's state, for cache keys."""
-        return f"{self._searchers.version()}|{_file_state(self.synonyms_file)}"
+        return f"{self.generation()}|{_file_state(self.synonyms_file)}"
 
     def synonyms(self) -> Synonyms:
         """The synonyms in use (the file is re-read when it changes)."""
