@@ -66,13 +66,33 @@ def test_no_machine_specific_paths(page: Path) -> None:
     assert found == []
 
 
+def anchors(page: Path) -> set[str]:
+    """The anchors GitHub makes of a Markdown page's headings."""
+    headings = re.findall(r"^#+ (.+)$", page.read_text("utf-8"), flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def broken(page: Path, target: str) -> bool:
+    """Whether a relative link from ``page`` misses its file, or its heading in a Markdown file."""
+    path, _, anchor = target.partition("#")
+    file = page.parent / path if path else page
+    if not file.exists():
+        return True
+    return bool(anchor) and file.suffix == ".md" and anchor not in anchors(file)
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_relative_links_point_to_existing_files(page: Path) -> None:
     text = re.sub(r"```.*?```", "", page.read_text("utf-8"), flags=re.DOTALL)  # code blocks hold no links
     targets = [a or b for a, b in LINK.findall(text)]
-    relative = [t for t in targets if not re.match(r"[a-z]+:|#", t)]
-    missing = [t for t in relative if not (page.parent / t.split("#")[0]).exists()]
-    assert missing == []
+    relative = [t for t in targets if not re.match(r"[a-z]+:", t)]
+    assert [t for t in relative if broken(page, t)] == []
+
+
+def test_the_link_check_sees_a_missing_file_and_a_missing_heading() -> None:
+    cli_md = DOCS / "cli.md"
+    assert not broken(cli_md, "api.md") and not broken(cli_md, "#exit-codes")
+    assert broken(cli_md, "nowhere.md") and broken(cli_md, "api.md#no-such-heading")
 
 
 def test_the_link_check_sees_links() -> None:
