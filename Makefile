@@ -36,7 +36,7 @@ tools:
 test: install browser tools
 	$(PY) -m pytest
 
-# The speed benchmark (README, "Performance"): 10k and 100k articles by default; `make bench SIZES=1000000
+# The speed benchmark (docs/performance.md): 10k and 100k articles by default; `make bench SIZES=1000000
 # BENCH_ARGS="--systems ours"` for the million-article run. Needs wrk (installed here with apt if missing).
 SIZES ?= 10000 100000
 BENCH_ARGS ?=
