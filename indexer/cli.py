@@ -18,7 +18,6 @@ from indexer import settings
 from indexer.index import build, store
 from indexer.index.writers import BuildError
 from indexer.search import (
-    DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     SORTS,
     Engine,
@@ -117,8 +116,8 @@ def ship(index_dir: Path, replicas: tuple[Path, ...]) -> None:
 @synonyms_option
 @click.argument("query")
 @click.option("--page", default="1", show_default=True, help="Page of results.")
-@click.option("--per-page", default=str(DEFAULT_PER_PAGE), show_default=True,
-              help=f"Results per page (1 to {MAX_PER_PAGE}).")
+@click.option("--per-page", default=str(settings.PER_PAGE.default), envvar=settings.PER_PAGE.envvar, show_default=True,
+              show_envvar=True, help=f"Results per page (1 to {MAX_PER_PAGE}).")
 @click.option("--sort", default=SORTS[0], show_default=True, help=f"Order of results: {', '.join(SORTS)}.")
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--place", "places", multiple=True, help="Only articles mentioning this country (repeatable).")
@@ -141,8 +140,11 @@ def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, 
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return
     about = "" if results.total_exact else "about "
-    click.echo(f"{about}{results.total} results for {query!r} ({results.took_ms:.1f} ms), "
-               f"page {results.page}/{results.total_pages}")
+    found = f"{about}{results.total:,} result{'' if results.total == 1 else 's'} for {query!r}"
+    if results.page > results.total_pages:
+        click.echo(f"{found} ({results.took_ms:.1f} ms): page {results.page} is past the last ({results.total_pages})")
+        return
+    click.echo(f"{found} ({results.took_ms:.1f} ms), page {results.page}/{results.total_pages}")
     for rank, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         click.echo("")

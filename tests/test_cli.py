@@ -52,6 +52,8 @@ def test_search_prints_ranked_highlighted_results(runner, built_index: Path) -> 
     result = runner.invoke(cli, ["search", "rule of law", "--index", str(built_index)], color=True)
     assert result.exit_code == 0
     assert "2 results for 'rule of law'" in result.output
+    past = runner.invoke(cli, ["search", "rule of law", "--page", "3", "--index", str(built_index)])
+    assert past.exit_code == 0 and "page 3 is past the last (1)" in past.output
     assert "1. " in result.output and "2. " in result.output
     assert "\x1b[" in result.output and "<mark>" not in result.output
 

@@ -75,7 +75,7 @@ def test_missing_index_is_a_clear_503(tmp_path) -> None:
     client = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True}).test_client()
     response = client.get("/?q=japan")
     assert response.status_code == 503
-    assert "python -m indexer reindex" in response.get_data(as_text=True)
+    assert "Build it with: newsfind reindex" in response.get_data(as_text=True)
 
 
 def test_security_headers(client) -> None:

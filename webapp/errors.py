@@ -45,7 +45,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(IndexMissing)
     def index_missing(exc: IndexMissing) -> Any:
-        return _respond(ServiceUnavailable("The index has not been built yet. Run: python -m indexer reindex"))
+        message = "The index has not been built yet. Build it with: newsfind reindex (docs/cli.md)"
+        return _respond(ServiceUnavailable(message))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
