@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,9 @@ def test_document_page_nested_id_and_metadata(client) -> None:
     assert "Aigerim Sadykova" in html and 'href="https://steppe.example/news/summit"' in html
 
 
-@pytest.mark.parametrize("url", ["/doc/hostile", "/doc/hostile?q=election", "/?q=election+coverage",
-                                 "/?q=%3Cscript%3Ealert(1)%3C/script%3E"])
+@pytest.mark.parametrize(
+    "url", ["/doc/hostile", "/doc/hostile?q=election", "/?q=election+coverage", "/?q=%3Cscript%3Ealert(1)%3C/script%3E"]
+)
 def test_hostile_text_is_escaped(client, url: str) -> None:
     html = client.get(url).get_data(as_text=True)
     assert "<script>" not in html and "<img src=x" not in html and "</textarea>" not in html
@@ -95,8 +97,9 @@ def test_facets_sort_and_filters_are_plain_links(features_client) -> None:
 
 
 def test_filtered_page_keeps_filters_in_links(features_client) -> None:
-    html = features_client.get("/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31&sort=oldest"
-                               ).get_data(as_text=True)
+    html = features_client.get("/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31&sort=oldest").get_data(
+        as_text=True
+    )
     assert html.count('class="result"') == 1 and "Kirghizia <mark>parliament</mark> passes budget" in html
     assert 'class="chosen">✓ Central Post<span class="visually-hidden"> (selected: remove)</span>' in html
     assert "2023-02</a>" in html and "to=2023-02-28" in html  # months of the chosen year
@@ -134,7 +137,7 @@ def test_bad_filter_is_an_html_400(features_client) -> None:
     assert response.status_code == 400 and "ISO date" in response.get_data(as_text=True)
 
 
-def test_page_script_is_served_and_builds_no_html_from_strings(client) -> None:
+def test_page_script_is_served_and_draws_no_results_itself(client) -> None:
     html = client.get("/").get_data(as_text=True)
     assert 'data-suggest-api="/api/suggest"' in html and 'data-search-api="/api/search"' in html
     scripts = ["app.js", *(f"js/{p.name}" for p in sorted((STATIC / "js").glob("*.js")))]
@@ -144,10 +147,51 @@ def test_page_script_is_served_and_builds_no_html_from_strings(client) -> None:
         with client.get(f"/static/{name}") as response:
             assert response.status_code == 200 and "javascript" in response.content_type, name
             js += response.get_data(as_text=True)
-    # Text goes through textContent; highlight fragments through DOMParser, keeping only text and <mark>.
+    # No HTML from strings of the script's own: results are the server's fragment, parsed inertly by DOMParser.
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in js
-    assert "DOMParser" in js and '"MARK"' in js
+    assert '"X-Fragment": "results"' in js and "DOMParser" in js
+    assert not (STATIC / "js" / "render.js").exists()  # the second renderer is gone
+
+
+def _without_took(html: str) -> str:
+    return re.sub(r'<span class="took">\(\d+ ms\)</span>', "", html)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?q=pipeline",
+        "/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31",
+        "/?q=water&prefix=last&collapse=off",
+        "/?q=xylophone",
+        "/",
+    ],
+)
+def test_the_results_fragment_is_the_page_own_region(features_client, url: str) -> None:
+    """Search as you type swaps in exactly what the page shows for the same URL: one renderer."""
+    page = features_client.get(url)
+    fragment = features_client.get(url, headers={"X-Fragment": "results"})
+    assert fragment.status_code == 200 and "text/html" in fragment.content_type
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "<header" not in body and 'id="search-form"' not in body
+    assert 'id="search-status"' in body and 'id="search-results"' in body
+    assert _without_took(body).strip() in _without_took(page.get_data(as_text=True))
+    assert "X-Fragment" in page.headers["Vary"] and "X-Fragment" in fragment.headers["Vary"]
+
+
+def test_a_bad_request_answers_an_alert_fragment(features_client) -> None:
+    response = features_client.get("/?q=water&from=2024-06-01&to=2023-01-01", headers={"X-Fragment": "results"})
+    assert response.status_code == 400 and "X-Fragment" in response.headers["Vary"]
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'id="search-alert"' in body
+    assert "This search could not be run." in body and "&#39;from&#39; must not be after &#39;to&#39;" in body
+
+
+def test_a_missing_index_answers_an_unavailable_alert_fragment(tmp_path) -> None:
+    client = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True}).test_client()
+    response = client.get("/?q=japan", headers={"X-Fragment": "results"})
+    assert response.status_code == 503 and "Search is unavailable." in response.get_data(as_text=True)
 
 
 def test_no_inline_script_or_style(client, features_client) -> None:

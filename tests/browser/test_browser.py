@@ -3,7 +3,6 @@ match navigation, error and empty states, hostile text, accessibility (axe-core)
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,8 +11,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, MOBILE, SCREENSHOTS, open_page
+from webapp import create_app
 
 pytestmark = pytest.mark.browser
+FRAGMENT = {"X-Fragment": "results"}  # how the page's script asks for the results region
 
 
 def query_of(page) -> dict[str, list[str]]:
@@ -62,6 +63,37 @@ def test_typing_shows_highlighted_results_updates_the_url_and_back_restores(page
     page.go_back()
     expect(page.locator(".intro")).to_be_visible()
     expect(page.locator("#q")).to_have_value("")
+
+
+def drawn(page) -> tuple[str, str]:
+    """The status line's text (without the time taken) and the results region's HTML, as the page shows them."""
+    return page.evaluate("""() => [
+        document.getElementById("search-status").textContent.replace(/\\(\\d+ ms\\)/, "").trim(),
+        document.getElementById("search-results").innerHTML]""")
+
+
+def test_live_results_are_the_server_rendered_page_for_the_same_url(page, server, browser, watch) -> None:
+    """One renderer: whatever search as you type swaps in is what the server draws when the URL is loaded."""
+    page.goto(server + "/")
+    mark_no_reload(page)
+    page.keyboard.press("/")
+    page.keyboard.type("pipel", delay=20)
+    results_for(page, "pipel")
+    states = [(page.url, drawn(page))]
+    page.locator(".facets a[data-facet=source]", has_text="Central Post").click()
+    expect(page.locator(".facets a.chosen")).to_contain_text("Central Post")
+    states.append((page.url, drawn(page)))
+    page.locator(".facets a.chosen").click()
+    expect(page.locator(".facets a.chosen")).to_have_count(0)
+    page.locator(".pagination a[rel=next]").click()
+    expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
+    states.append((page.url, drawn(page)))
+    assert stayed(page)
+    with open_page(browser, watch, DESKTOP) as fresh:
+        for url, live in states:
+            fresh.goto(url)
+            assert drawn(fresh) == live, url
+    assert "prefix=last" in states[0][0] and "source=Central+Post" in states[1][0] and "page=2" in states[2][0]
 
 
 def test_without_javascript_the_form_and_links_still_work(browser, server, watch) -> None:
@@ -234,7 +266,7 @@ def test_article_with_many_matches_lists_places_and_related(page, server) -> Non
     expect(page.locator(".related li").first).to_be_visible()
 
 
-def test_did_you_mean_empty_and_error_states(page, server, watch) -> None:
+def test_did_you_mean_empty_and_error_states(page, server, watch, tmp_path) -> None:
     page.goto(server + "/")
     page.fill("#q", "parliment")
     results_for(page, "parliment")
@@ -260,11 +292,18 @@ def test_did_you_mean_empty_and_error_states(page, server, watch) -> None:
     expect(page.locator("#search-alert")).to_be_empty()
     expect(page.locator("#search-status")).to_contain_text("2 results for")
 
-    # The index going away mid-session (a 503 from the API) is said clearly too.
+    # The index going away mid-session is said clearly too: the 503 that the app answers without an index.
     watch.allowed.append("status of 503")
-    page.route("**/api/search?*", lambda route: route.fulfill(
-        status=503, content_type="application/json",
-        body=json.dumps({"error": {"code": "service_unavailable", "message": "The index has not been built yet."}})))
+    gone = create_app({"INDEX_DIR": str(tmp_path / "gone")}).test_client().get("/?q=x", headers=FRAGMENT)
+    assert gone.status_code == 503
+
+    def unavailable(route) -> None:
+        if route.request.headers.get("x-fragment") != "results":
+            route.continue_()
+            return
+        route.fulfill(status=503, content_type="text/html; charset=utf-8", body=gone.get_data(as_text=True))
+
+    page.route("**/?*", unavailable)
     page.fill("#q", "pipeline again")
     expect(page.locator("#search-alert")).to_contain_text("Search is unavailable. The index has not been built yet.")
     expect(page.locator("#search-status")).to_be_empty()
@@ -289,8 +328,11 @@ def test_hostile_article_text_stays_inert(page, server, watch) -> None:
 
 
 def _serious(results) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def _check_pages(page, server: str, paths: list[str]) -> dict[str, list[str]]:
@@ -303,9 +345,18 @@ def _check_pages(page, server: str, paths: list[str]) -> dict[str, list[str]]:
 
 
 def test_accessibility_no_serious_violations(page, server) -> None:
-    found = _check_pages(page, server, [
-        "/", "/?q=pipeline", "/?q=pipeline&source=Central+Post&from=2023-01-01&to=2023-12-31", "/?q=xylophone",
-        "/doc/002_10c5046bec448ba0?q=japan", "/doc/pages/summit"])
+    found = _check_pages(
+        page,
+        server,
+        [
+            "/",
+            "/?q=pipeline",
+            "/?q=pipeline&source=Central+Post&from=2023-01-01&to=2023-12-31",
+            "/?q=xylophone",
+            "/doc/002_10c5046bec448ba0?q=japan",
+            "/doc/pages/summit",
+        ],
+    )
     axe = Axe()
     page.goto(server + "/")  # and the page as the script leaves it: suggestions open, results typed in
     page.fill("#q", "tok")
@@ -323,8 +374,9 @@ def test_accessibility_on_a_small_screen(mobile_page, server) -> None:
     assert not {k: v for k, v in found.items() if v}, found
 
 
-@pytest.mark.parametrize("path", ["/", "/?q=pipeline", "/?q=central+asia", "/doc/002_10c5046bec448ba0?q=japan",
-                                  "/doc/pages/summit?q=summit"])
+@pytest.mark.parametrize(
+    "path", ["/", "/?q=pipeline", "/?q=central+asia", "/doc/002_10c5046bec448ba0?q=japan", "/doc/pages/summit?q=summit"]
+)
 def test_small_screen_has_no_horizontal_scroll(mobile_page, server, path) -> None:
     mobile_page.goto(server + path)
     width = mobile_page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
