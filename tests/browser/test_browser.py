@@ -4,6 +4,7 @@ match navigation, error and empty states, hostile text, accessibility (axe-core)
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -26,6 +27,17 @@ def results_for(page, text: str) -> None:
     """Wait until the page shows results for ``text``."""
     expect(page.locator("#search-status strong")).to_have_text(text)
     expect(page.locator("#search-results")).not_to_have_attribute("aria-busy", "true")
+
+
+def hold_time(page) -> None:
+    """From now on the page's timers fire only when the test moves its clock on (``page.clock.run_for``): the
+    typing debounce and the pause that closes the suggestions happen when the test says, on any machine."""
+    page.clock.pause_at(datetime(2030, 1, 1))
+
+
+def after_typing(page) -> None:
+    """Let the typing debounce (200 ms) pass, but not the pause after which the suggestions close."""
+    page.clock.run_for(300)
 
 
 def mark_no_reload(page) -> None:
@@ -120,8 +132,10 @@ def _no_script_tour(page, server: str) -> None:
 
 def test_suggestions_and_keyboard_from_box_to_article(page, server) -> None:
     page.goto(server + "/")
+    hold_time(page)
     page.keyboard.press("/")
     page.keyboard.type("tok", delay=30)
+    after_typing(page)
     options = page.locator("#q-suggestions [role=option]")
     expect(options.first).to_be_visible()
     expect(page.locator("#q")).to_have_attribute("aria-expanded", "true")
@@ -132,6 +146,7 @@ def test_suggestions_and_keyboard_from_box_to_article(page, server) -> None:
     expect(page.locator("#q-suggestions")).to_be_hidden()
 
     page.fill("#q", "pipeline")
+    after_typing(page)
     results_for(page, "pipeline")
     expect(options.first).to_be_visible()
     links = page.locator(".results .result-link")
@@ -151,10 +166,36 @@ def test_suggestions_and_keyboard_from_box_to_article(page, server) -> None:
     expect(page.locator("h1#doc-title")).to_be_visible()
 
 
+def test_typing_finds_words_by_their_beginning_and_the_suggestions_make_way(page, server) -> None:
+    page.goto(server + "/")
+    hold_time(page)
+    page.keyboard.press("/")
+    page.keyboard.type("pipel", delay=20)  # half a word: no "0 results" flash, the last word is a prefix
+    after_typing(page)
+    results_for(page, "pipel")
+    expect(page.locator("#search-status")).to_contain_text("7 results for")
+    expect(page.locator(".results .snippet mark").first).to_have_text(re.compile("pipeline", re.I))
+    assert query_of(page)["prefix"] == ["last"]
+    expect(page.locator("#q-suggestions [role=option]").first).to_be_visible()
+
+    page.clock.run_for(2000)  # typing has paused: the list closes and stops covering the first results
+    expect(page.locator("#q-suggestions")).to_be_hidden()
+    expect(page.locator("#q")).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Escape")  # with the list closed, Escape keeps the text and the results
+    expect(page.locator("#q")).to_have_value("pipel")
+    expect(page.locator(".results .result")).to_have_count(3)
+    first = page.locator(".results .result-link").first
+    href = first.get_attribute("href")
+    first.click()  # a click on the first result reaches it
+    page.wait_for_url(server + href)
+
+
 def test_enter_on_an_article_suggestion_opens_it(page, server) -> None:
     page.goto(server + "/doc/wire-1")  # suggestions work on the article page too
+    hold_time(page)
     page.keyboard.press("/")
     page.keyboard.type("tokaev", delay=30)
+    after_typing(page)
     options = page.locator("#q-suggestions [role=option]")
     expect(options.filter(has_text="Tokaev addresses the nation")).to_have_count(1)
     texts = options.all_inner_texts()
@@ -359,9 +400,12 @@ def test_accessibility_no_serious_violations(page, server) -> None:
     )
     axe = Axe()
     page.goto(server + "/")  # and the page as the script leaves it: suggestions open, results typed in
+    hold_time(page)
     page.fill("#q", "tok")
+    after_typing(page)
     expect(page.locator("#q-suggestions [role=option]").first).to_be_visible()
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # an option in use: the list stays open when time flows again
+    page.clock.resume()
     found["/ (suggestions open)"] = _serious(axe.run(page))
     page.fill("#q", "water")
     results_for(page, "water")
