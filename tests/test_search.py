@@ -267,6 +267,7 @@ def test_title_suggestions_hold_what_was_typed(engine) -> None:
         ("the", []),
         ("title:kishida", []),
         ("japan -xylophone", []),
+        ('"japan xylophone"', ["xylophone"]),
     ],
 )
 def test_results_name_the_words_no_article_holds(engine, q: str, unknown: list[str]) -> None:

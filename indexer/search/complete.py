@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from whoosh.query import AndNot, Not, Or, Query, Term
+from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from indexer.index.analysis import news_analyzer
@@ -92,10 +92,15 @@ def _same(query: Query) -> Query:
 
 def included_terms(query: Query) -> list[Term]:
     """The query's word terms that documents must or may have (excluded ones left out)."""
+    return [leaf for leaf in included_leaves(query) if type(leaf) is Term]
+
+
+def included_leaves(query: Query) -> list[Term | Phrase]:
+    """The query's words and phrases that documents must or may have (excluded ones left out)."""
     if isinstance(query, Not):
         return []
     if isinstance(query, AndNot):
-        return included_terms(query.a)
-    if type(query) is Term:
+        return included_leaves(query.a)
+    if type(query) in (Term, Phrase):
         return [query]
-    return [t for child in query.children() for t in included_terms(child)]
+    return [leaf for child in query.children() for leaf in included_leaves(child)]
