@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from indexer.index.build import reindex
 from webapp import create_app
 
 STATIC = Path(__file__).resolve().parent.parent / "webapp" / "static"
@@ -217,3 +219,50 @@ def test_places_facet_and_article_places(client) -> None:
     assert 'id="facet-place"' in html and 'data-facet="place"' in html and "place=Kazakhstan" in html
     doc = client.get("/doc/000_d3a34fce153d5282?q=central+asia").get_data(as_text=True)
     assert "<dt>Places</dt>" in doc and "Kyrgyzstan" in doc
+
+
+def test_a_date_filter_over_undated_matches_says_they_have_no_date(features_client) -> None:
+    html = features_client.get("/?q=note&from=2020-01-01").get_data(as_text=True)
+    assert "No articles match <q>note</q> with these filters" in html
+    assert "The one article matching <q>note</q> has no date, so no\n        date range can include it." in html
+    assert '<a class="clear" href="/?q=note&amp;per_page=10">Search without the dates</a>' in html
+    assert "spelling" not in html
+
+
+def test_filters_that_leave_nothing_say_how_many_match_without_them(features_client) -> None:
+    html = features_client.get("/?q=pensions&from=2024-01-01").get_data(as_text=True)
+    assert "2 articles match without\n        the filters; 1 of them\n        has no date" in html
+    assert "spelling" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "blamed"),
+    [
+        ("/?q=xylophone", "<q>xylophone</q>"),
+        ("/?q=xylophone+-japan", "<q>xylophone</q>"),
+        ("/?q=%22japan+xylophone%22", "<q>xylophone</q>"),
+        ("/?q=the", None),
+        ("/?q=title:kishida", None),
+        ("/?q=japan+-japan", None),
+        ("/?q=%22japan+kishida%22", None),
+    ],
+)
+def test_spelling_is_blamed_only_for_words_no_article_holds(client, url: str, blamed: str | None) -> None:
+    html = client.get(url).get_data(as_text=True)
+    assert "No articles match" in html
+    if blamed:
+        assert f"Check the spelling of {blamed}: no article has it." in html
+    else:
+        assert "spelling" not in html
+
+
+def test_an_undated_corpus_shows_no_empty_timeline(tmp_path: Path) -> None:
+    texts = ["Budget talks went on all night.", "The budget passed.", "A budget for roads and schools."]
+    records = [{"id": f"u{i}", "title": f"Budget story {i}", "text": t} for i, t in enumerate(texts)]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "u.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", "utf-8")
+    reindex(tmp_path / "corpus", tmp_path / "index")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    html = client.get("/?q=budget").get_data(as_text=True)
+    assert html.count('class="result"') == 3
+    assert "Matches per" not in html and "without a date" not in html

@@ -350,6 +350,21 @@ def test_did_you_mean_empty_and_error_states(page, server, watch, tmp_path) -> N
     expect(page.locator("#search-status")).to_be_empty()
 
 
+def test_a_date_filter_over_undated_matches_says_so_and_blames_no_spelling(page, server) -> None:
+    page.goto(server + "/?q=undated")
+    mark_no_reload(page)
+    expect(page.locator(".results .result")).to_have_count(1)
+    expect(page.locator(".timeline")).to_have_count(0)  # no dated match: no empty "Matches per month" box
+    page.fill("#date-from", "2020-01-01")
+    page.click(".dates button")
+    empty = page.locator(".empty")
+    expect(empty).to_contain_text("The one article matching undated has no date, so no date range can include it.")
+    expect(empty).not_to_contain_text("spelling")
+    empty.get_by_role("link", name="Search without the dates").click()
+    expect(page.locator(".results .result")).to_have_count(1)
+    assert "from" not in query_of(page) and stayed(page)
+
+
 def test_hostile_article_text_stays_inert(page, server, watch) -> None:
     page.goto(server + "/")
     page.fill("#q", "election coverage")
