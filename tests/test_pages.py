@@ -266,3 +266,12 @@ def test_an_undated_corpus_shows_no_empty_timeline(tmp_path: Path) -> None:
     html = client.get("/?q=budget").get_data(as_text=True)
     assert html.count('class="result"') == 3
     assert "Matches per" not in html and "without a date" not in html
+
+
+def test_a_typed_search_links_to_articles_marked_as_it_matched(client) -> None:
+    html = client.get("/?q=kishi&prefix=last").get_data(as_text=True)
+    assert 'href="/doc/000_d3a34fce153d5282?q=kishi&amp;prefix=last"' in html
+    doc = client.get("/doc/000_d3a34fce153d5282?q=kishi&prefix=last").get_data(as_text=True)
+    assert "<mark>Kishida</mark>" in doc and 'href="/?q=kishi&amp;prefix=last">← Back to results' in doc
+    assert "<mark>" not in client.get("/doc/000_d3a34fce153d5282?q=kishi").get_data(as_text=True)
+    assert client.get("/doc/000_d3a34fce153d5282?q=kishi&prefix=all").status_code == 400

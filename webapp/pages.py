@@ -55,12 +55,19 @@ def _calendar(params: SearchRequest, results: SearchResults | None) -> dict[str,
 @bp.get("/doc/<path:doc_id>")
 def document_page(doc_id: str) -> Any:
     """One article, with the query's terms highlighted when reached from a search."""
-    q = request.args.get("q", "")
-    article = get_engine().article(doc_id, q)
+    q, prefix = request.args.get("q", ""), request.args.get("prefix") or "none"
+    article = get_engine().article(doc_id, q, prefix=prefix)
     if article is None:
         raise NotFound("There is no article with this id.")
     # Marked paragraphs were escaped by the highlighter, which added only <mark>; plain ones are escaped by Jinja.
     paragraphs = [Markup(p) for p in article.paragraphs] if article.marked else article.paragraphs
+    # Links back to the search keep its prefix, so that they find what led here.
+    keep = None if prefix == "none" else prefix
     return render_template(
-        "pages/document.html", doc=article.document, paragraphs=paragraphs, q=article.query, related=article.related
+        "pages/document.html",
+        doc=article.document,
+        paragraphs=paragraphs,
+        q=article.query,
+        prefix=keep,
+        related=article.related,
     )

@@ -24,7 +24,7 @@ from indexer.search.highlight import (
     snippet_fragmenter,
     whole_fragmenter,
 )
-from indexer.search.parse import parse, parse_query
+from indexer.search.parse import parse
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.ranking.model import RELAX_BELOW, relax
@@ -163,11 +163,16 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def highlight_body(searcher: Searcher, doc_id: str, text: str, synonyms: Synonyms) -> list[str] | None:
-    """The article's paragraphs as escaped HTML with the query's terms marked; None if nothing matches."""
-    query = parse_query(text) if text.strip() else NullQuery
+def highlight_body(
+    searcher: Searcher, doc_id: str, text: str, synonyms: Synonyms, typing: bool = False
+) -> list[str] | None:
+    """The article's paragraphs as escaped HTML with the query's terms marked (with ``typing``, the words the last
+    one begins too); None if nothing matches."""
+    query, parsed_text = parse(text) if text.strip() else (NullQuery, "")
     if query is NullQuery:
         return None
+    if typing and (last := last_word(searcher, query, parsed_text)) is not None:
+        query = last.rewrite(query)
     results = searcher.search(And([Term("id", doc_id), expand_synonyms(query, synonyms)]), limit=1, terms=True)
     if results.is_empty() and (relaxed := relax(query, 0)) is not None:
         # Found through the ranked OR of a many-word query: mark whichever of its words the article has.
