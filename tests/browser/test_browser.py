@@ -428,6 +428,39 @@ def test_accessibility_no_serious_violations(page, server) -> None:
     assert not {k: v for k, v in found.items() if v}, found
 
 
+def test_on_a_phone_sort_and_filters_are_at_the_top(mobile_page, server) -> None:
+    page = mobile_page
+    page.goto(server + "/?q=pipeline")
+    mark_no_reload(page)
+    toggle = page.locator(".filters-toggle")
+    expect(toggle).to_be_in_viewport()  # within reach on the first screen, before the results
+    first_result = page.locator(".results .result").first
+    assert toggle.bounding_box()["y"] < first_result.bounding_box()["y"]
+    expect(page.locator(".facets a[data-facet=source]").first).to_be_hidden()  # closed: the results come first
+    expect(first_result).to_be_in_viewport()
+
+    toggle.click()
+    newest = page.locator(".facets .sorts a", has_text="Newest")
+    expect(newest).to_be_in_viewport()
+    newest.click()
+    expect(page.locator(".facets .sorts [aria-current]")).to_have_text("Newest")
+    expect(page.locator(".result-link").first).to_have_text("Pipeline fees rise in Georgia and Turkey")
+    source = page.locator(".facets a[data-facet=source]", has_text="Central Post")
+    expect(source).to_be_visible()  # the panel stays open while filters are chosen
+    source.click()
+    expect(page.locator(".results .result")).to_have_count(2)
+    expect(toggle).to_contain_text("Newest first · 1 on")
+    assert query_of(page)["source"] == ["Central Post"] and stayed(page)
+
+
+def test_on_a_wide_screen_the_filters_are_a_sidebar_without_a_toggle(page, server) -> None:
+    page.goto(server + "/?q=pipeline")
+    expect(page.locator(".filters-toggle")).to_be_hidden()
+    expect(page.locator(".facets .sorts a", has_text="Newest")).to_be_visible()
+    facets, hits = page.locator(".facets").bounding_box(), page.locator(".hits").bounding_box()
+    assert facets["x"] > hits["x"] + hits["width"] - 1  # on the right of the results
+
+
 def test_accessibility_on_a_small_screen(mobile_page, server) -> None:
     found = _check_pages(mobile_page, server, ["/?q=pipeline", "/doc/002_10c5046bec448ba0?q=japan"])
     assert not {k: v for k, v in found.items() if v}, found
