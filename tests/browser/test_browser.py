@@ -101,6 +101,9 @@ def test_live_results_are_the_server_rendered_page_for_the_same_url(page, server
     expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
     states.append((page.url, drawn(page)))
     assert stayed(page)
+    page.reload()  # the browser's cache keeps the fragment and the page apart (Vary: X-Fragment)
+    expect(page.locator("#search-form")).to_be_visible()
+    assert drawn(page) == states[-1][1]
     with open_page(browser, watch, DESKTOP) as fresh:
         for url, live in states:
             fresh.goto(url)
@@ -290,6 +293,7 @@ def test_article_page_match_navigation_and_back_to_the_same_results(page, server
     expect(page.locator(".doc-meta")).to_contain_text("Source")
     page.click(".back a")
     page.wait_for_url(results_url)
+    expect(page.locator("#search-form")).to_be_visible()  # the whole page, never the fragment fetched for this URL
     expect(page.locator(".facets a.chosen")).to_contain_text("Central Post")
 
 
