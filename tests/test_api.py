@@ -61,9 +61,12 @@ def test_method_not_allowed_is_json(client) -> None:
     assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
 
 
-@pytest.mark.parametrize("q", ['"', "(", "*", "AND", "title:", "\x00", "%00", "💥", "a" * 499, "NOT NOT NOT"])
-def test_odd_queries_never_500(client, q: str) -> None:
-    response = client.get("/api/search", query_string={"q": q})
+@pytest.mark.parametrize("prefix", ["none", "last"])
+@pytest.mark.parametrize(
+    "q", ['"', "(", "*", "AND", "title:", "\x00", "%00", "💥", "a" * 499, "NOT NOT NOT", "-ja", '"japan ja', "ja~"]
+)
+def test_odd_queries_never_500(client, q: str, prefix: str) -> None:
+    response = client.get("/api/search", query_string={"q": q, "prefix": prefix})
     assert response.status_code == 200 and response.is_json
 
 
