@@ -12,7 +12,6 @@ export function liveSearch(input, region, status, alert) {
   let ticket = 0;
   let controller = null;
   let lastTyped = 0;
-  const arrived = [];  // listeners called after each swap (the suggestion list closes)
 
   const remember = (params, how) => {
     const url = pageUrl(params);
@@ -34,11 +33,11 @@ export function liveSearch(input, region, status, alert) {
   // into the page's own status line and region, which stay in place for screen readers' live-region announcements.
   const parse = (html) => new DOMParser().parseFromString(html, "text/html");
 
-  const show = (params, html) => {
+  const show = (params, code, html) => {
     const fragment = parse(html);
     const newStatus = fragment.getElementById("search-status");
     const newRegion = fragment.getElementById("search-results");
-    if (!newStatus || !newRegion) { showError(0, null); return; }
+    if (!newStatus || !newRegion) { showError(code, null); return; }  // not the page's answer (a proxy's?)
     const filtersOpen = region.querySelector(".filters[open]") !== null;
     alert.replaceChildren();
     region.classList.remove("stale");
@@ -47,7 +46,6 @@ export function liveSearch(input, region, status, alert) {
     const filters = region.querySelector(".filters");
     if (filters && filtersOpen) { filters.open = true; }  // a phone's Filters panel stays as the reader left it
     jsonLink(params);
-    arrived.forEach((listener) => listener());
   };
 
   const showError = (code, html) => {
@@ -78,7 +76,7 @@ export function liveSearch(input, region, status, alert) {
       .then(({ok, code, html}) => {
         if (mine !== ticket) { return; }
         region.removeAttribute("aria-busy");
-        if (ok) { show(params, html); } else { showError(code, html); }
+        if (ok) { show(params, code, html); } else { showError(code, html); }
       })
       .catch((error) => {
         if (mine !== ticket || error.name === "AbortError") { return; }
@@ -128,7 +126,6 @@ export function liveSearch(input, region, status, alert) {
     typed: () => run(fromBox(true), "type"),
     submitted: () => run(fromBox(false), "push"),
     term: (text) => run(withArgs(currentParams(), {q: text, fuzzy: null, prefix: null}), "push"),
-    onResults: (listener) => arrived.push(listener),
   };
 }
 
