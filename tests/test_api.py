@@ -63,9 +63,12 @@ def test_method_not_allowed_is_json(client) -> None:
     assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
 
 
-@pytest.mark.parametrize("q", ['"', "(", "*", "AND", "title:", "\x00", "%00", "💥", "a" * 499, "NOT NOT NOT"])
-def test_odd_queries_never_500(client, q: str) -> None:
-    response = client.get("/api/search", query_string={"q": q})
+@pytest.mark.parametrize("prefix", ["none", "last"])
+@pytest.mark.parametrize(
+    "q", ['"', "(", "*", "AND", "title:", "\x00", "%00", "💥", "a" * 499, "NOT NOT NOT", "-ja", '"japan ja', "ja~"]
+)
+def test_odd_queries_never_500(client, q: str, prefix: str) -> None:
+    response = client.get("/api/search", query_string={"q": q, "prefix": prefix})
     assert response.status_code == 200 and response.is_json
 
 
@@ -83,8 +86,21 @@ def test_index_dir_from_environment(monkeypatch, built_index) -> None:
 
 def test_search_features_shape(features_client) -> None:
     data = features_client.get("/api/search?q=water").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "total_pages", "took_ms", "hits", "facets",
-                         "timeline", "suggestion", "fuzzy_applied"}
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "total_pages",
+        "took_ms",
+        "hits",
+        "facets",
+        "timeline",
+        "suggestion",
+        "fuzzy_applied",
+        "unknown_words",
+        "unfiltered",
+    }
     assert data["facets"]["source"] == {"Steppe Wire": 2, "Central Post": 1, "Daily Reprint": 1}
     assert data["facets"]["year"] == {"2024": 3, "2023": 1} and data["facets"]["month"]["2024-05"] == 3
     assert data["total"]["value"] == 2 and data["suggestion"] is None and data["fuzzy_applied"] is False
@@ -118,8 +134,17 @@ def test_typo_tolerance_in_api(features_client) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["sort=popular", "sort=RELEVANCE", "fuzzy=yes", "collapse=1", "from=2024-13-01", "to=yesterday",
-     "from=2024-02-01&to=2024-01-01", "source=" + "x" * 201, "&".join(f"source=s{i}" for i in range(21))],
+    [
+        "sort=popular",
+        "sort=RELEVANCE",
+        "fuzzy=yes",
+        "collapse=1",
+        "from=2024-13-01",
+        "to=yesterday",
+        "from=2024-02-01&to=2024-01-01",
+        "source=" + "x" * 201,
+        "&".join(f"source=s{i}" for i in range(21)),
+    ],
 )
 def test_bad_search_parameters_are_json_400(features_client, query: str) -> None:
     response = features_client.get(f"/api/search?q=water&{query}")
@@ -130,9 +155,13 @@ def test_suggest(features_client) -> None:
     data = features_client.get("/api/suggest?q=tok").get_json()
     assert isinstance(data, list)
     assert {s["text"] for s in data if s["kind"] == "term"} == {"tokaev", "tokayev"}
-    assert {s["id"] for s in data if s["kind"] == "title"} == {"kg-2", "kz-1"}
-    assert features_client.get("/api/suggest?q=wat&limit=1").get_json()[0] == {"text": "water", "kind": "term",
-                                                                                 "id": None}
+    # Only titles that hold the typed prefix: kg-2's body names Tokayev, its title does not.
+    assert {s["id"] for s in data if s["kind"] == "title"} == {"kz-1"}
+    assert features_client.get("/api/suggest?q=wat&limit=1").get_json()[0] == {
+        "text": "water",
+        "kind": "term",
+        "id": None,
+    }
 
 
 @pytest.mark.parametrize("q", ["", "*", "\x00", "💥", '"', "a" * 300])
@@ -160,8 +189,13 @@ def test_openapi_description_is_served_and_valid(client) -> None:
 
     spec = client.get("/api/openapi.json").get_json()
     validate(spec)
-    assert set(spec["paths"]) == {"/api/search", "/api/suggest", "/api/documents/{doc_id}",
-                                  "/api/documents/{doc_id}/related", "/api/health"}
+    assert set(spec["paths"]) == {
+        "/api/search",
+        "/api/suggest",
+        "/api/documents/{doc_id}",
+        "/api/documents/{doc_id}/related",
+        "/api/health",
+    }
 
 
 def test_search_answers_carry_an_etag_keyed_by_the_index(client) -> None:
@@ -187,16 +221,18 @@ def test_the_etag_changes_when_the_index_changes(corpus, tmp_path) -> None:
     assert after.status_code == 200 and after.headers["ETag"] != before
 
 
-@pytest.mark.parametrize(("config", "allowed"), [({}, None), ({"CORS_ORIGINS": "https://news.example"},
-                                                              "https://news.example")])
+@pytest.mark.parametrize(
+    ("config", "allowed"), [({}, None), ({"CORS_ORIGINS": "https://news.example"}, "https://news.example")]
+)
 def test_cors_is_off_unless_configured(built_index, config, allowed) -> None:
     client = create_app({"INDEX_DIR": str(built_index), "TESTING": True, **config}).test_client()
     for origin in ("https://news.example", "https://evil.example"):
         response = client.get("/api/search?q=japan", headers={"Origin": origin})
         expected = allowed if origin == allowed else None
         assert response.headers.get("Access-Control-Allow-Origin") == expected
-    assert client.get("/", headers={"Origin": "https://news.example"}).headers.get(
-        "Access-Control-Allow-Origin") is None  # the page never
+    assert (
+        client.get("/", headers={"Origin": "https://news.example"}).headers.get("Access-Control-Allow-Origin") is None
+    )  # the page never
 
 
 def test_a_wrong_method_says_which_are_allowed(client) -> None:
@@ -209,8 +245,18 @@ def test_central_asia_on_the_seeds_has_a_timeline_and_places(client) -> None:
     data = client.get("/api/search?q=Central+Asia").get_json()
     assert {h["id"] for h in data["hits"]} >= set(SEED_IDS)
     places = data["facets"]["place"]
-    assert set(places) >= {"Japan", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan",
-                           "Russia", "Ukraine", "Afghanistan", "North Korea"}
+    assert set(places) >= {
+        "Japan",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Tajikistan",
+        "Turkmenistan",
+        "Uzbekistan",
+        "Russia",
+        "Ukraine",
+        "Afghanistan",
+        "North Korea",
+    }
     assert data["timeline"]["undated"] == 2  # the seeds carry no date, and the timeline says so
     second = next(h for h in data["hits"] if h["id"] == SEED_IDS[1])
     assert {"Russia", "Ukraine", "Afghanistan", "North Korea"} <= set(second["places"])

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
+from indexer.index.build import reindex
 from webapp import create_app
 
 STATIC = Path(__file__).resolve().parent.parent / "webapp" / "static"
@@ -52,8 +55,9 @@ def test_document_page_nested_id_and_metadata(client) -> None:
     assert "Aigerim Sadykova" in html and 'href="https://steppe.example/news/summit"' in html
 
 
-@pytest.mark.parametrize("url", ["/doc/hostile", "/doc/hostile?q=election", "/?q=election+coverage",
-                                 "/?q=%3Cscript%3Ealert(1)%3C/script%3E"])
+@pytest.mark.parametrize(
+    "url", ["/doc/hostile", "/doc/hostile?q=election", "/?q=election+coverage", "/?q=%3Cscript%3Ealert(1)%3C/script%3E"]
+)
 def test_hostile_text_is_escaped(client, url: str) -> None:
     html = client.get(url).get_data(as_text=True)
     assert "<script>" not in html and "<img src=x" not in html and "</textarea>" not in html
@@ -95,8 +99,9 @@ def test_facets_sort_and_filters_are_plain_links(features_client) -> None:
 
 
 def test_filtered_page_keeps_filters_in_links(features_client) -> None:
-    html = features_client.get("/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31&sort=oldest"
-                               ).get_data(as_text=True)
+    html = features_client.get("/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31&sort=oldest").get_data(
+        as_text=True
+    )
     assert html.count('class="result"') == 1 and "Kirghizia <mark>parliament</mark> passes budget" in html
     assert 'class="chosen">✓ Central Post<span class="visually-hidden"> (selected: remove)</span>' in html
     assert "2023-02</a>" in html and "to=2023-02-28" in html  # months of the chosen year
@@ -134,7 +139,7 @@ def test_bad_filter_is_an_html_400(features_client) -> None:
     assert response.status_code == 400 and "ISO date" in response.get_data(as_text=True)
 
 
-def test_page_script_is_served_and_builds_no_html_from_strings(client) -> None:
+def test_page_script_is_served_and_draws_no_results_itself(client) -> None:
     html = client.get("/").get_data(as_text=True)
     assert 'data-suggest-api="/api/suggest"' in html and 'data-search-api="/api/search"' in html
     scripts = ["app.js", *(f"js/{p.name}" for p in sorted((STATIC / "js").glob("*.js")))]
@@ -144,10 +149,51 @@ def test_page_script_is_served_and_builds_no_html_from_strings(client) -> None:
         with client.get(f"/static/{name}") as response:
             assert response.status_code == 200 and "javascript" in response.content_type, name
             js += response.get_data(as_text=True)
-    # Text goes through textContent; highlight fragments through DOMParser, keeping only text and <mark>.
+    # No HTML from strings of the script's own: results are the server's fragment, parsed inertly by DOMParser.
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in js
-    assert "DOMParser" in js and '"MARK"' in js
+    assert '"X-Fragment": "results"' in js and "DOMParser" in js
+    assert not (STATIC / "js" / "render.js").exists()  # the second renderer is gone
+
+
+def _without_took(html: str) -> str:
+    return re.sub(r'<span class="took">\(\d+ ms\)</span>', "", html)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?q=pipeline",
+        "/?q=parliament&source=Central+Post&from=2023-01-01&to=2023-12-31",
+        "/?q=water&prefix=last&collapse=off",
+        "/?q=xylophone",
+        "/",
+    ],
+)
+def test_the_results_fragment_is_the_page_own_region(features_client, url: str) -> None:
+    """Search as you type swaps in exactly what the page shows for the same URL: one renderer."""
+    page = features_client.get(url)
+    fragment = features_client.get(url, headers={"X-Fragment": "results"})
+    assert fragment.status_code == 200 and "text/html" in fragment.content_type
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "<header" not in body and 'id="search-form"' not in body
+    assert 'id="search-status"' in body and 'id="search-results"' in body
+    assert _without_took(body).strip() in _without_took(page.get_data(as_text=True))
+    assert "X-Fragment" in page.headers["Vary"] and "X-Fragment" in fragment.headers["Vary"]
+
+
+def test_a_bad_request_answers_an_alert_fragment(features_client) -> None:
+    response = features_client.get("/?q=water&from=2024-06-01&to=2023-01-01", headers={"X-Fragment": "results"})
+    assert response.status_code == 400 and "X-Fragment" in response.headers["Vary"]
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'id="search-alert"' in body
+    assert "This search could not be run." in body and "&#39;from&#39; must not be after &#39;to&#39;" in body
+
+
+def test_a_missing_index_answers_an_unavailable_alert_fragment(tmp_path) -> None:
+    client = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True}).test_client()
+    response = client.get("/?q=japan", headers={"X-Fragment": "results"})
+    assert response.status_code == 503 and "Search is unavailable." in response.get_data(as_text=True)
 
 
 def test_no_inline_script_or_style(client, features_client) -> None:
@@ -173,3 +219,59 @@ def test_places_facet_and_article_places(client) -> None:
     assert 'id="facet-place"' in html and 'data-facet="place"' in html and "place=Kazakhstan" in html
     doc = client.get("/doc/000_d3a34fce153d5282?q=central+asia").get_data(as_text=True)
     assert "<dt>Places</dt>" in doc and "Kyrgyzstan" in doc
+
+
+def test_a_date_filter_over_undated_matches_says_they_have_no_date(features_client) -> None:
+    html = features_client.get("/?q=note&from=2020-01-01").get_data(as_text=True)
+    assert "No articles match <q>note</q> with these filters" in html
+    assert "The one article matching <q>note</q> has no date, so no\n        date range can include it." in html
+    assert '<a class="clear" href="/?q=note&amp;per_page=10">Search without the dates</a>' in html
+    assert "spelling" not in html
+
+
+def test_filters_that_leave_nothing_say_how_many_match_without_them(features_client) -> None:
+    html = features_client.get("/?q=pensions&from=2024-01-01").get_data(as_text=True)
+    assert "2 articles match without\n        the filters; 1 of them\n        has no date" in html
+    assert "spelling" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "blamed"),
+    [
+        ("/?q=xylophone", "<q>xylophone</q>"),
+        ("/?q=xylophone+-japan", "<q>xylophone</q>"),
+        ("/?q=%22japan+xylophone%22", "<q>xylophone</q>"),
+        ("/?q=the", None),
+        ("/?q=title:kishida", None),
+        ("/?q=japan+-japan", None),
+        ("/?q=%22japan+kishida%22", None),
+    ],
+)
+def test_spelling_is_blamed_only_for_words_no_article_holds(client, url: str, blamed: str | None) -> None:
+    html = client.get(url).get_data(as_text=True)
+    assert "No articles match" in html
+    if blamed:
+        assert f"Check the spelling of {blamed}: no article has it." in html
+    else:
+        assert "spelling" not in html
+
+
+def test_an_undated_corpus_shows_no_empty_timeline(tmp_path: Path) -> None:
+    texts = ["Budget talks went on all night.", "The budget passed.", "A budget for roads and schools."]
+    records = [{"id": f"u{i}", "title": f"Budget story {i}", "text": t} for i, t in enumerate(texts)]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "u.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", "utf-8")
+    reindex(tmp_path / "corpus", tmp_path / "index")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    html = client.get("/?q=budget").get_data(as_text=True)
+    assert html.count('class="result"') == 3
+    assert "Matches per" not in html and "without a date" not in html
+
+
+def test_a_typed_search_links_to_articles_marked_as_it_matched(client) -> None:
+    html = client.get("/?q=kishi&prefix=last").get_data(as_text=True)
+    assert 'href="/doc/000_d3a34fce153d5282?q=kishi&amp;prefix=last"' in html
+    doc = client.get("/doc/000_d3a34fce153d5282?q=kishi&prefix=last").get_data(as_text=True)
+    assert "<mark>Kishida</mark>" in doc and 'href="/?q=kishi&amp;prefix=last">← Back to results' in doc
+    assert "<mark>" not in client.get("/doc/000_d3a34fce153d5282?q=kishi").get_data(as_text=True)
+    assert client.get("/doc/000_d3a34fce153d5282?q=kishi&prefix=all").status_code == 400

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from indexer.index.build import reindex
-from indexer.search import Engine, SearchError
+from indexer.search import Engine, Filters, SearchError, SearchRequest
+from indexer.search.explain import Unfiltered
 from indexer.search.parse import parse_query
 from indexer.search.searchers import SearcherCache
 from tests.conftest import SEED_IDS
@@ -18,8 +21,8 @@ def marked(engine: Engine, doc_id: str, q: str) -> list[str] | None:
     return article.paragraphs if article.marked else None
 
 
-def _ids(engine, q: str) -> list[str]:
-    return [h.id for h in engine.search(q, per_page=100).hits]
+def _ids(engine, q: str, **options: object) -> list[str]:
+    return [h.id for h in engine.search(q, per_page=100, **options).hits]
 
 
 def test_rule_of_law_finds_both_seeds_with_marks(engine) -> None:
@@ -58,8 +61,17 @@ def test_query_syntax(engine, q: str, expected: set[str]) -> None:
 
 @pytest.mark.parametrize(
     "q",
-    ['"rule of law', "rule (of law", "rule of law)", "AND rule of law", "rule of law OR", "rule:of law",
-     "(((rule of law", "rule^ of^ law", '""rule of law"'],
+    [
+        '"rule of law',
+        "rule (of law",
+        "rule of law)",
+        "AND rule of law",
+        "rule of law OR",
+        "rule:of law",
+        "(((rule of law",
+        "rule^ of^ law",
+        '""rule of law"',
+    ],
 )
 def test_broken_syntax_falls_back_to_words(engine, q: str) -> None:
     assert set(_ids(engine, q)) == set(SEED_IDS)
@@ -114,16 +126,36 @@ def test_bad_paging_is_refused(engine, page: int, per_page: int) -> None:
 
 def test_result_shape(engine) -> None:
     data = engine.search("rail").to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "total_pages", "took_ms", "hits", "facets",
-                         "timeline", "suggestion", "fuzzy_applied"}
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "total_pages",
+        "took_ms",
+        "hits",
+        "facets",
+        "timeline",
+        "suggestion",
+        "fuzzy_applied",
+        "unknown_words",
+        "unfiltered",
+    }
     assert data["total"] == {"value": 1, "relation": "eq"} and data["total_pages"] == 1
     [hit] = data["hits"]
     assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights", "places", "similar"}
     assert hit["similar"] == {"count": 0, "ids": [], "articles": []}
-    assert data["facets"] == {"source": {"Wire Service": 1}, "year": {"2024": 1}, "month": {"2024-03": 1},
-                              "place": data["facets"]["place"]}
-    assert data["timeline"] == {"interval": "day", "undated": 0, "buckets": [
-        {"start": "2024-03-05", "end": "2024-03-05", "label": "2024-03-05", "count": 1}]}
+    assert data["facets"] == {
+        "source": {"Wire Service": 1},
+        "year": {"2024": 1},
+        "month": {"2024-03": 1},
+        "place": data["facets"]["place"],
+    }
+    assert data["timeline"] == {
+        "interval": "day",
+        "undated": 0,
+        "buckets": [{"start": "2024-03-05", "end": "2024-03-05", "label": "2024-03-05", "count": 1}],
+    }
     assert hit["highlights"]["title"] == ["Uzbekistan opens new <mark>rail</mark> link"]
     assert data["suggestion"] is None and data["fuzzy_applied"] is False
     assert hit["date"] == "2024-03-05T00:00:00"
@@ -194,3 +226,57 @@ def test_searcher_cache_closes_every_threads_searcher(built_index: Path) -> None
     cache.close_all()
     assert cache.get() is not seen[0] and cache.get().doc_count() == 6
     cache.close_all()
+
+
+def test_typing_treats_the_last_word_as_a_prefix(engine) -> None:
+    assert engine.search("kishi").total == 0  # a submitted search stays exact
+    typed = engine.search("kishi", prefix="last")
+    assert [h.id for h in typed.hits] == ["000_d3a34fce153d5282"]
+    assert any("<mark>Kishida</mark>" in f for f in typed.hits[0].highlights["body"])
+    assert typed.suggestion is None and typed.unknown_words == []
+    assert set(_ids(engine, "japan kishi", prefix="last")) == {"000_d3a34fce153d5282"}
+
+
+@pytest.mark.parametrize("q", ['"kishi"', "japan -kishi", "japan NOT kishi", "kishi*", "japan k", "(japan OR kishi)"])
+def test_only_a_plain_last_word_of_two_letters_is_a_prefix(engine, q: str) -> None:
+    assert _ids(engine, q, prefix="last") == _ids(engine, q)
+
+
+def test_the_prefix_option_is_validated_and_kept_in_links() -> None:
+    with pytest.raises(SearchError, match="'prefix' must be one of: none, last"):
+        SearchRequest.from_args({"q": "x", "prefix": "all"})
+    assert SearchRequest.from_args({"q": "kishi", "prefix": "last"}).url_args()["prefix"] == "last"
+    assert "prefix" not in SearchRequest("kishi").url_args()
+
+
+def test_title_suggestions_hold_what_was_typed(engine) -> None:
+    found = engine.suggest("elect")
+    titles = [s.text for s in found if s.kind == "title"]
+    assert "Election results announced" in titles
+    # "Kazakhstan hosts Central Asia summit" has "elections" in its body only.
+    assert all(re.search(r"\belect", t, re.I) for t in titles), titles
+    assert [s.text for s in found if s.kind == "term"][:1] == ["election"]
+
+
+@pytest.mark.parametrize(
+    ("q", "unknown"),
+    [
+        ("xylophone", ["xylophone"]),
+        ("japan xylophone", ["xylophone"]),
+        ("japan", []),
+        ("the", []),
+        ("title:kishida", []),
+        ("japan -xylophone", []),
+        ('"japan xylophone"', ["xylophone"]),
+    ],
+)
+def test_results_name_the_words_no_article_holds(engine, q: str, unknown: list[str]) -> None:
+    assert engine.search(q).unknown_words == unknown
+
+
+def test_filters_that_leave_nothing_say_what_they_left_out(features_index: Path, open_engine) -> None:
+    engine = open_engine(features_index)
+    dated = engine.search("note", filters=Filters(date_from=date(2020, 1, 1)))
+    assert dated.total == 0 and dated.unfiltered == Unfiltered(total=1, undated=1)
+    assert engine.search("note").unfiltered is None  # nothing filtered
+    assert engine.search("pensions", filters=Filters(sources=("Central Post",))).unfiltered is None  # found some

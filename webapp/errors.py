@@ -9,6 +9,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from indexer.search import IndexMissing, SearchError
+from webapp.pages import FRAGMENT_HEADER, wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ def _respond(exc: HTTPException) -> Any:
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if request.path.startswith("/api/"):
         return jsonify(error_body(_code(exc), exc.description or exc.name)), status, headers
+    headers.append(("Vary", FRAGMENT_HEADER))
+    if wants_fragment():  # the page's script shows it above the results it keeps
+        return render_template("pages/_alert.html", status=status, message=exc.description), status, headers
     page = render_template("pages/error.html", status=status, title=exc.name, message=exc.description)
     return page, status, headers
 

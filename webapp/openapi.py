@@ -76,6 +76,12 @@ SCHEMAS: dict[str, Any] = {
                              "items": _ref("Bucket")}, "undated": {"type": "integer", "minimum": 0}}),
         "suggestion": {**_NULLABLE_STRING, "description": "A spelling correction, when the query found little."},
         "fuzzy_applied": {"type": "boolean"},
+        "unknown_words": {"type": "array", "items": {"type": "string"},
+                          "description": "Words of the query that no article holds: a spelling to check."},
+        "unfiltered": {"anyOf": [{"type": "null"}, _object({"total": {"type": "integer", "minimum": 0},
+                                                             "undated": {"type": "integer", "minimum": 0}})],
+                       "description": "Set when filters are on and left no result: how many "
+                                      "articles match without filters, and how many of those have no date."},
     }),
     "Document": _object({
         "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},
@@ -106,6 +112,9 @@ _SEARCH_PARAMETERS = [
            {"enum": list(limits.FUZZY_MODES), "default": "auto"}),
     _query("collapse", "Fold near-duplicate articles into the best-ranked copy.",
            {"enum": ["on", "off"], "default": "on"}),
+    _query("prefix", "'last': the last word is still being typed and also matches the words it begins (search as "
+           "you type); a plain word ending the query, of at least two letters.",
+           {"enum": list(limits.PREFIX_MODES), "default": "none"}),
 ]
 
 

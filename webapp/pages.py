@@ -6,7 +6,7 @@ import calendar
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
@@ -14,6 +14,15 @@ from indexer.search import SearchRequest, SearchResults
 from webapp.engine import get_engine
 
 bp = Blueprint("pages", __name__)
+
+# The page's script asks for the results region alone with this request header (value "results"): the same
+# partial the full page includes, so results are drawn by one set of templates.
+FRAGMENT_HEADER = "X-Fragment"
+
+
+def wants_fragment() -> bool:
+    """Whether this request asks for the results region only, not the whole page."""
+    return request.headers.get(FRAGMENT_HEADER) == "results"
 
 
 @bp.get("/")
@@ -25,7 +34,10 @@ def search_page() -> Any:
         # The highlighter escaped the text and added only <mark>: safe to render as HTML.
         for hit in results.hits:
             hit.highlights = {name: [Markup(f) for f in fragments] for name, fragments in hit.highlights.items()}
-    return render_template("pages/search.html", params=params, results=results, **_calendar(params, results))
+    template = "pages/_results.html" if wants_fragment() else "pages/search.html"
+    response = make_response(render_template(template, params=params, results=results, **_calendar(params, results)))
+    response.vary.add(FRAGMENT_HEADER)  # one URL, two bodies: caches must keep them apart
+    return response
 
 
 def _calendar(params: SearchRequest, results: SearchResults | None) -> dict[str, Any]:
@@ -43,11 +55,19 @@ def _calendar(params: SearchRequest, results: SearchResults | None) -> dict[str,
 @bp.get("/doc/<path:doc_id>")
 def document_page(doc_id: str) -> Any:
     """One article, with the query's terms highlighted when reached from a search."""
-    q = request.args.get("q", "")
-    article = get_engine().article(doc_id, q)
+    q, prefix = request.args.get("q", ""), request.args.get("prefix") or "none"
+    article = get_engine().article(doc_id, q, prefix=prefix)
     if article is None:
         raise NotFound("There is no article with this id.")
     # Marked paragraphs were escaped by the highlighter, which added only <mark>; plain ones are escaped by Jinja.
     paragraphs = [Markup(p) for p in article.paragraphs] if article.marked else article.paragraphs
-    return render_template("pages/document.html", doc=article.document, paragraphs=paragraphs, q=article.query,
-                           related=article.related)
+    # Links back to the search keep its prefix, so that they find what led here.
+    keep = None if prefix == "none" else prefix
+    return render_template(
+        "pages/document.html",
+        doc=article.document,
+        paragraphs=paragraphs,
+        q=article.query,
+        prefix=keep,
+        related=article.related,
+    )

@@ -14,6 +14,7 @@ from indexer.search.request import (
     DEFAULT_SUGGESTIONS,
     MAX_RELATED,
     MAX_SUGGESTIONS,
+    PREFIX_MODES,
     SearchError,
     SearchRequest,
     clean_query,
@@ -46,16 +47,21 @@ class Engine:
         stored = self._searchers.get().document(id=doc_id)
         return None if stored is None else Document.from_stored(stored)
 
-    def article(self, doc_id: str, q: str = "", related: int = DEFAULT_RELATED) -> ArticlePage | None:
-        """An article for its page: paragraphs with ``q``'s words marked (when it has them) and related articles."""
+    def article(
+        self, doc_id: str, q: str = "", related: int = DEFAULT_RELATED, prefix: str = "none"
+    ) -> ArticlePage | None:
+        """An article for its page: paragraphs with ``q``'s words marked (when it has them) and related articles;
+        ``prefix="last"`` marks the words that the last one begins, as the search that led here matched them."""
         q = clean_query(q).strip()
         _check_limit(related, MAX_RELATED)
+        if prefix not in PREFIX_MODES:
+            raise SearchError(f"'prefix' must be one of: {', '.join(PREFIX_MODES)}")
         searcher = self._searchers.get()
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return None
         document = Document.from_stored(searcher.stored_fields(docnum))
-        marked = highlight_body(searcher, doc_id, q, self.synonyms()) if q else None
+        marked = highlight_body(searcher, doc_id, q, self.synonyms(), prefix == "last") if q else None
         paragraphs = marked or [p for p in document.body.split("\n\n") if p]
         return ArticlePage(document, q, paragraphs, marked is not None, related_to(searcher, docnum, related))
 

@@ -152,8 +152,9 @@ def _near_stems(searcher: Searcher, word: str, edits: int) -> set[str]:
     reader = searcher.reader()
     if "words" not in reader.schema:
         return set()
-    near = heapq.nlargest(MAX_VARIANTS, words_within(reader, word, edits),
-                          key=lambda w: reader.doc_frequency("words", w))
+    near = heapq.nlargest(
+        MAX_VARIANTS, words_within(reader, word, edits), key=lambda w: reader.doc_frequency("words", w)
+    )
     analyzer = news_analyzer()
     return {token.text for w in near for token in analyzer(w)}
 
@@ -199,10 +200,13 @@ def _correct_word(searcher: Searcher, word: str) -> str | None:
     return None
 
 
-def did_you_mean(searcher: Searcher, text: str, synonyms: Synonyms | None = None) -> str | None:
+def did_you_mean(
+    searcher: Searcher, text: str, synonyms: Synonyms | None = None, keep: tuple[str, ...] = ()
+) -> str | None:
     """The query with misspelled words replaced by the index's own vocabulary, or None if nothing changed.
 
-    A word listed in the synonyms is a known variant, not a typo, even when the index never uses it.
+    A word listed in the synonyms is a known variant, not a typo, even when the index never uses it; words in
+    ``keep`` (a prefix being typed that has completions) are left as they are.
     """
     changed = False
     analyzer = news_analyzer()
@@ -211,7 +215,7 @@ def did_you_mean(searcher: Searcher, text: str, synonyms: Synonyms | None = None
         nonlocal changed
         word = match.group(0)
         following = text[match.end() : match.end() + 1]
-        if word in OPERATORS or following == ":" or following == "*":
+        if word in OPERATORS or following == ":" or following == "*" or _vocab_form(word) in keep:
             return word
         if synonyms is not None and synonyms.group_of(tuple(t.text for t in analyzer(word))):
             return word

@@ -21,6 +21,8 @@ MAX_RELATED = 20
 DEFAULT_RELATED = 5
 SORTS = ("relevance", "newest", "oldest")
 FUZZY_MODES = ("auto", "off")
+# "last": the last word is still being typed, so it also matches the words it begins (search as you type).
+PREFIX_MODES = ("none", "last")
 _SWITCH = {"on": True, "off": False}
 
 Args = Mapping[str, Any]
@@ -71,27 +73,41 @@ class SearchRequest:
     filters: Filters = field(default_factory=Filters)
     fuzzy: str = "auto"
     collapse: bool = True
+    prefix: str = "none"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "q", clean_query(self.q).strip())
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise SearchError(f"'per_page' must be between 1 and {MAX_PER_PAGE}")
         if not 1 <= self.page <= MAX_RESULT_WINDOW // self.per_page:
-            raise SearchError(f"'page' must be between 1 and {MAX_RESULT_WINDOW // self.per_page}: results beyond "
-                              f"the first {MAX_RESULT_WINDOW} are not available; refine the query")
+            raise SearchError(
+                f"'page' must be between 1 and {MAX_RESULT_WINDOW // self.per_page}: results beyond "
+                f"the first {MAX_RESULT_WINDOW} are not available; refine the query"
+            )
         _check_choice("sort", self.sort, SORTS)
         _check_choice("fuzzy", self.fuzzy, FUZZY_MODES)
+        _check_choice("prefix", self.prefix, PREFIX_MODES)
 
     @classmethod
     def from_args(cls, args: Args, default_per_page: int = DEFAULT_PER_PAGE) -> SearchRequest:
         """Read a request from text arguments (a URL's query string, CLI options); a bad one raises SearchError."""
         per_page = parse_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE)
-        filters = Filters(sources=_values(args, "source"), places=_values(args, "place"),
-                          date_from=_date(args, "from"), date_to=_date(args, "to"))
-        return cls(q=_first(args, "q") or "", page=parse_int(args, "page", 1, 1, MAX_RESULT_WINDOW // per_page),
-                   per_page=per_page, sort=_first(args, "sort") or SORTS[0], filters=filters,
-                   fuzzy=_first(args, "fuzzy") or FUZZY_MODES[0],
-                   collapse=_SWITCH[_check_choice("collapse", _first(args, "collapse") or "on", tuple(_SWITCH))])
+        filters = Filters(
+            sources=_values(args, "source"),
+            places=_values(args, "place"),
+            date_from=_date(args, "from"),
+            date_to=_date(args, "to"),
+        )
+        return cls(
+            q=_first(args, "q") or "",
+            page=parse_int(args, "page", 1, 1, MAX_RESULT_WINDOW // per_page),
+            per_page=per_page,
+            sort=_first(args, "sort") or SORTS[0],
+            filters=filters,
+            fuzzy=_first(args, "fuzzy") or FUZZY_MODES[0],
+            prefix=_first(args, "prefix") or PREFIX_MODES[0],
+            collapse=_SWITCH[_check_choice("collapse", _first(args, "collapse") or "on", tuple(_SWITCH))],
+        )
 
     def url_args(self, **changes: Any) -> dict[str, Any]:
         """The request as URL arguments (defaults left out), with ``changes`` applied, for links that keep it."""
@@ -104,6 +120,7 @@ class SearchRequest:
             "to": self.filters.date_to.isoformat() if self.filters.date_to else None,
             "fuzzy": None if self.fuzzy == "auto" else self.fuzzy,
             "collapse": None if self.collapse else "off",
+            "prefix": None if self.prefix == "none" else self.prefix,
             "per_page": self.per_page,
         }
         args.update(changes)

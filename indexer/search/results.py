@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Self
 
 from indexer.index.schema import stored_record
+from indexer.search.explain import Unfiltered
 from indexer.search.facets import Facets
 from indexer.search.request import MAX_RESULT_WINDOW
 from indexer.search.timeline import Timeline
@@ -47,8 +48,7 @@ class Summary(JsonReady):
     def from_stored(cls, stored: Mapping[str, Any], **extra: Any) -> Self:
         """This record of an article from its stored fields; ``extra`` gives the fields they do not hold."""
         record = stored_record(stored)
-        return cls(**{f.name: record[f.name] for f in fields(cls) if f.name in record and f.name not in extra},
-                   **extra)
+        return cls(**{f.name: record[f.name] for f in fields(cls) if f.name in record and f.name not in extra}, **extra)
 
 
 @dataclass
@@ -79,7 +79,10 @@ class Related(Summary):
 
 @dataclass
 class SearchResults(JsonReady):
-    """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window."""
+    """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window.
+
+    ``unknown_words`` are the query's words no article holds (a spelling to check); ``unfiltered`` is set when
+    filters left no result: the matches without them, and how many of those have no date."""
 
     query: str
     total: int
@@ -92,6 +95,8 @@ class SearchResults(JsonReady):
     fuzzy_applied: bool = False
     total_exact: bool = True
     timeline: Timeline = field(default_factory=Timeline)
+    unknown_words: list[str] = field(default_factory=list)
+    unfiltered: Unfiltered | None = None
 
     @property
     def total_pages(self) -> int:

@@ -14,6 +14,8 @@ from whoosh.searching import Results, Searcher
 from indexer.search import facets as facets_
 from indexer.search.collapse import page_of
 from indexer.search.columns import DocRecorder
+from indexer.search.complete import last_word
+from indexer.search.explain import unfiltered, unknown_words
 from indexer.search.highlight import (
     MAX_FRAGMENTS,
     MarkFormatter,
@@ -22,7 +24,7 @@ from indexer.search.highlight import (
     snippet_fragmenter,
     whole_fragmenter,
 )
-from indexer.search.parse import parse, parse_query
+from indexer.search.parse import parse
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.ranking.model import RELAX_BELOW, relax
@@ -43,23 +45,30 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     parsed, parsed_text = parse(text)
     if parsed is NullQuery:
         return SearchResults(text, 0, page, per_page, _ms(started), [])
+    # While typing, the last word also matches the words it begins; each variant of the query below (relaxed,
+    # typo-tolerant) is built from the exact words and completed just before it runs.
+    typing = last_word(searcher, parsed, parsed_text) if request.prefix == "last" else None
+    complete = typing.rewrite if typing else _same
     # Folding needs the hits before the page to know which are copies of better-ranked ones: scan a window.
     # The window also covers RELAX_BELOW, so the hits it holds tell whether the query found "too little".
-    ranker = _Ranker(searcher, filters, sort, max(fold_window(page, per_page) if collapse else page * per_page,
-                                                  RELAX_BELOW))
+    ranker = _Ranker(
+        searcher, filters, sort, max(fold_window(page, per_page) if collapse else page * per_page, RELAX_BELOW)
+    )
     query = expand_synonyms(parsed, synonyms)
-    ranked = ranker.run(query)
+    ranked = ranker.run(complete(query))
     strict = ranked.found
     if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
         query = expand_synonyms(relaxed, synonyms)
-        ranked = ranker.run(query)
+        ranked = ranker.run(complete(query))
     suggestion, fuzzy_applied = None, False
+    completed = (typing.typed,) if typing and typing.stems else ()
     if strict < FEW_RESULTS:
-        suggestion = did_you_mean(searcher, text, synonyms)
+        suggestion = did_you_mean(searcher, text, synonyms, keep=completed)
         if fuzzy == "auto" and ranked.found < FEW_RESULTS:
             tolerant = fuzzify(query, parsed_text, searcher)
-            if (more := ranker.run(tolerant)).found > ranked.found:
+            if (more := ranker.run(complete(tolerant))).found > ranked.found:
                 query, ranked, fuzzy_applied = tolerant, more, True
+    query = complete(query)
     counts, timeline, matched = facets_.count(searcher, query, filters, ranked.matches)
     folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
     if folded.short and ranker.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
@@ -67,8 +76,25 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
         folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
     highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
     hits = [_hit(h, similar, highlighters) for h, similar in folded.hits]
-    return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied,
-                         folded.exact, timeline)
+    return SearchResults(
+        text,
+        folded.total,
+        page,
+        per_page,
+        _ms(started),
+        hits,
+        counts,
+        suggestion,
+        fuzzy_applied,
+        folded.exact,
+        timeline,
+        unknown_words(searcher, parsed, parsed_text, completed),
+        unfiltered(searcher, query) if filters.active and not folded.total else None,
+    )
+
+
+def _same(query: Query) -> Query:
+    return query
 
 
 @dataclass
@@ -99,8 +125,11 @@ class _Ranker:
             return _Ranked(top(self.searcher, query, scored, self.limit, allowed), scored.docs)
         record = not self.filters.active
         collector = self.searcher.collector(
-            limit=self.limit, terms=True, filter=facets_.filter_query(self.filters),
-            sortedby=facets_.sort_facet(self.sort), optimize=not record,
+            limit=self.limit,
+            terms=True,
+            filter=facets_.filter_query(self.filters),
+            sortedby=facets_.sort_facet(self.sort),
+            optimize=not record,
         )
         recorder = None
         if record:
@@ -127,19 +156,23 @@ def _hit(hit: Any, similar: Similar, highlighters: dict[str, Highlighter]) -> Hi
     body = highlighters["body"].highlight_hit(hit, "body", top=MAX_FRAGMENTS, minscore=1)
     title = highlighters["title"].highlight_hit(hit, "title", text=fields.get("title", ""), top=1, minscore=1)
     highlights = {"title": title, "body": body or [plain_snippet(fields.get("body", ""))]}
-    return Hit.from_stored(fields, score=round(float(hit.score or 0.0), 4), highlights=highlights,
-                           similar=similar)
+    return Hit.from_stored(fields, score=round(float(hit.score or 0.0), 4), highlights=highlights, similar=similar)
 
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def highlight_body(searcher: Searcher, doc_id: str, text: str, synonyms: Synonyms) -> list[str] | None:
-    """The article's paragraphs as escaped HTML with the query's terms marked; None if nothing matches."""
-    query = parse_query(text) if text.strip() else NullQuery
+def highlight_body(
+    searcher: Searcher, doc_id: str, text: str, synonyms: Synonyms, typing: bool = False
+) -> list[str] | None:
+    """The article's paragraphs as escaped HTML with the query's terms marked (with ``typing``, the words the last
+    one begins too); None if nothing matches."""
+    query, parsed_text = parse(text) if text.strip() else (NullQuery, "")
     if query is NullQuery:
         return None
+    if typing and (last := last_word(searcher, query, parsed_text)) is not None:
+        query = last.rewrite(query)
     results = searcher.search(And([Term("id", doc_id), expand_synonyms(query, synonyms)]), limit=1, terms=True)
     if results.is_empty() and (relaxed := relax(query, 0)) is not None:
         # Found through the ranked OR of a many-word query: mark whichever of its words the article has.

@@ -3,8 +3,8 @@ match navigation, error and empty states, hostile text, accessibility (axe-core)
 
 from __future__ import annotations
 
-import json
 import re
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,8 +12,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, MOBILE, SCREENSHOTS, open_page
+from webapp import create_app
 
 pytestmark = pytest.mark.browser
+FRAGMENT = {"X-Fragment": "results"}  # how the page's script asks for the results region
 
 
 def query_of(page) -> dict[str, list[str]]:
@@ -25,6 +27,17 @@ def results_for(page, text: str) -> None:
     """Wait until the page shows results for ``text``."""
     expect(page.locator("#search-status strong")).to_have_text(text)
     expect(page.locator("#search-results")).not_to_have_attribute("aria-busy", "true")
+
+
+def hold_time(page) -> None:
+    """From now on the page's timers fire only when the test moves its clock on (``page.clock.run_for``): the
+    typing debounce and the pause that closes the suggestions happen when the test says, on any machine."""
+    page.clock.pause_at(datetime(2030, 1, 1))
+
+
+def after_typing(page) -> None:
+    """Let the typing debounce (200 ms) pass, but not the pause after which the suggestions close."""
+    page.clock.run_for(300)
 
 
 def mark_no_reload(page) -> None:
@@ -64,6 +77,40 @@ def test_typing_shows_highlighted_results_updates_the_url_and_back_restores(page
     expect(page.locator("#q")).to_have_value("")
 
 
+def drawn(page) -> tuple[str, str]:
+    """The status line's text (without the time taken) and the results region's HTML, as the page shows them."""
+    return page.evaluate("""() => [
+        document.getElementById("search-status").textContent.replace(/\\(\\d+ ms\\)/, "").trim(),
+        document.getElementById("search-results").innerHTML]""")
+
+
+def test_live_results_are_the_server_rendered_page_for_the_same_url(page, server, browser, watch) -> None:
+    """One renderer: whatever search as you type swaps in is what the server draws when the URL is loaded."""
+    page.goto(server + "/")
+    mark_no_reload(page)
+    page.keyboard.press("/")
+    page.keyboard.type("pipel", delay=20)
+    results_for(page, "pipel")
+    states = [(page.url, drawn(page))]
+    page.locator(".facets a[data-facet=source]", has_text="Central Post").click()
+    expect(page.locator(".facets a.chosen")).to_contain_text("Central Post")
+    states.append((page.url, drawn(page)))
+    page.locator(".facets a.chosen").click()
+    expect(page.locator(".facets a.chosen")).to_have_count(0)
+    page.locator(".pagination a[rel=next]").click()
+    expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
+    states.append((page.url, drawn(page)))
+    assert stayed(page)
+    page.reload()  # the browser's cache keeps the fragment and the page apart (Vary: X-Fragment)
+    expect(page.locator("#search-form")).to_be_visible()
+    assert drawn(page) == states[-1][1]
+    with open_page(browser, watch, DESKTOP) as fresh:
+        for url, live in states:
+            fresh.goto(url)
+            assert drawn(fresh) == live, url
+    assert "prefix=last" in states[0][0] and "source=Central+Post" in states[1][0] and "page=2" in states[2][0]
+
+
 def test_without_javascript_the_form_and_links_still_work(browser, server, watch) -> None:
     with open_page(browser, watch, DESKTOP, java_script_enabled=False) as page:
         _no_script_tour(page, server)
@@ -88,8 +135,10 @@ def _no_script_tour(page, server: str) -> None:
 
 def test_suggestions_and_keyboard_from_box_to_article(page, server) -> None:
     page.goto(server + "/")
+    hold_time(page)
     page.keyboard.press("/")
     page.keyboard.type("tok", delay=30)
+    after_typing(page)
     options = page.locator("#q-suggestions [role=option]")
     expect(options.first).to_be_visible()
     expect(page.locator("#q")).to_have_attribute("aria-expanded", "true")
@@ -100,6 +149,7 @@ def test_suggestions_and_keyboard_from_box_to_article(page, server) -> None:
     expect(page.locator("#q-suggestions")).to_be_hidden()
 
     page.fill("#q", "pipeline")
+    after_typing(page)
     results_for(page, "pipeline")
     expect(options.first).to_be_visible()
     links = page.locator(".results .result-link")
@@ -119,10 +169,36 @@ def test_suggestions_and_keyboard_from_box_to_article(page, server) -> None:
     expect(page.locator("h1#doc-title")).to_be_visible()
 
 
+def test_typing_finds_words_by_their_beginning_and_the_suggestions_make_way(page, server) -> None:
+    page.goto(server + "/")
+    hold_time(page)
+    page.keyboard.press("/")
+    page.keyboard.type("pipel", delay=20)  # half a word: no "0 results" flash, the last word is a prefix
+    after_typing(page)
+    results_for(page, "pipel")
+    expect(page.locator("#search-status")).to_contain_text("7 results for")
+    expect(page.locator(".results .snippet mark").first).to_have_text(re.compile("pipeline", re.I))
+    assert query_of(page)["prefix"] == ["last"]
+    expect(page.locator("#q-suggestions [role=option]").first).to_be_visible()
+
+    page.clock.run_for(2000)  # typing has paused: the list closes and stops covering the first results
+    expect(page.locator("#q-suggestions")).to_be_hidden()
+    expect(page.locator("#q")).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Escape")  # with the list closed, Escape keeps the text and the results
+    expect(page.locator("#q")).to_have_value("pipel")
+    expect(page.locator(".results .result")).to_have_count(3)
+    first = page.locator(".results .result-link").first
+    href = first.get_attribute("href")
+    first.click()  # a click on the first result reaches it
+    page.wait_for_url(server + href)
+
+
 def test_enter_on_an_article_suggestion_opens_it(page, server) -> None:
     page.goto(server + "/doc/wire-1")  # suggestions work on the article page too
+    hold_time(page)
     page.keyboard.press("/")
     page.keyboard.type("tokaev", delay=30)
+    after_typing(page)
     options = page.locator("#q-suggestions [role=option]")
     expect(options.filter(has_text="Tokaev addresses the nation")).to_have_count(1)
     texts = options.all_inner_texts()
@@ -217,6 +293,7 @@ def test_article_page_match_navigation_and_back_to_the_same_results(page, server
     expect(page.locator(".doc-meta")).to_contain_text("Source")
     page.click(".back a")
     page.wait_for_url(results_url)
+    expect(page.locator("#search-form")).to_be_visible()  # the whole page, never the fragment fetched for this URL
     expect(page.locator(".facets a.chosen")).to_contain_text("Central Post")
 
 
@@ -234,7 +311,7 @@ def test_article_with_many_matches_lists_places_and_related(page, server) -> Non
     expect(page.locator(".related li").first).to_be_visible()
 
 
-def test_did_you_mean_empty_and_error_states(page, server, watch) -> None:
+def test_did_you_mean_empty_and_error_states(page, server, watch, tmp_path) -> None:
     page.goto(server + "/")
     page.fill("#q", "parliment")
     results_for(page, "parliment")
@@ -260,14 +337,36 @@ def test_did_you_mean_empty_and_error_states(page, server, watch) -> None:
     expect(page.locator("#search-alert")).to_be_empty()
     expect(page.locator("#search-status")).to_contain_text("2 results for")
 
-    # The index going away mid-session (a 503 from the API) is said clearly too.
+    # The index going away mid-session is said clearly too: the 503 that the app answers without an index.
     watch.allowed.append("status of 503")
-    page.route("**/api/search?*", lambda route: route.fulfill(
-        status=503, content_type="application/json",
-        body=json.dumps({"error": {"code": "service_unavailable", "message": "The index has not been built yet."}})))
+    gone = create_app({"INDEX_DIR": str(tmp_path / "gone")}).test_client().get("/?q=x", headers=FRAGMENT)
+    assert gone.status_code == 503
+
+    def unavailable(route) -> None:
+        if route.request.headers.get("x-fragment") != "results":
+            route.continue_()
+            return
+        route.fulfill(status=503, content_type="text/html; charset=utf-8", body=gone.get_data(as_text=True))
+
+    page.route("**/?*", unavailable)
     page.fill("#q", "pipeline again")
     expect(page.locator("#search-alert")).to_contain_text("Search is unavailable. The index has not been built yet.")
     expect(page.locator("#search-status")).to_be_empty()
+
+
+def test_a_date_filter_over_undated_matches_says_so_and_blames_no_spelling(page, server) -> None:
+    page.goto(server + "/?q=undated")
+    mark_no_reload(page)
+    expect(page.locator(".results .result")).to_have_count(1)
+    expect(page.locator(".timeline")).to_have_count(0)  # no dated match: no empty "Matches per month" box
+    page.fill("#date-from", "2020-01-01")
+    page.click(".dates button")
+    empty = page.locator(".empty")
+    expect(empty).to_contain_text("The one article matching undated has no date, so no date range can include it.")
+    expect(empty).not_to_contain_text("spelling")
+    empty.get_by_role("link", name="Search without the dates").click()
+    expect(page.locator(".results .result")).to_have_count(1)
+    assert "from" not in query_of(page) and stayed(page)
 
 
 def test_hostile_article_text_stays_inert(page, server, watch) -> None:
@@ -289,8 +388,11 @@ def test_hostile_article_text_stays_inert(page, server, watch) -> None:
 
 
 def _serious(results) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def _check_pages(page, server: str, paths: list[str]) -> dict[str, list[str]]:
@@ -303,14 +405,26 @@ def _check_pages(page, server: str, paths: list[str]) -> dict[str, list[str]]:
 
 
 def test_accessibility_no_serious_violations(page, server) -> None:
-    found = _check_pages(page, server, [
-        "/", "/?q=pipeline", "/?q=pipeline&source=Central+Post&from=2023-01-01&to=2023-12-31", "/?q=xylophone",
-        "/doc/002_10c5046bec448ba0?q=japan", "/doc/pages/summit"])
+    found = _check_pages(
+        page,
+        server,
+        [
+            "/",
+            "/?q=pipeline",
+            "/?q=pipeline&source=Central+Post&from=2023-01-01&to=2023-12-31",
+            "/?q=xylophone",
+            "/doc/002_10c5046bec448ba0?q=japan",
+            "/doc/pages/summit",
+        ],
+    )
     axe = Axe()
     page.goto(server + "/")  # and the page as the script leaves it: suggestions open, results typed in
+    hold_time(page)
     page.fill("#q", "tok")
+    after_typing(page)
     expect(page.locator("#q-suggestions [role=option]").first).to_be_visible()
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # an option in use: the list stays open when time flows again
+    page.clock.resume()
     found["/ (suggestions open)"] = _serious(axe.run(page))
     page.fill("#q", "water")
     results_for(page, "water")
@@ -318,13 +432,47 @@ def test_accessibility_no_serious_violations(page, server) -> None:
     assert not {k: v for k, v in found.items() if v}, found
 
 
+def test_on_a_phone_sort_and_filters_are_at_the_top(mobile_page, server) -> None:
+    page = mobile_page
+    page.goto(server + "/?q=pipeline")
+    mark_no_reload(page)
+    toggle = page.locator(".filters-toggle")
+    expect(toggle).to_be_in_viewport()  # within reach on the first screen, before the results
+    first_result = page.locator(".results .result").first
+    assert toggle.bounding_box()["y"] < first_result.bounding_box()["y"]
+    expect(page.locator(".facets a[data-facet=source]").first).to_be_hidden()  # closed: the results come first
+    expect(first_result).to_be_in_viewport()
+
+    toggle.click()
+    newest = page.locator(".facets .sorts a", has_text="Newest")
+    expect(newest).to_be_in_viewport()
+    newest.click()
+    expect(page.locator(".facets .sorts [aria-current]")).to_have_text("Newest")
+    expect(page.locator(".result-link").first).to_have_text("Pipeline fees rise in Georgia and Turkey")
+    source = page.locator(".facets a[data-facet=source]", has_text="Central Post")
+    expect(source).to_be_visible()  # the panel stays open while filters are chosen
+    source.click()
+    expect(page.locator(".results .result")).to_have_count(2)
+    expect(toggle).to_contain_text("Newest first · 1 on")
+    assert query_of(page)["source"] == ["Central Post"] and stayed(page)
+
+
+def test_on_a_wide_screen_the_filters_are_a_sidebar_without_a_toggle(page, server) -> None:
+    page.goto(server + "/?q=pipeline")
+    expect(page.locator(".filters-toggle")).to_be_hidden()
+    expect(page.locator(".facets .sorts a", has_text="Newest")).to_be_visible()
+    facets, hits = page.locator(".facets").bounding_box(), page.locator(".hits").bounding_box()
+    assert facets["x"] > hits["x"] + hits["width"] - 1  # on the right of the results
+
+
 def test_accessibility_on_a_small_screen(mobile_page, server) -> None:
     found = _check_pages(mobile_page, server, ["/?q=pipeline", "/doc/002_10c5046bec448ba0?q=japan"])
     assert not {k: v for k, v in found.items() if v}, found
 
 
-@pytest.mark.parametrize("path", ["/", "/?q=pipeline", "/?q=central+asia", "/doc/002_10c5046bec448ba0?q=japan",
-                                  "/doc/pages/summit?q=summit"])
+@pytest.mark.parametrize(
+    "path", ["/", "/?q=pipeline", "/?q=central+asia", "/doc/002_10c5046bec448ba0?q=japan", "/doc/pages/summit?q=summit"]
+)
 def test_small_screen_has_no_horizontal_scroll(mobile_page, server, path) -> None:
     mobile_page.goto(server + path)
     width = mobile_page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -1,14 +1,15 @@
 // The page script (an ES module; js/ holds its parts). Every page works without it: the search form is a plain
-// GET form and every facet, bar, sort and page is a plain link. With it: results and suggestions as you type
-// from the JSON API (js/search.js, js/suggest.js), the keyboard (/ to search, arrows through suggestions and
-// results, Enter to open), and previous/next match on the article page (js/article.js). No HTML is built from
-// strings: see js/dom.js.
+// GET form and every facet, bar, sort and page is a plain link. With it: results as you type, swapped in as
+// fragments the server renders with the page's own templates (js/search.js), suggestions from the JSON API
+// (js/suggest.js), the keyboard (/ to search, arrows through suggestions and results, Enter to open), and
+// previous/next match on the article page (js/article.js). The script builds no HTML from strings of its own.
 import {backToResults, matchNavigation} from "./js/article.js";
 import {liveSearch} from "./js/search.js";
 import {combobox} from "./js/suggest.js";
 import {docUrl} from "./js/urls.js";
 
 const DEBOUNCE_MS = 200;
+const SETTLE_MS = 1500;  // this long after the last keystroke the reader is reading: the suggestions close
 const form = document.getElementById("search-form");
 const input = document.getElementById("q");
 const region = document.getElementById("search-results");  // only on the search page
@@ -33,17 +34,21 @@ if (form && input) {
   });
 
   let timer = null;
+  let pause = null;
   input.addEventListener("input", () => {
     clearTimeout(timer);
+    clearTimeout(pause);
     timer = setTimeout(() => {
       suggestions.update(input.value);
       if (live) { live.typed(); }
     }, DEBOUNCE_MS);
+    pause = setTimeout(() => suggestions.settle(), SETTLE_MS);
   });
   if (live) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       clearTimeout(timer);
+      clearTimeout(pause);
       suggestions.close();
       live.submitted();
     });

@@ -1,15 +1,8 @@
-// DOM helpers: elements are built with createElement/setAttribute/textContent only, never from HTML strings.
-const SVG = "http://www.w3.org/2000/svg";
+// DOM helpers for the few elements the script makes itself (the suggestion list, a network error): built with
+// createElement/setAttribute/textContent only, never from HTML strings. Results come from the server's templates.
 
 export function el(tag, attrs, children) {
   const node = document.createElement(tag);
-  setAttrs(node, attrs);
-  append(node, children);
-  return node;
-}
-
-export function svgEl(tag, attrs, children) {
-  const node = document.createElementNS(SVG, tag);
   setAttrs(node, attrs);
   append(node, children);
   return node;
@@ -31,33 +24,4 @@ export function append(node, children) {
   }
 }
 
-export function fill(node, children) {
-  node.replaceChildren();
-  append(node, children);
-}
-
 export function fmt(n) { return Number(n).toLocaleString("en-US"); }
-
-export function plural(n, word) { return `${fmt(n)} ${word}${n === 1 ? "" : "s"}`; }
-
-// A highlight fragment from the API (text escaped by the server, <mark> added): whatever the string holds, only
-// its text and MARK elements are copied; DOMParser's document runs no script and loads nothing.
-export function marked(html) {
-  const parsed = new DOMParser().parseFromString(`<!doctype html><body>${html}`, "text/html");
-  const out = document.createDocumentFragment();
-  const copy = (from, to) => {
-    for (const n of from.childNodes) {
-      if (n.nodeType === Node.TEXT_NODE) {
-        to.appendChild(document.createTextNode(n.data));
-      } else if (n.nodeType === Node.ELEMENT_NODE && n.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        copy(n, mark);
-        to.appendChild(mark);
-      } else if (n.nodeType === Node.ELEMENT_NODE) {
-        copy(n, to);
-      }
-    }
-  };
-  copy(parsed.body, out);
-  return out;
-}

@@ -1,11 +1,12 @@
-// Search as you type: each request goes to /api/search and the results region is redrawn from the JSON; the
-// address always holds the request (pushState, or replaceState within a burst of typing), and the back button
-// redraws the request it returns to. Links and the date form inside the results run in place the same way.
-import {el, fill} from "./dom.js";
-import * as render from "./render.js";
+// Search as you type: each request asks the search page itself for its results region (the X-Fragment header)
+// and swaps that server-rendered fragment in, so results are drawn by the Jinja partials alone. The address always
+// holds the request (pushState, or replaceState within a burst of typing), and the back button fetches the request
+// it returns to. Links and the date form inside the results run in place the same way.
+import {el} from "./dom.js";
 import {currentParams, HOME, pageUrl, SEARCH_API, withArgs} from "./urls.js";
 
 const BURST_MS = 1000;  // searches typed closer together than this share one history entry
+const FRAGMENT = {"X-Fragment": "results"};  // webapp/pages.py answers with pages/_results.html only
 
 export function liveSearch(input, region, status, alert) {
   let ticket = 0;
@@ -28,63 +29,69 @@ export function liveSearch(input, region, status, alert) {
     }
   };
 
-  const showError = (code, data) => {
-    const message = data && data.error && data.error.message;
-    status.replaceChildren();
-    // The previous results stay, dimmed, so that the filters and the date form are there to fix the request.
-    region.classList.add("stale");
-    const headline = code === 503 ? "Search is unavailable." :
-      code ? "This search could not be run." : "The server could not be reached.";
-    fill(alert, [el("strong", {text: headline}),
-      ` ${message || (code ? `Error ${code}.` : "Check your connection and try again.")}`]);
-  };
+  // The server's fragment, parsed inertly (DOMParser's document runs no script and loads nothing); its nodes move
+  // into the page's own status line and region, which stay in place for screen readers' live-region announcements.
+  const parse = (html) => new DOMParser().parseFromString(html, "text/html");
 
-  const show = (params, data) => {
+  const show = (params, code, html) => {
+    const fragment = parse(html);
+    const newStatus = fragment.getElementById("search-status");
+    const newRegion = fragment.getElementById("search-results");
+    if (!newStatus || !newRegion) { showError(code, null); return; }  // not the page's answer (a proxy's?)
+    const filtersOpen = region.querySelector(".filters[open]") !== null;
     alert.replaceChildren();
     region.classList.remove("stale");
-    fill(status, render.summary(data));
-    fill(region, render.results(params, data));
+    status.replaceChildren(...newStatus.childNodes);
+    region.replaceChildren(...newRegion.childNodes);
+    const filters = region.querySelector(".filters");
+    if (filters && filtersOpen) { filters.open = true; }  // a phone's Filters panel stays as the reader left it
     jsonLink(params);
   };
 
-  const showIntro = () => {
-    alert.replaceChildren();
+  const showError = (code, html) => {
+    const found = html ? parse(html).getElementById("search-alert") : null;
     status.replaceChildren();
-    region.classList.remove("stale");
-    region.removeAttribute("aria-busy");
-    fill(region, [render.intro()]);
-    jsonLink(null);
+    // The previous results stay, dimmed, so that the filters and the date form are there to fix the request.
+    region.classList.add("stale");
+    if (found) {
+      alert.replaceChildren(...found.childNodes);
+    } else {
+      alert.replaceChildren(el("strong", {text: code ? "This search could not be run." :
+        "The server could not be reached."}), code ? ` Error ${code}.` : " Check your connection and try again.");
+    }
   };
 
   // Run the search that params describe; how: "push", "type" (see remember) or "none" (the address is right).
   const run = (params, how) => {
     const q = (params.get("q") || "").trim();
+    if (!q) { params = new URLSearchParams(); }
     remember(params, how);
     document.title = q ? `${q} – News search` : "News search";
     const mine = ++ticket;
     if (controller) { controller.abort(); }
     controller = new AbortController();
-    if (!q) { showIntro(); return Promise.resolve(); }
     region.setAttribute("aria-busy", "true");
-    return fetch(`${SEARCH_API}?${params}`, {headers: {Accept: "application/json"}, signal: controller.signal})
-      .then((response) => response.json().catch(() => ({}))
-        .then((data) => ({ok: response.ok, code: response.status, data})))
-      .then(({ok, code, data}) => {
+    return fetch(pageUrl(params), {headers: FRAGMENT, signal: controller.signal})
+      .then((response) => response.text().then((html) => ({ok: response.ok, code: response.status, html})))
+      .then(({ok, code, html}) => {
         if (mine !== ticket) { return; }
         region.removeAttribute("aria-busy");
-        if (ok) { show(params, data); } else { showError(code, data); }
+        if (ok) { show(params, code, html); } else { showError(code, html); }
       })
       .catch((error) => {
         if (mine !== ticket || error.name === "AbortError") { return; }
         region.removeAttribute("aria-busy");
-        showError(0, {});
+        showError(0, null);
       });
   };
 
   // The box's query on top of the current filters and sort, back on page 1 and with typo tolerance back on.
-  const fromBox = () => {
-    const q = input.value.trim();
-    return q ? withArgs(currentParams(), {q: input.value, fuzzy: null}) : new URLSearchParams();
+  // While typing, the last word is a prefix ("mour" finds Mourinho) unless a space says it is finished; a
+  // submitted search is exact.
+  const fromBox = (typing) => {
+    const q = input.value;
+    const prefix = typing && /\w$/.test(q) ? "last" : null;
+    return q.trim() ? withArgs(currentParams(), {q, fuzzy: null, prefix}) : new URLSearchParams();
   };
 
   region.addEventListener("click", (event) => {
@@ -116,13 +123,13 @@ export function liveSearch(input, region, status, alert) {
   status.setAttribute("tabindex", "-1");
 
   return {
-    typed: () => run(fromBox(), "type"),
-    submitted: () => run(fromBox(), "push"),
-    term: (text) => run(withArgs(currentParams(), {q: text, fuzzy: null}), "push"),
+    typed: () => run(fromBox(true), "type"),
+    submitted: () => run(fromBox(false), "push"),
+    term: (text) => run(withArgs(currentParams(), {q: text, fuzzy: null, prefix: null}), "push"),
   };
 }
 
 function jsonLink(params) {
   const link = document.getElementById("json-link");
-  if (link) { link.setAttribute("href", SEARCH_API + (params ? `?${params}` : "")); }
+  if (link) { link.setAttribute("href", SEARCH_API + (params.toString() ? `?${params}` : "")); }
 }

@@ -1,6 +1,7 @@
 // Suggestions under the search box from /api/suggest: the ARIA 1.2 combobox pattern (the input keeps the focus,
 // aria-activedescendant names the highlighted option). Arrow keys move through the options; past the last one,
-// ArrowDown moves on to the first result.
+// ArrowDown moves on to the first result. When typing pauses the list closes (settle), unless it is in use, so that
+// it never stays over the first results and takes a click meant for them.
 import {append, el, setAttrs} from "./dom.js";
 import {SUGGEST_API} from "./urls.js";
 
@@ -12,6 +13,7 @@ export function combobox(input, {onTerm, onArticle, onPastEnd}) {
   let items = [];
   let active = -1;
   let ticket = 0;
+  let settled = false;  // typing paused: close as soon as the list is no longer in use
 
   const close = () => {
     ticket++;  // an answer still on its way must not reopen the list
@@ -69,17 +71,26 @@ export function combobox(input, {onTerm, onArticle, onPastEnd}) {
     } else if (event.key === "Enter" && open && active >= 0) {
       event.preventDefault();
       choose(active);
-    } else if (event.key === "Escape" && open) {
-      event.preventDefault();  // and keep the text: a type=search box would clear it
+    } else if (event.key === "Escape") {
+      // Keep the text (and the results): a type=search box would clear itself on Escape.
+      event.preventDefault();
       close();
     }
   });
   input.addEventListener("blur", () => setTimeout(close, 100));
+  list.addEventListener("pointerleave", () => { if (settled) { close(); } });
+  const inUse = () => active >= 0 || list.matches(":hover");
 
   return {
     close,
+    // Typing has paused: the reader is looking at the results now.
+    settle() {
+      settled = true;
+      if (!inUse()) { close(); }
+    },
     // Ask for completions of q; shown only if the box still has the focus and nothing newer was asked.
     update(q) {
+      settled = false;
       const mine = ++ticket;
       if (q.trim().length < 2) { close(); return; }
       fetch(`${SUGGEST_API}?${new URLSearchParams({q, limit: "8"})}`)

@@ -19,7 +19,7 @@ export function docUrl(id, q) {
 }
 
 // The request with changes: null removes a key, an array replaces every value; back on page 1 unless the change
-// says otherwise (as webapp/params.py's url_args does).
+// says otherwise (as SearchRequest.url_args in indexer/search/request.py does).
 export function withArgs(params, changes) {
   const next = new URLSearchParams(params);
   next.delete("page");
@@ -32,13 +32,4 @@ export function withArgs(params, changes) {
     }
   }
   return next;
-}
-
-export function href(params, changes) { return pageUrl(withArgs(params, changes)); }
-
-// The request with ``name`` added to or removed from a repeatable filter (source, place).
-export function toggled(params, key, name) {
-  const values = params.getAll(key).filter((v) => v !== name);
-  if (values.length === params.getAll(key).length) { values.push(name); }
-  return href(params, {[key]: values});
 }
