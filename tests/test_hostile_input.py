@@ -12,10 +12,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.clean.sources import load_bytes
+from indexer.cli import cli
 from indexer.index import store
 from indexer.search import MAX_PER_PAGE, Engine, SearchError, SearchResults
 from indexer.search.parse import parse_query
@@ -256,3 +258,42 @@ def test_random_parameters_never_cause_a_500(api_client, endpoint: str, doc_id: 
     response = api_client.get(f"{path}?{query}")
     assert time.perf_counter() - started < 10
     _check(response, path)
+
+
+# --- an empty index: every article of the corpus was skipped -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def empty_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index built from a JSONL export whose only line has no article text: it exists and holds nothing."""
+    base = tmp_path_factory.mktemp("empty")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "export.jsonl").write_text(json.dumps({"id": "a", "summary": "no text field"}) + "\n")
+    result = run_cli("reindex", "--quiet", "--corpus", str(base / "corpus"), "--index", str(base / "index"))
+    assert result.returncode == 0, result.stderr
+    return base / "index"
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/api/search?q=election", 200), ("/api/search?q=election&sort=newest", 200),
+    ("/api/search?q=election&source=Wire&from=2020-01-01", 200), ("/api/search?q=election&collapse=off", 200),
+    ("/api/suggest?q=elec", 200), ("/api/health", 200), ("/", 200), ("/?q=election", 200),
+    ("/?q=election&sort=oldest", 200), ("/api/documents/a", 404), ("/api/documents/a/related", 404),
+    ("/doc/a", 404),
+])
+def test_an_empty_index_answers_every_endpoint(empty_index: Path, url: str, status: int) -> None:
+    client = create_app({"INDEX_DIR": str(empty_index)}).test_client()
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    if url.startswith("/api/search"):
+        assert response.get_json()["hits"] == [] and response.get_json()["total"]["value"] == 0
+    if url == "/api/health":
+        assert response.get_json() == {"status": "ok", "documents": 0}
+
+
+@pytest.mark.parametrize("args", [["search", "election"], ["search", "election", "--sort", "newest"],
+                                  ["search", "election", "--json"], ["stats"]])
+def test_an_empty_index_answers_in_the_cli(empty_index: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*args, "--index", str(empty_index)])
+    assert result.exit_code == 0, result.output
+    assert "0 results" in result.output or '"hits": []' in result.output or "Documents:  0" in result.output

@@ -8,7 +8,7 @@ from typing import Any
 from whoosh.searching import Results, Searcher
 
 from indexer.index import dedup
-from indexer.search.columns import column_value, per_reader
+from indexer.search.columns import column_value, open_column, per_reader
 from indexer.search.results import Similar, Summary
 
 
@@ -31,7 +31,7 @@ def page_of(searcher: Searcher, results: Results, matched: int, page: int, per_p
         return Folded([(hit, Similar()) for hit in results[start:stop]], matched, True, False)
     reader = searcher.reader()
     # Opening a column reads its whole offset table: once per index generation, not per query.
-    signatures = per_reader(reader, "minhash", lambda: reader.column_reader("minhash"))
+    signatures = per_reader(reader, "minhash", lambda: open_column(reader, "minhash"))
     docnums = [results.docnum(rank) for rank in range(scanned)]
     leaders: list[int] = []
     members: dict[int, list[int]] = {}

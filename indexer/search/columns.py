@@ -90,6 +90,12 @@ def _column(reader: IndexReader, name: str, size: int, translate: bool = True) -
         yield docnum, column_value(column, docnum, None)
 
 
+def open_column(reader: IndexReader, name: str) -> Any:
+    """A field's column reader, or an empty mapping when the index has none (an empty index's reader has no
+    columns at all, and Whoosh raises NotImplementedError when asked for one)."""
+    return reader.column_reader(name) if name in reader.schema and reader.has_column(name) else {}
+
+
 def column_value(column: Any, docnum: int, default: Any) -> Any:
     """A document's column value; Whoosh leaves a segment's column short when its last documents lack the field."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh.searching import Searcher
 
 from indexer.index.dedup import THRESHOLD, similarity
-from indexer.search.columns import column_value
+from indexer.search.columns import column_value, open_column
 from indexer.search.results import Related
 
 KEY_TERMS = 12
@@ -16,7 +16,7 @@ def related_to(searcher: Searcher, docnum: int, limit: int) -> list[Related]:
     fields = searcher.stored_fields(docnum)
     if not fields.get("body", "").strip():
         return []
-    signatures = searcher.reader().column_reader("minhash") if "minhash" in searcher.schema else {}
+    signatures = open_column(searcher.reader(), "minhash")
     own = column_value(signatures, docnum, b"")
     # Ask for extra results: near-copies of this article are dropped below.
     results = searcher.more_like(docnum, "body", top=limit * 3, numterms=KEY_TERMS)
