@@ -7,6 +7,7 @@ import pytest
 
 from indexer.cli import cli
 from indexer.index import store
+from tests.helpers import generate_corpus
 
 
 def _reindex(runner, corpus: Path, index: Path, *extra: str):
@@ -93,6 +94,29 @@ def test_stats(runner, built_index: Path) -> None:
     assert "Wire Service" in result.output and "Arab News Japan" in result.output
     data = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(built_index)]).output)
     assert data["documents"] == 6 and data["sources"]["Wire Service"] == 2 and data["size_bytes"] > 0
+
+
+def test_stats_on_two_incremental_runs_of_text_files_without_sources(runner, tmp_path: Path) -> None:
+    # Two runs make two segments; no article names a source (issue 21, bug 1: an IndexError, exit 1).
+    corpus = generate_corpus(tmp_path / "corpus", 3)
+    assert _reindex(runner, corpus, tmp_path / "ix").exit_code == 0
+    generate_corpus(corpus, 2, start=3)
+    assert "(incremental)" in _reindex(runner, corpus, tmp_path / "ix").output
+    result = runner.invoke(cli, ["stats", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "Documents:  5" in result.output and "       5  (none)" in result.output
+    data = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(tmp_path / "ix")]).output)
+    assert data["sources"] == {"(none)": 5}
+
+
+@pytest.mark.parametrize("passed", [None, "elsewhere/ix"])
+def test_the_reindex_hint_keeps_the_index_the_user_passed(runner, passed: str | None, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the default index folder is relative: make sure none is there
+    result = runner.invoke(cli, ["stats", *(["--index", passed] if passed else [])], env={"NEWSSEARCH_INDEX_DIR": None})
+    assert result.exit_code == 1
+    hint = result.output.split("Build it with: ", 1)[1].strip()
+    assert hint == ("newsfind reindex --index elsewhere/ix" if passed else "newsfind reindex")
 
 
 @pytest.mark.parametrize("command", [[], ["reindex"], ["search"], ["stats"]])
