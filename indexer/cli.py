@@ -130,7 +130,7 @@ def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, 
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         click.echo("")
         click.echo(f"{rank}. " + click.style(hit.title, bold=True) + (f"  ({meta})" if meta else ""))
-        click.echo(f"   id: {hit.id}  score: {hit.score}")
+        click.echo(f"   id: {hit.id}" + ("" if hit.score is None else f"  score: {hit.score}"))
         for fragment in hit.highlights["body"]:
             click.echo("   " + terminal_highlight(fragment))
 

@@ -109,6 +109,14 @@ def test_search_parameters(features_client, query: str, expected: list[str]) -> 
     assert [h["id"] for h in data["hits"]] == expected
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_date_sort_gives_no_score(features_client, sort: str) -> None:
+    by_date = features_client.get(f"/api/search?q=parliament&sort={sort}").get_json()["hits"]
+    assert by_date and all(h["score"] is None for h in by_date)
+    by_relevance = features_client.get("/api/search?q=parliament").get_json()["hits"]
+    assert by_relevance and all(isinstance(h["score"], float) and h["score"] > 0 for h in by_relevance)
+
+
 def test_typo_tolerance_in_api(features_client) -> None:
     data = features_client.get("/api/search?q=parliment").get_json()
     assert data["fuzzy_applied"] is True and data["suggestion"] == "parliament" and data["total"]["value"] == 3

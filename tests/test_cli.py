@@ -87,6 +87,15 @@ def test_search_sort_and_usage_errors_exit_2(runner, built_index: Path) -> None:
     assert "Exit status" in runner.invoke(cli, ["--help"]).output
 
 
+def test_search_sorted_by_date_prints_no_score(runner, built_index: Path) -> None:
+    by_date = runner.invoke(cli, ["search", "rule of law", "--sort", "newest", "--index", str(built_index)])
+    assert by_date.exit_code == 0 and "id: " in by_date.output and "score" not in by_date.output
+    data = json.loads(runner.invoke(cli, ["search", "law", "--sort", "oldest", "--json", "--index",
+                                          str(built_index)]).output)
+    assert data["hits"] and all(h["score"] is None for h in data["hits"])
+    assert "score: " in runner.invoke(cli, ["search", "rule of law", "--index", str(built_index)]).output
+
+
 def test_stats(runner, built_index: Path) -> None:
     result = runner.invoke(cli, ["stats", "--index", str(built_index)])
     assert result.exit_code == 0

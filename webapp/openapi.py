@@ -60,7 +60,7 @@ SCHEMAS: dict[str, Any] = {
     "Article": _object(_SUMMARY),
     "Hit": _object({
         **_SUMMARY,
-        "score": {"type": "number"},
+        "score": {"type": ["number", "null"], "description": "Relevance score; null when sorted by date."},
         "highlights": {**_object({"title": {"type": "array", "items": {"type": "string"}},
                                   "body": {"type": "array", "items": {"type": "string"}}}),
                        "description": "Escaped HTML fragments per field; matches are wrapped in <mark>."},

@@ -62,9 +62,11 @@ class Similar(JsonReady):
 
 @dataclass
 class Hit(Summary):
-    """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments."""
+    """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments.
 
-    score: float = 0.0
+    ``score`` is the relevance score, None when the results are sorted by date (no relevance was computed)."""
+
+    score: float | None = None
     highlights: dict[str, list[str]] = field(default_factory=dict)
     places: list[str] = field(default_factory=list)
     similar: Similar = field(default_factory=Similar)

@@ -66,7 +66,9 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
         ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
         folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
     highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
-    hits = [_hit(h, similar, highlighters) for h, similar in folded.hits]
+    # Sorted by date, Whoosh's "score" is the sort key (a negated date): not a relevance, so none is given.
+    scored = sort == "relevance"
+    hits = [_hit(h, similar, highlighters, scored) for h, similar in folded.hits]
     return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied,
                          folded.exact, timeline)
 
@@ -122,13 +124,13 @@ def _highlighters(results: Results, page: list[int]) -> dict[str, Highlighter]:
     return {"body": results.highlighter, "title": Highlighter(fragmenter=whole_fragmenter(), formatter=MarkFormatter())}
 
 
-def _hit(hit: Any, similar: Similar, highlighters: dict[str, Highlighter]) -> Hit:
+def _hit(hit: Any, similar: Similar, highlighters: dict[str, Highlighter], scored: bool) -> Hit:
     fields = hit.fields()
     body = highlighters["body"].highlight_hit(hit, "body", top=MAX_FRAGMENTS, minscore=1)
     title = highlighters["title"].highlight_hit(hit, "title", text=fields.get("title", ""), top=1, minscore=1)
     highlights = {"title": title, "body": body or [plain_snippet(fields.get("body", ""))]}
-    return Hit.from_stored(fields, score=round(float(hit.score or 0.0), 4), highlights=highlights,
-                           similar=similar)
+    score = round(float(hit.score or 0.0), 4) if scored else None
+    return Hit.from_stored(fields, score=score, highlights=highlights, similar=similar)
 
 
 def _ms(started: float) -> float:
