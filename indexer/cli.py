@@ -1,4 +1,4 @@
-"""The command line: ``reindex``, ``search`` and ``stats``, thin wrappers over the library."""
+"""The command line: ``reindex``, ``search``, ``stats`` and ``serve``, thin wrappers over the library."""
 
 from __future__ import annotations
 
@@ -160,6 +160,26 @@ def stats(index_dir: Path, as_json: bool) -> None:
     click.echo(f"Sources:    {len(info.sources)}")
     for name, count in info.sources.items():
         click.echo(f"  {count:>8}  {name}")
+
+
+@cli.command()
+@index_option
+@synonyms_option
+@click.option("--host", default=settings.HOST.default, envvar=settings.HOST.envvar, show_default=True,
+              show_envvar=True, help=settings.HOST.help)
+@click.option("--port", type=click.IntRange(1, 65535), default=settings.PORT.default, envvar=settings.PORT.envvar,
+              show_default=True, show_envvar=True, help=settings.PORT.help)
+@click.option("--workers", type=click.IntRange(1, 64), default=settings.WORKERS.default,
+              envvar=settings.WORKERS.envvar, show_default=True, show_envvar=True, help=settings.WORKERS.help)
+def serve(index_dir: Path, synonyms_file: Path, host: str, port: int, workers: int) -> None:
+    """Serve the search page and the JSON API with the production server (gunicorn) until Ctrl-C."""
+    from webapp.serve import serve as run_server  # the web app is only imported to serve
+
+    if store.current_dir(index_dir) is None:
+        click.echo(f"No index at {index_dir} yet: the page answers 503 until you run {_reindex_hint(index_dir)}",
+                   err=True)
+    click.echo(f"Serving {index_dir} at http://{host}:{port}/  (Ctrl-C to stop)", err=True)
+    run_server({"INDEX_DIR": str(index_dir), "SYNONYMS_FILE": str(synonyms_file or "")}, host, port, workers)
 
 
 @contextmanager

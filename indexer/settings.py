@@ -41,4 +41,9 @@ CORS_ORIGINS = Setting(
     "CORS_ORIGINS", "", "Origins allowed to call /api/ from a browser, comma-separated; none when empty."
 )
 
-SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE, PER_PAGE, CORS_ORIGINS)
+# ``newsfind serve``: where the production server listens and how many worker processes it runs.
+HOST = Setting("HOST", "127.0.0.1", "Address the server listens on (0.0.0.0: every interface).")
+PORT = Setting("PORT", 8000, "TCP port the server listens on.")
+WORKERS = Setting("WORKERS", 2, "Server worker processes (each answers requests in parallel).")
+
+SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE, PER_PAGE, CORS_ORIGINS, HOST, PORT, WORKERS)

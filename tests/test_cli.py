@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from indexer.cli import cli
 from indexer.index import store
-from tests.helpers import generate_corpus
+from tests.helpers import free_port, generate_corpus, get_json, kill_group, start_cli
 
 
 def _reindex(runner, corpus: Path, index: Path, *extra: str):
@@ -128,7 +130,32 @@ def test_the_reindex_hint_keeps_the_index_the_user_passed(runner, passed: str | 
     assert hint == ("newsfind reindex --index elsewhere/ix" if passed else "newsfind reindex")
 
 
-@pytest.mark.parametrize("command", [[], ["reindex"], ["search"], ["stats"]])
+@pytest.mark.slow
+def test_serve_runs_the_production_server(built_index: Path, tmp_path: Path) -> None:
+    port = free_port()
+    proc = start_cli("serve", "--index", str(built_index), "--host", "127.0.0.1", "--port", str(port),
+                     "--workers", "1", log=tmp_path / "serve.log")
+    try:
+        deadline = time.monotonic() + 30
+        while (answer := _health(port)) is None and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert answer == (200, {"status": "ok", "documents": 6}), (tmp_path / "serve.log").read_text()
+        proc.send_signal(signal.SIGTERM)  # gunicorn's graceful stop
+        assert proc.wait(timeout=30) == 0
+    finally:
+        kill_group(proc)
+    log = (tmp_path / "serve.log").read_text()
+    assert "gunicorn" in log.lower() and "GET /api/health" in log  # the access log, as make run had it
+
+
+def _health(port: int) -> tuple[int, object] | None:
+    try:
+        return get_json(f"http://127.0.0.1:{port}/api/health", timeout=2)
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize("command", [[], ["reindex"], ["search"], ["stats"], ["serve"]])
 def test_every_command_has_help(runner, command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
