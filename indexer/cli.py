@@ -124,8 +124,8 @@ def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, 
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return
     about = "" if results.total_exact else "about "
-    click.echo(f"{about}{results.total} results for {query!r} ({results.took_ms:.1f} ms), "
-               f"page {results.page}/{results.total_pages}")
+    counted = f"{results.total} stories ({results.articles} articles)" if results.folded else f"{results.total} results"
+    click.echo(f"{about}{counted} for {query!r} ({results.took_ms:.1f} ms), page {results.page}/{results.total_pages}")
     for rank, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         click.echo("")

@@ -75,8 +75,12 @@ SCHEMAS: dict[str, Any] = {
         "hits": {"type": "array", "items": _ref("Hit")},
         "total": {**_object({"value": {"type": "integer", "minimum": 0},
                              "relation": {"enum": ["eq", "approx"]}}),
-                  "description": "Matching articles with near-duplicates folded; 'approx' when folding stopped "
-                                 "before the last match and the rest was extrapolated."},
+                  "description": "Matching stories: articles with near-duplicate copies folded into one hit; "
+                                 "'approx' when folding stopped before the last match and the rest was "
+                                 "extrapolated."},
+        "articles": {"type": "integer", "minimum": 0,
+                     "description": "Matching articles, copies included: what the facets and the timeline count. "
+                                    "Equals total.value when nothing was folded (collapse=off)."},
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "total_pages": {"type": "integer", "minimum": 1},

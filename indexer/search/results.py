@@ -81,7 +81,10 @@ class Related(Summary):
 
 @dataclass
 class SearchResults(JsonReady):
-    """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window."""
+    """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window.
+
+    ``total`` counts stories (near-duplicate copies folded into one hit); ``articles`` counts every matching
+    article, copies included, and is what the facets and the timeline count (equal when nothing is folded)."""
 
     query: str
     total: int
@@ -94,6 +97,12 @@ class SearchResults(JsonReady):
     fuzzy_applied: bool = False
     total_exact: bool = True
     timeline: Timeline = field(default_factory=Timeline)
+    articles: int = 0
+
+    @property
+    def folded(self) -> bool:
+        """Whether copies were folded, so ``total`` (stories) is fewer than ``articles``."""
+        return self.total != self.articles
 
     @property
     def total_pages(self) -> int:

@@ -70,7 +70,7 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     scored = sort == "relevance"
     hits = [_hit(h, similar, highlighters, scored) for h, similar in folded.hits]
     return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied,
-                         folded.exact, timeline)
+                         folded.exact, timeline, articles=matched)
 
 
 @dataclass
