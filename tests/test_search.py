@@ -115,7 +115,7 @@ def test_bad_paging_is_refused(engine, page: int, per_page: int) -> None:
 def test_result_shape(engine) -> None:
     data = engine.search("rail").to_dict()
     assert set(data) == {"query", "total", "page", "per_page", "total_pages", "took_ms", "hits", "facets",
-                         "timeline", "suggestion", "fuzzy_applied"}
+                         "timeline", "suggestion", "fuzzy_applied", "articles"}
     assert data["total"] == {"value": 1, "relation": "eq"} and data["total_pages"] == 1
     [hit] = data["hits"]
     assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights", "places", "similar"}
