@@ -39,14 +39,45 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     """Run a request and return one page of highlighted hits, with facets, a timeline, corrections and folding."""
     started = time.perf_counter()
     text, page, per_page, filters = request.q, request.page, request.per_page, request.filters
-    sort, fuzzy, collapse = request.sort, request.fuzzy, request.collapse
-    parsed, parsed_text = parse(text)
-    if parsed is NullQuery:
-        return SearchResults(text, 0, page, per_page, _ms(started), [])
+    sort, collapse = request.sort, request.collapse
     # Folding needs the hits before the page to know which are copies of better-ranked ones: scan a window.
     # The window also covers RELAX_BELOW, so the hits it holds tell whether the query found "too little".
-    ranker = _Ranker(searcher, filters, sort, max(fold_window(page, per_page) if collapse else page * per_page,
+    found = find(searcher, request, synonyms, max(fold_window(page, per_page) if collapse else page * per_page,
                                                   RELAX_BELOW))
+    if found is None:
+        return SearchResults(text, 0, page, per_page, _ms(started), [])
+    query, ranked = found.query, found.ranked
+    counts, timeline, matched = facets_.count(searcher, query, filters, ranked.matches)
+    folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
+    if folded.short and found.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
+        ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
+        folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
+    highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
+    # Sorted by date, Whoosh's "score" is the sort key (a negated date): not a relevance, so none is given.
+    scored = sort == "relevance"
+    hits = [_hit(h, similar, highlighters, scored) for h, similar in folded.hits]
+    return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, found.suggestion,
+                         found.fuzzy_applied, folded.exact, timeline, articles=matched)
+
+
+@dataclass
+class Found:
+    """What a request found: the query finally run, its ranked hits (up to ``limit``) and any correction."""
+
+    query: Query
+    ranked: _Ranked
+    limit: int
+    suggestion: str | None = None
+    fuzzy_applied: bool = False
+
+
+def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: int) -> Found | None:
+    """Rank up to ``limit`` hits of a request, relaxed or made typo-tolerant when it finds too little; None when
+    the query has nothing to search for."""
+    parsed, parsed_text = parse(request.q)
+    if parsed is NullQuery:
+        return None
+    ranker = _Ranker(searcher, request.filters, request.sort, limit)
     query = expand_synonyms(parsed, synonyms)
     ranked = ranker.run(query)
     strict = ranked.found
@@ -55,22 +86,12 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
         ranked = ranker.run(query)
     suggestion, fuzzy_applied = None, False
     if strict < FEW_RESULTS:
-        suggestion = did_you_mean(searcher, text, synonyms)
-        if fuzzy == "auto" and ranked.found < FEW_RESULTS:
+        suggestion = did_you_mean(searcher, request.q, synonyms)
+        if request.fuzzy == "auto" and ranked.found < FEW_RESULTS:
             tolerant = fuzzify(query, parsed_text, searcher)
             if (more := ranker.run(tolerant)).found > ranked.found:
                 query, ranked, fuzzy_applied = tolerant, more, True
-    counts, timeline, matched = facets_.count(searcher, query, filters, ranked.matches)
-    folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
-    if folded.short and ranker.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
-        ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
-        folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
-    highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
-    # Sorted by date, Whoosh's "score" is the sort key (a negated date): not a relevance, so none is given.
-    scored = sort == "relevance"
-    hits = [_hit(h, similar, highlighters, scored) for h, similar in folded.hits]
-    return SearchResults(text, folded.total, page, per_page, _ms(started), hits, counts, suggestion, fuzzy_applied,
-                         folded.exact, timeline, articles=matched)
+    return Found(query, ranked, limit, suggestion, fuzzy_applied)
 
 
 @dataclass
