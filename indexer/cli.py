@@ -19,6 +19,8 @@ from indexer.index import build, store
 from indexer.index.writers import BuildError
 from indexer.search import (
     DEFAULT_PER_PAGE,
+    EXPORT_FORMATS,
+    MAX_EXPORT,
     MAX_PER_PAGE,
     SORTS,
     Engine,
@@ -108,10 +110,16 @@ def _summary_dict(summary: build.Summary) -> dict[str, Any]:
 @click.option("--from", "date_from", help="Published on or after this day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before this day (YYYY-MM-DD).")
 @json_option
+@click.option("--format", "export_as", type=click.Choice(EXPORT_FORMATS),
+              help="Print every result (not one page) as CSV or JSON Lines, for spreadsheets and scripts.")
+@click.option("--limit", type=click.IntRange(1, MAX_EXPORT), default=MAX_EXPORT, show_default=True,
+              help="With --format: at most this many results.")
 def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, per_page: str, sort: str,
                    sources: tuple[str, ...], places: tuple[str, ...], date_from: str | None, date_to: str | None,
-                   as_json: bool) -> None:
+                   as_json: bool, export_as: str | None, limit: int) -> None:
     """Search the index and print ranked results with highlighted snippets."""
+    if as_json and export_as:
+        raise click.UsageError("--json prints one page and --format every result: choose one")
     args = {"q": query, "page": page, "per_page": per_page, "sort": sort, "source": list(sources),
             "place": list(places), "from": date_from, "to": date_to}
     try:
@@ -119,6 +127,10 @@ def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, 
     except SearchError as exc:  # the same validation as the web page's and the API's
         raise click.UsageError(str(exc)) from exc
     with _engine(index_dir, synonyms_file) as engine:
+        if export_as:
+            for chunk in engine.export(request, export_as, limit):
+                click.echo(chunk, nl=False)
+            return
         results = engine.search(request)
     if as_json:
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))

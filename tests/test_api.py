@@ -166,7 +166,7 @@ def test_openapi_description_is_served_and_valid(client) -> None:
 
     spec = client.get("/api/openapi.json").get_json()
     validate(spec)
-    assert set(spec["paths"]) == {"/api/search", "/api/suggest", "/api/documents/{doc_id}",
+    assert set(spec["paths"]) == {"/api/search", "/api/export", "/api/suggest", "/api/documents/{doc_id}",
                                   "/api/documents/{doc_id}/related", "/api/health"}
 
 

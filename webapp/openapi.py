@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.search import (
+    EXPORT_FORMATS,
+    EXPORT_MEDIA_TYPES,
     FUZZY_MODES,
     INTERVALS,
+    MAX_EXPORT,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_RELATED,
@@ -119,6 +122,20 @@ _SEARCH_PARAMETERS = [
            {"enum": ["on", "off"], "default": "on"}),
 ]
 
+# An export takes the search's query, sort and filters (not its paging), a format and a bound.
+_EXPORT_PARAMETERS = [
+    *(p for p in _SEARCH_PARAMETERS if p["name"] not in ("page", "per_page")),
+    _query("format", "The file format: CSV (a header line, then one row per result) or JSON Lines.",
+           {"enum": list(EXPORT_FORMATS), "default": EXPORT_FORMATS[0]}),
+    _query("limit", f"At most this many results (the first ones, in the search's order; up to {MAX_EXPORT}).",
+           {"type": "integer", "minimum": 1, "maximum": MAX_EXPORT, "default": MAX_EXPORT}),
+]
+_EXPORT_DESCRIPTION = (
+    "Every result of a search, not one page, streamed as it is read: rank, id, title, source, date, url, places, "
+    "score (null when sorted by date), similar (copies folded into it) and snippet (the body's start, plain text). "
+    f"At most {MAX_EXPORT} results; CSV cells that a spreadsheet would read as a formula start with a quote."
+)
+
 
 def spec() -> dict[str, Any]:
     """The OpenAPI document served at ``/api/openapi.json``."""
@@ -130,6 +147,14 @@ def spec() -> dict[str, Any]:
             "/api/search": {"get": {
                 "summary": "Search articles", "operationId": "search", "parameters": _SEARCH_PARAMETERS,
                 "responses": {"200": _json(_ref("SearchResults"), "One page of hits with facets and a timeline."),
+                              "304": {"description": "Not modified since the ETag sent in If-None-Match."},
+                              **_ERRORS}}},
+            "/api/export": {"get": {
+                "summary": "Export every result of a search", "operationId": "export",
+                "description": _EXPORT_DESCRIPTION, "parameters": _EXPORT_PARAMETERS,
+                "responses": {"200": {"description": "The results as a file (Content-Disposition: attachment).",
+                                      "content": {EXPORT_MEDIA_TYPES[f]: {"schema": {"type": "string"}}
+                                                  for f in EXPORT_FORMATS}},
                               "304": {"description": "Not modified since the ETag sent in If-None-Match."},
                               **_ERRORS}}},
             "/api/suggest": {"get": {

@@ -4,11 +4,14 @@ The web app, the CLI and the benchmarks use only the names exported here."""
 
 from indexer.index.store import IndexMissing
 from indexer.search.engine import Engine
+from indexer.search.export import MEDIA_TYPES as EXPORT_MEDIA_TYPES
 from indexer.search.request import (
     DEFAULT_PER_PAGE,
     DEFAULT_RELATED,
     DEFAULT_SUGGESTIONS,
+    EXPORT_FORMATS,
     FUZZY_MODES,
+    MAX_EXPORT,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_RELATED,
@@ -20,6 +23,7 @@ from indexer.search.request import (
     Filters,
     SearchError,
     SearchRequest,
+    export_format,
     parse_int,
 )
 from indexer.search.results import ArticlePage, Document, Hit, Related, SearchResults, Suggestion, Summary
@@ -27,8 +31,9 @@ from indexer.search.stats import IndexStats
 from indexer.search.timeline import INTERVALS
 
 __all__ = [
-    "DEFAULT_PER_PAGE", "DEFAULT_RELATED", "DEFAULT_SUGGESTIONS", "FUZZY_MODES", "INTERVALS", "MAX_PER_PAGE",
-    "MAX_QUERY_CHARS", "MAX_RELATED", "MAX_RESULT_WINDOW", "MAX_SUGGESTIONS", "MAX_VALUE_CHARS", "MAX_VALUES",
-    "SORTS", "ArticlePage", "Document", "Engine", "Filters", "Hit", "IndexMissing", "IndexStats", "Related",
-    "SearchError", "SearchRequest", "SearchResults", "Suggestion", "Summary", "parse_int",
+    "DEFAULT_PER_PAGE", "DEFAULT_RELATED", "DEFAULT_SUGGESTIONS", "EXPORT_FORMATS", "EXPORT_MEDIA_TYPES",
+    "FUZZY_MODES", "INTERVALS", "MAX_EXPORT", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_RELATED", "MAX_RESULT_WINDOW",
+    "MAX_SUGGESTIONS", "MAX_VALUE_CHARS", "MAX_VALUES", "SORTS", "ArticlePage", "Document", "Engine", "Filters",
+    "Hit", "IndexMissing", "IndexStats", "Related", "SearchError", "SearchRequest", "SearchResults", "Suggestion",
+    "Summary", "export_format", "parse_int",
 ]

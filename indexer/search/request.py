@@ -19,6 +19,9 @@ MAX_SUGGESTIONS = 20
 DEFAULT_SUGGESTIONS = 8
 MAX_RELATED = 20
 DEFAULT_RELATED = 5
+# An export (CSV, JSON Lines) holds at most this many results: the result window, as deep as paging goes.
+MAX_EXPORT = MAX_RESULT_WINDOW
+EXPORT_FORMATS = ("csv", "jsonl")
 SORTS = ("relevance", "newest", "oldest")
 FUZZY_MODES = ("auto", "off")
 _SWITCH = {"on": True, "off": False}
@@ -121,6 +124,11 @@ class SearchRequest:
         chosen = getattr(self.filters, facet)
         values = tuple(v for v in chosen if v != name) + (() if name in chosen else (name,))
         return replace(self, filters=replace(self.filters, **{facet: values})).url_args()
+
+
+def export_format(value: str | None) -> str:
+    """An export format (``csv`` when not given), else SearchError."""
+    return _check_choice("format", value or EXPORT_FORMATS[0], EXPORT_FORMATS)
 
 
 def parse_int(args: Args, name: str, default: int, low: int, high: int) -> int:
