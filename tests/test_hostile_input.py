@@ -207,7 +207,9 @@ def api_client(built_index: Path):
     return create_app({"INDEX_DIR": str(built_index)}).test_client()
 
 
-ENDPOINTS = ["/api/search", "/", "/api/health", "/api/documents/{id}", "/doc/{id}"]
+ENDPOINTS = ["/api/search", "/", "/api/health", "/api/documents/{id}", "/doc/{id}", "/feed", "/api/export"]
+# What a 200 from each endpoint is (JSON under /api/ otherwise, HTML elsewhere).
+MEDIA_TYPES = {"/feed": "application/atom+xml", "/api/export": "text/csv"}
 EXTREME = [
     {"page": "1000000000"}, {"page": "0"}, {"page": "-1"}, {"per_page": "-1"}, {"per_page": "0"},
     {"per_page": "101"}, {"per_page": "10" * 40}, {"page": "1e3"}, {"page": "NaN"}, {"page": "１"},
@@ -219,7 +221,9 @@ EXTREME = [
 
 def _check(response, url: str) -> None:
     assert response.status_code in (200, 400, 404), (url, response.status_code)
-    if url.startswith("/api/"):
+    if (path := url.split("?")[0]) in MEDIA_TYPES and response.status_code == 200:
+        assert response.mimetype == MEDIA_TYPES[path], url
+    elif url.startswith("/api/"):
         assert response.is_json, url
         if response.status_code != 200:
             body = response.get_json()

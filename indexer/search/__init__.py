@@ -10,6 +10,7 @@ from indexer.search.request import (
     DEFAULT_RELATED,
     DEFAULT_SUGGESTIONS,
     EXPORT_FORMATS,
+    FEED_ENTRIES,
     FUZZY_MODES,
     MAX_EXPORT,
     MAX_PER_PAGE,
@@ -32,8 +33,8 @@ from indexer.search.timeline import INTERVALS
 
 __all__ = [
     "DEFAULT_PER_PAGE", "DEFAULT_RELATED", "DEFAULT_SUGGESTIONS", "EXPORT_FORMATS", "EXPORT_MEDIA_TYPES",
-    "FUZZY_MODES", "INTERVALS", "MAX_EXPORT", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_RELATED", "MAX_RESULT_WINDOW",
-    "MAX_SUGGESTIONS", "MAX_VALUE_CHARS", "MAX_VALUES", "SORTS", "ArticlePage", "Document", "Engine", "Filters",
-    "Hit", "IndexMissing", "IndexStats", "Related", "SearchError", "SearchRequest", "SearchResults", "Suggestion",
-    "Summary", "export_format", "parse_int",
+    "FEED_ENTRIES", "FUZZY_MODES", "INTERVALS", "MAX_EXPORT", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_RELATED",
+    "MAX_RESULT_WINDOW", "MAX_SUGGESTIONS", "MAX_VALUE_CHARS", "MAX_VALUES", "SORTS", "ArticlePage", "Document",
+    "Engine", "Filters", "Hit", "IndexMissing", "IndexStats", "Related", "SearchError", "SearchRequest",
+    "SearchResults", "Suggestion", "Summary", "export_format", "parse_int",
 ]

@@ -19,6 +19,8 @@ MAX_SUGGESTIONS = 20
 DEFAULT_SUGGESTIONS = 8
 MAX_RELATED = 20
 DEFAULT_RELATED = 5
+# A search's Atom feed holds its newest matches, this many.
+FEED_ENTRIES = 20
 # An export (CSV, JSON Lines) holds at most this many results: the result window, as deep as paging goes.
 MAX_EXPORT = MAX_RESULT_WINDOW
 EXPORT_FORMATS = ("csv", "jsonl")
