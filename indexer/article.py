@@ -22,6 +22,8 @@ class Article:
     date: datetime | None = None
     url: str | None = None
     language: str | None = None
+    # Keyword fields a JSONL export carries and the user declared as facets: ``((name, (value, ...)), ...)``.
+    facets: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def content_hash(self) -> str:
         """A stable hash of every field, to detect changed articles."""

@@ -15,6 +15,7 @@ import click
 from tqdm import tqdm
 
 from indexer import settings
+from indexer.clean.jsonl import ReadOptions, parse_facets, parse_field_map
 from indexer.index import build, store
 from indexer.index.writers import BuildError
 from indexer.search import (
@@ -55,13 +56,22 @@ def cli() -> None:
     envvar=settings.CORPUS_DIR.envvar, show_default=True, show_envvar=True, help=settings.CORPUS_DIR.help,
 )
 @click.option("--full", is_flag=True, help="Rebuild from scratch in a new directory and swap it in atomically.")
+@click.option("--field", "field_map", multiple=True, metavar="FIELD=NAME", envvar=settings.JSONL_FIELDS.envvar,
+              show_envvar=True, help=settings.JSONL_FIELDS.help + " Repeatable.")
+@click.option("--facet", "facets", multiple=True, metavar="NAME", envvar=settings.FACETS.envvar, show_envvar=True,
+              help=settings.FACETS.help + " Repeatable.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @json_option
-def reindex(index_dir: Path, corpus_dir: Path, full: bool, quiet: bool, as_json: bool) -> None:
-    """Index new, changed and deleted files of the corpus (everything with --full)."""
+def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str, ...], facets: tuple[str, ...],
+            quiet: bool, as_json: bool) -> None:
+    """Index new, changed and deleted files of the corpus (everything with --full, or new --field/--facet)."""
+    try:
+        options = ReadOptions(parse_field_map(field_map), parse_facets(facets))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--field/--facet") from exc
     progress = None if quiet or as_json else _progress_bar
     try:
-        summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress)
+        summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress, options=options)
     except store.IndexBusy as exc:
         raise click.ClickException(f"{exc}. Wait for it to finish and run again.") from exc
     except BuildError as exc:
