@@ -117,6 +117,9 @@ def _summary_dict(summary: build.Summary) -> dict[str, Any]:
 @click.option("--sort", default=SORTS[0], show_default=True, help=f"Order of results: {', '.join(SORTS)}.")
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--place", "places", multiple=True, help="Only articles mentioning this country (repeatable).")
+@click.option("--filter", "field_filters", multiple=True, metavar="NAME:VALUE",
+              help="Only articles with this value of a facet declared at indexing, e.g. category:business "
+                   "(repeatable).")
 @click.option("--from", "date_from", help="Published on or after this day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before this day (YYYY-MM-DD).")
 @json_option
@@ -125,13 +128,14 @@ def _summary_dict(summary: build.Summary) -> dict[str, Any]:
 @click.option("--limit", type=click.IntRange(1, MAX_EXPORT), default=MAX_EXPORT, show_default=True,
               help="With --format: at most this many results.")
 def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, per_page: str, sort: str,
-                   sources: tuple[str, ...], places: tuple[str, ...], date_from: str | None, date_to: str | None,
-                   as_json: bool, export_as: str | None, limit: int) -> None:
+                   sources: tuple[str, ...], places: tuple[str, ...], field_filters: tuple[str, ...],
+                   date_from: str | None, date_to: str | None, as_json: bool, export_as: str | None,
+                   limit: int) -> None:
     """Search the index and print ranked results with highlighted snippets."""
     if as_json and export_as:
         raise click.UsageError("--json prints one page and --format every result: choose one")
     args = {"q": query, "page": page, "per_page": per_page, "sort": sort, "source": list(sources),
-            "place": list(places), "from": date_from, "to": date_to}
+            "place": list(places), "filter": list(field_filters), "from": date_from, "to": date_to}
     try:
         request = SearchRequest.from_args(args)
     except SearchError as exc:  # the same validation as the web page's and the API's

@@ -121,7 +121,7 @@ def test_result_shape(engine) -> None:
     assert set(hit) == {"id", "title", "source", "date", "url", "score", "highlights", "places", "similar"}
     assert hit["similar"] == {"count": 0, "ids": [], "articles": []}
     assert data["facets"] == {"source": {"Wire Service": 1}, "year": {"2024": 1}, "month": {"2024-03": 1},
-                              "place": data["facets"]["place"]}
+                              "place": data["facets"]["place"], "fields": {}}
     assert data["timeline"] == {"interval": "day", "undated": 0, "buckets": [
         {"start": "2024-03-05", "end": "2024-03-05", "label": "2024-03-05", "count": 1}]}
     assert hit["highlights"]["title"] == ["Uzbekistan opens new <mark>rail</mark> link"]

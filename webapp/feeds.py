@@ -89,7 +89,7 @@ def _when(hit: Hit, built: datetime) -> datetime:
 
 def _filters_text(params: SearchRequest) -> str:
     filters = params.filters
-    parts = [*filters.sources, *filters.places]
+    parts = [*filters.sources, *filters.places, *(f"{name}: {v}" for name, values in filters.fields for v in values)]
     if filters.date_from or filters.date_to:
         parts.append(f"{filters.date_from or '…'} to {filters.date_to or '…'}")
     return f" ({', '.join(parts)})" if parts else ""

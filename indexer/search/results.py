@@ -129,6 +129,7 @@ class Document(Summary):
     language: str | None = None
     path: str | None = None
     places: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)  # each declared facet's values
 
 
 @dataclass

@@ -74,6 +74,7 @@ class Found:
 def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: int) -> Found | None:
     """Rank up to ``limit`` hits of a request, relaxed or made typo-tolerant when it finds too little; None when
     the query has nothing to search for."""
+    facets_.check_fields(searcher, request.filters)
     parsed, parsed_text = parse(request.q)
     if parsed is NullQuery:
         return None
