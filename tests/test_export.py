@@ -53,6 +53,14 @@ def test_the_export_keeps_filters_and_sort_and_gives_no_score_by_date(engine) ->
     assert all(r["score"] is None and r["source"] == "Central Post" for r in rows)
 
 
+@pytest.mark.parametrize("q", ["summer water", "parliament pensions", "parliment"])
+def test_a_short_export_finds_what_the_page_finds(engine, q: str) -> None:
+    # Relaxing a many-word query and typo tolerance depend on how much the ranking found, never on the limit.
+    page = engine.search(q, collapse=False)
+    rows = _jsonl("".join(engine.export(SearchRequest(q, collapse=False), "jsonl", limit=1)))
+    assert [r["id"] for r in rows] == [page.hits[0].id]
+
+
 def test_the_export_is_bounded_and_checked(engine) -> None:
     assert len(_csv("".join(engine.export(SearchRequest("water", collapse=False), "csv", limit=3)))) == 3
     for fmt, limit in [("xml", 10), ("csv", 0), ("csv", MAX_EXPORT + 1)]:

@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 
 from indexer.search.collapse import groups
 from indexer.search.query import Synonyms
+from indexer.search.ranking.model import RELAX_BELOW
 from indexer.search.request import SearchRequest
 from indexer.search.results import Summary
 from indexer.search.searching import find
@@ -40,7 +41,9 @@ COLUMNS = ("rank", "id", "title", "source", "date", "url", "places", "score", "s
 def rows(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: int) -> Iterator[Row]:
     """The request's results in order, up to ``limit`` (copies folded when the request folds them). The search
     runs at the call; the rows' stored fields are read as they are iterated."""
-    found = find(searcher, request, synonyms, limit)
+    # Rank at least as deep as a page does: whether a query is relaxed or made typo-tolerant depends on how many
+    # hits the ranking window holds, and an export must find what the page finds.
+    found = find(searcher, request, synonyms, max(limit, RELAX_BELOW))
     if found is None:
         return iter(())
     results = found.ranked.results
@@ -49,6 +52,7 @@ def rows(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
         ranked = [(rank, len(members[results.docnum(rank)])) for rank in leaders]
     else:
         ranked = [(rank, 0) for rank in range(results.scored_length())]
+    ranked = ranked[:limit]
     scored = request.sort == "relevance"  # sorted by date, Whoosh's score is the sort key, not a relevance
     return (
         _row(
