@@ -283,7 +283,8 @@ def empty_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("/api/search?q=election&source=Wire&from=2020-01-01", 200), ("/api/search?q=election&collapse=off", 200),
     ("/api/suggest?q=elec", 200), ("/api/health", 200), ("/", 200), ("/?q=election", 200),
     ("/?q=election&sort=oldest", 200), ("/api/documents/a", 404), ("/api/documents/a/related", 404),
-    ("/doc/a", 404),
+    ("/doc/a", 404), ("/feed?q=election", 200), ("/api/export?q=election", 200),
+    ("/api/export?q=election&format=jsonl&sort=newest", 200),
 ])
 def test_an_empty_index_answers_every_endpoint(empty_index: Path, url: str, status: int) -> None:
     client = create_app({"INDEX_DIR": str(empty_index)}).test_client()
@@ -293,11 +294,15 @@ def test_an_empty_index_answers_every_endpoint(empty_index: Path, url: str, stat
         assert response.get_json()["hits"] == [] and response.get_json()["total"]["value"] == 0
     if url == "/api/health":
         assert response.get_json() == {"status": "ok", "documents": 0}
+    if url.startswith("/api/export"):
+        assert response.get_data(as_text=True).count("\n") == (1 if "jsonl" not in url else 0)  # a header at most
 
 
 @pytest.mark.parametrize("args", [["search", "election"], ["search", "election", "--sort", "newest"],
-                                  ["search", "election", "--json"], ["stats"]])
+                                  ["search", "election", "--json"], ["stats"],
+                                  ["search", "election", "--format", "csv"]])
 def test_an_empty_index_answers_in_the_cli(empty_index: Path, args: list[str]) -> None:
     result = CliRunner().invoke(cli, [*args, "--index", str(empty_index)])
     assert result.exit_code == 0, result.output
-    assert "0 results" in result.output or '"hits": []' in result.output or "Documents:  0" in result.output
+    expected = ("0 results", '"hits": []', "Documents:  0", "rank,id,title")
+    assert any(text in result.output for text in expected), result.output
