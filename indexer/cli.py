@@ -28,6 +28,7 @@ from indexer.search import (
     IndexMissing,
     SearchError,
     SearchRequest,
+    SearchResults,
 )
 
 index_option = click.option(
@@ -148,7 +149,13 @@ def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, 
         results = engine.search(request)
     if as_json:
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
-        return
+    else:
+        _print_results(results)
+
+
+def _print_results(results: SearchResults) -> None:
+    """A page of results for a terminal: the counts, then each hit with its highlighted snippets."""
+    query = results.query
     about = "" if results.total_exact else "about "
     counted = f"{results.total} stories ({results.articles} articles)" if results.folded else f"{results.total} results"
     click.echo(f"{about}{counted} for {query!r} ({results.took_ms:.1f} ms), page {results.page}/{results.total_pages}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.article import Article
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions, parse_facets, parse_field_map
 from indexer.clean.sources import load_bytes
 from indexer.cli import cli
@@ -119,8 +120,6 @@ def test_reindex_refuses_a_bad_mapping(runner, tmp_path: Path) -> None:
 
 
 def test_facets_leave_the_content_hash_of_articles_without_them_unchanged() -> None:
-    from indexer.article import Article
-
     # The hash before facets existed: an upgrade must not count every article of a changed file as updated.
     assert Article("i", "t", "b").content_hash() == "d48026b0d309da8c21e000618c8ceb67b5fd24b9"
     assert Article("i", "t", "b", facets=(("desk", ("x",)),)).content_hash() != Article("i", "t", "b").content_hash()
