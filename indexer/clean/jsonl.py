@@ -76,8 +76,10 @@ def parse_facets(names: Iterable[str]) -> tuple[str, ...]:
     for name in names:
         name = name.strip()
         if not FACET_NAME.fullmatch(name) or name in RESERVED_FACETS:
-            raise ValueError(f"{name!r}: a facet is named with up to 32 lowercase letters, digits and _, "
-                             f"starting with a letter, and not {', '.join(sorted(RESERVED_FACETS))}")
+            raise ValueError(
+                f"{name!r}: a facet is named with up to 32 lowercase letters, digits and _, "
+                f"starting with a letter, and not {', '.join(sorted(RESERVED_FACETS))}"
+            )
         checked.append(name)
     return tuple(dict.fromkeys(checked))
 
@@ -104,8 +106,11 @@ def _optional(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
 def _facet_values(value: Any) -> tuple[str, ...]:
     """A record's value for a facet as clean keyword values (a list gives several; commas split keywords)."""
     items = value if isinstance(value, list) else [value]
-    values = (normalize_inline(str(v)).replace(",", ";")[:MAX_FACET_CHARS] for v in items
-              if isinstance(v, str | int | float) and not isinstance(v, bool))
+    values = (
+        normalize_inline(str(v)).replace(",", ";")[:MAX_FACET_CHARS]
+        for v in items
+        if isinstance(v, str | int | float) and not isinstance(v, bool)
+    )
     return tuple(dict.fromkeys(v for v in values if v))[:MAX_FACET_VALUES]
 
 
@@ -117,18 +122,25 @@ def record_article(relpath: str, lineno: int, record: Any, options: ReadOptions 
     text = _first(record, names)
     if not isinstance(text, str) or not text.strip():
         keys = ", ".join(list(record)[:12]) or "none"
-        raise SourceError(f"no article text: expected a field named {', '.join(names)} (this line has: {keys}); "
-                          "map another with --field body=NAME")
+        raise SourceError(
+            f"no article text: expected a field named {', '.join(names)} (this line has: {keys}); "
+            "map another with --field body=NAME"
+        )
     parts = clean_plaintext(text, headed=False)
     if not parts.body:
         raise SourceError("no article text")
     facets = tuple((name, values) for name in options.facets if (values := _facet_values(record.get(name))))
     return Article(
-        id=_optional(record, options.names("id")) or f"{relpath.rsplit('.', 1)[0]}:{lineno}", path=relpath,
-        title=_optional(record, options.names("title")) or parts.title, body=parts.body,
-        source=_optional(record, options.names("source")) or parts.source, credit=parts.credit,
-        dateline=parts.dateline, author=_optional(record, options.names("author")),
-        date=parse_date(_optional(record, options.names("date"))), url=_optional(record, options.names("url")),
+        id=_optional(record, options.names("id")) or f"{relpath.rsplit('.', 1)[0]}:{lineno}",
+        path=relpath,
+        title=_optional(record, options.names("title")) or parts.title,
+        body=parts.body,
+        source=_optional(record, options.names("source")) or parts.source,
+        credit=parts.credit,
+        dateline=parts.dateline,
+        author=_optional(record, options.names("author")),
+        date=parse_date(_optional(record, options.names("date"))),
+        url=_optional(record, options.names("url")),
         facets=facets,
     )
 
