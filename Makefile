@@ -22,8 +22,7 @@ reindex: install
 	$(PY) -m indexer reindex
 
 run: reindex
-	@echo "Serving the search page at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
+	$(VENV)/bin/newsfind serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # The browser tests (tests/browser) drive Debian's Chromium with Playwright, which cannot download a browser here.
 browser:

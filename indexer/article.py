@@ -22,10 +22,14 @@ class Article:
     date: datetime | None = None
     url: str | None = None
     language: str | None = None
+    # Keyword fields a JSONL export carries and the user declared as facets: ``((name, (value, ...)), ...)``.
+    facets: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def content_hash(self) -> str:
         """A stable hash of every field, to detect changed articles."""
         fields = asdict(self)
         fields["date"] = self.date.isoformat() if self.date else None
+        if not self.facets:  # hashes of articles without facets stay those of indexes built before facets existed
+            del fields["facets"]
         text = "\x1f".join(f"{k}={fields[k]}" for k in sorted(fields))
         return hashlib.sha1(text.encode("utf-8")).hexdigest()

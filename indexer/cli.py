@@ -1,4 +1,4 @@
-"""The command line: ``reindex``, ``search`` and ``stats``, thin wrappers over the library."""
+"""The command line: ``reindex``, ``search``, ``stats`` and ``serve``, thin wrappers over the library."""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ import click
 from tqdm import tqdm
 
 from indexer import settings
+from indexer.clean.jsonl import ReadOptions, parse_facets, parse_field_map
 from indexer.index import build, store
 from indexer.index.writers import BuildError
 from indexer.search import (
+    EXPORT_FORMATS,
+    MAX_EXPORT,
     MAX_PER_PAGE,
     SORTS,
     Engine,
     IndexMissing,
     SearchError,
     SearchRequest,
+    SearchResults,
 )
 
 index_option = click.option(
@@ -52,13 +56,22 @@ def cli() -> None:
     envvar=settings.CORPUS_DIR.envvar, show_default=True, show_envvar=True, help=settings.CORPUS_DIR.help,
 )
 @click.option("--full", is_flag=True, help="Rebuild from scratch in a new directory and swap it in atomically.")
+@click.option("--field", "field_map", multiple=True, metavar="FIELD=NAME", envvar=settings.JSONL_FIELDS.envvar,
+              show_envvar=True, help=settings.JSONL_FIELDS.help + " Repeatable.")
+@click.option("--facet", "facets", multiple=True, metavar="NAME", envvar=settings.FACETS.envvar, show_envvar=True,
+              help=settings.FACETS.help + " Repeatable.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @json_option
-def reindex(index_dir: Path, corpus_dir: Path, full: bool, quiet: bool, as_json: bool) -> None:
-    """Index new, changed and deleted files of the corpus (everything with --full)."""
+def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str, ...], facets: tuple[str, ...],
+            quiet: bool, as_json: bool) -> None:
+    """Index new, changed and deleted files of the corpus (everything with --full, or new --field/--facet)."""
+    try:
+        options = ReadOptions(parse_field_map(field_map), parse_facets(facets))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--field/--facet") from exc
     progress = None if quiet or as_json else _progress_bar
     try:
-        summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress)
+        summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress, options=options)
     except store.IndexBusy as exc:
         raise click.ClickException(f"{exc}. Wait for it to finish and run again.") from exc
     except BuildError as exc:
@@ -121,35 +134,57 @@ def ship(index_dir: Path, replicas: tuple[Path, ...]) -> None:
 @click.option("--sort", default=SORTS[0], show_default=True, help=f"Order of results: {', '.join(SORTS)}.")
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--place", "places", multiple=True, help="Only articles mentioning this country (repeatable).")
+@click.option("--filter", "field_filters", multiple=True, metavar="NAME:VALUE",
+              help="Only articles with this value of a facet declared at indexing, e.g. category:business "
+                   "(repeatable).")
 @click.option("--from", "date_from", help="Published on or after this day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before this day (YYYY-MM-DD).")
 @json_option
+@click.option("--format", "export_as", type=click.Choice(EXPORT_FORMATS),
+              help="Print every result (not one page) as CSV or JSON Lines, for spreadsheets and scripts.")
+@click.option("--limit", type=click.IntRange(1, MAX_EXPORT), default=MAX_EXPORT, show_default=True,
+              help="With --format: at most this many results.")
 def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, per_page: str, sort: str,
-                   sources: tuple[str, ...], places: tuple[str, ...], date_from: str | None, date_to: str | None,
-                   as_json: bool) -> None:
+                   sources: tuple[str, ...], places: tuple[str, ...], field_filters: tuple[str, ...],
+                   date_from: str | None, date_to: str | None, as_json: bool, export_as: str | None,
+                   limit: int) -> None:
     """Search the index and print ranked results with highlighted snippets."""
+    if as_json and export_as:
+        raise click.UsageError("--json prints one page and --format every result: choose one")
     args = {"q": query, "page": page, "per_page": per_page, "sort": sort, "source": list(sources),
-            "place": list(places), "from": date_from, "to": date_to}
+            "place": list(places), "filter": list(field_filters), "from": date_from, "to": date_to}
     try:
         request = SearchRequest.from_args(args)
     except SearchError as exc:  # the same validation as the web page's and the API's
         raise click.UsageError(str(exc)) from exc
     with _engine(index_dir, synonyms_file) as engine:
+        if export_as:
+            for chunk in engine.export(request, export_as, limit):
+                click.echo(chunk, nl=False)
+            return
         results = engine.search(request)
     if as_json:
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
-        return
+    else:
+        _print_results(results)
+
+
+def _print_results(results: SearchResults) -> None:
+    """A page of results for a terminal: the counts, then each hit with its highlighted snippets."""
+    query = results.query
     about = "" if results.total_exact else "about "
-    found = f"{about}{results.total:,} result{'' if results.total == 1 else 's'} for {query!r}"
+    counted = f"{results.total:,} stories ({results.articles:,} articles)" if results.folded else (
+        f"{results.total:,} result{'' if results.total == 1 else 's'}")
+    found = f"{about}{counted} for {query!r} ({results.took_ms:.1f} ms)"
     if results.page > results.total_pages:
-        click.echo(f"{found} ({results.took_ms:.1f} ms): page {results.page} is past the last ({results.total_pages})")
+        click.echo(f"{found}: page {results.page} is past the last ({results.total_pages})")
         return
-    click.echo(f"{found} ({results.took_ms:.1f} ms), page {results.page}/{results.total_pages}")
+    click.echo(f"{found}, page {results.page}/{results.total_pages}")
     for rank, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         click.echo("")
         click.echo(f"{rank}. " + click.style(hit.title, bold=True) + (f"  ({meta})" if meta else ""))
-        click.echo(f"   id: {hit.id}  score: {hit.score}")
+        click.echo(f"   id: {hit.id}" + ("" if hit.score is None else f"  score: {hit.score}"))
         for fragment in hit.highlights["body"]:
             click.echo("   " + terminal_highlight(fragment))
 
@@ -179,6 +214,26 @@ def stats(index_dir: Path, as_json: bool) -> None:
     click.echo(f"Sources:    {len(info.sources)}")
     for name, count in info.sources.items():
         click.echo(f"  {count:>8}  {name}")
+
+
+@cli.command()
+@index_option
+@synonyms_option
+@click.option("--host", default=settings.HOST.default, envvar=settings.HOST.envvar, show_default=True,
+              show_envvar=True, help=settings.HOST.help)
+@click.option("--port", type=click.IntRange(1, 65535), default=settings.PORT.default, envvar=settings.PORT.envvar,
+              show_default=True, show_envvar=True, help=settings.PORT.help)
+@click.option("--workers", type=click.IntRange(1, 64), default=settings.WORKERS.default,
+              envvar=settings.WORKERS.envvar, show_default=True, show_envvar=True, help=settings.WORKERS.help)
+def serve(index_dir: Path, synonyms_file: Path, host: str, port: int, workers: int) -> None:
+    """Serve the search page and the JSON API with the production server (gunicorn) until Ctrl-C."""
+    from webapp.serve import serve as run_server  # the web app is only imported to serve
+
+    if store.current_dir(index_dir) is None:
+        click.echo(f"No index at {index_dir} yet: the page answers 503 until you run {_reindex_hint(index_dir)}",
+                   err=True)
+    click.echo(f"Serving {index_dir} at http://{host}:{port}/  (Ctrl-C to stop)", err=True)
+    run_server({"INDEX_DIR": str(index_dir), "SYNONYMS_FILE": str(synonyms_file or "")}, host, port, workers)
 
 
 @contextmanager

@@ -35,10 +35,26 @@ SYNONYMS_FILE = Setting(
     str(Path(__file__).resolve().parent / "synonyms.txt"),
     "Plain-text file of synonyms and spelling variants applied to queries (one comma-separated group a line).",
 )
+# How a JSONL export is read (indexer/clean/jsonl.py); both change the index format, so a change rebuilds it.
+JSONL_FIELDS = Setting(
+    "JSONL_FIELDS", "",
+    "JSONL field names to read an article field from, as FIELD=NAME (body=story_text), space-separated; tried "
+    "before the common names (text/body/content/article, title/headline, date/published/publishedAt/pubDate, "
+    "url/link, source/outlet/publisher, author/byline, id/guid).",
+)
+FACETS = Setting(
+    "FACETS", "",
+    "JSONL fields kept as keyword facets to count and filter on (category), space-separated.",
+)
 
 PER_PAGE = Setting("PER_PAGE", 10, "Results per page when a search does not say (1 to 100).")
 CORS_ORIGINS = Setting(
     "CORS_ORIGINS", "", "Origins allowed to call /api/ from a browser, comma-separated; none when empty."
 )
 
-SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE, PER_PAGE, CORS_ORIGINS)
+# ``newsfind serve``: where the production server listens and how many worker processes it runs.
+HOST = Setting("HOST", "127.0.0.1", "Address the server listens on (0.0.0.0: every interface).")
+PORT = Setting("PORT", 8000, "TCP port the server listens on.")
+WORKERS = Setting("WORKERS", 2, "Server worker processes (each answers requests in parallel).")
+
+SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE, JSONL_FIELDS, FACETS, PER_PAGE, CORS_ORIGINS, HOST, PORT, WORKERS)

@@ -100,6 +100,7 @@ def test_search_features_shape(features_client) -> None:
         "fuzzy_applied",
         "unknown_words",
         "unfiltered",
+        "articles",
     }
     assert data["facets"]["source"] == {"Steppe Wire": 2, "Central Post": 1, "Daily Reprint": 1}
     assert data["facets"]["year"] == {"2024": 3, "2023": 1} and data["facets"]["month"]["2024-05"] == 3
@@ -125,6 +126,14 @@ def test_search_features_shape(features_client) -> None:
 def test_search_parameters(features_client, query: str, expected: list[str]) -> None:
     data = features_client.get(f"/api/search?{query}").get_json()
     assert [h["id"] for h in data["hits"]] == expected
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_date_sort_gives_no_score(features_client, sort: str) -> None:
+    by_date = features_client.get(f"/api/search?q=parliament&sort={sort}").get_json()["hits"]
+    assert by_date and all(h["score"] is None for h in by_date)
+    by_relevance = features_client.get("/api/search?q=parliament").get_json()["hits"]
+    assert by_relevance and all(isinstance(h["score"], float) and h["score"] > 0 for h in by_relevance)
 
 
 def test_typo_tolerance_in_api(features_client) -> None:
@@ -191,6 +200,7 @@ def test_openapi_description_is_served_and_valid(client) -> None:
     validate(spec)
     assert set(spec["paths"]) == {
         "/api/search",
+        "/api/export",
         "/api/suggest",
         "/api/documents/{doc_id}",
         "/api/documents/{doc_id}/related",

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from indexer.cli import cli
 from indexer.index import store
+from tests.helpers import free_port, generate_corpus, get_json, kill_group, start_cli
 
 
 def _reindex(runner, corpus: Path, index: Path, *extra: str):
@@ -88,6 +91,15 @@ def test_search_sort_and_usage_errors_exit_2(runner, built_index: Path) -> None:
     assert "Exit status" in runner.invoke(cli, ["--help"]).output
 
 
+def test_search_sorted_by_date_prints_no_score(runner, built_index: Path) -> None:
+    by_date = runner.invoke(cli, ["search", "rule of law", "--sort", "newest", "--index", str(built_index)])
+    assert by_date.exit_code == 0 and "id: " in by_date.output and "score" not in by_date.output
+    data = json.loads(runner.invoke(cli, ["search", "law", "--sort", "oldest", "--json", "--index",
+                                          str(built_index)]).output)
+    assert data["hits"] and all(h["score"] is None for h in data["hits"])
+    assert "score: " in runner.invoke(cli, ["search", "rule of law", "--index", str(built_index)]).output
+
+
 def test_stats(runner, built_index: Path) -> None:
     result = runner.invoke(cli, ["stats", "--index", str(built_index)])
     assert result.exit_code == 0
@@ -97,7 +109,55 @@ def test_stats(runner, built_index: Path) -> None:
     assert data["documents"] == 6 and data["sources"]["Wire Service"] == 2 and data["size_bytes"] > 0
 
 
-@pytest.mark.parametrize("command", [[], ["reindex"], ["search"], ["stats"]])
+def test_stats_on_two_incremental_runs_of_text_files_without_sources(runner, tmp_path: Path) -> None:
+    # Two runs make two segments; no article names a source (issue 21, bug 1: an IndexError, exit 1).
+    corpus = generate_corpus(tmp_path / "corpus", 3)
+    assert _reindex(runner, corpus, tmp_path / "ix").exit_code == 0
+    generate_corpus(corpus, 2, start=3)
+    assert "(incremental)" in _reindex(runner, corpus, tmp_path / "ix").output
+    result = runner.invoke(cli, ["stats", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "Documents:  5" in result.output and "       5  (none)" in result.output
+    data = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(tmp_path / "ix")]).output)
+    assert data["sources"] == {"(none)": 5}
+
+
+@pytest.mark.parametrize("passed", [None, "elsewhere/ix"])
+def test_the_reindex_hint_keeps_the_index_the_user_passed(runner, passed: str | None, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the default index folder is relative: make sure none is there
+    result = runner.invoke(cli, ["stats", *(["--index", passed] if passed else [])], env={"NEWSSEARCH_INDEX_DIR": None})
+    assert result.exit_code == 1
+    hint = result.output.split("Build it with: ", 1)[1].strip()
+    assert hint == ("newsfind reindex --index elsewhere/ix" if passed else "newsfind reindex")
+
+
+@pytest.mark.slow
+def test_serve_runs_the_production_server(built_index: Path, tmp_path: Path) -> None:
+    port = free_port()
+    proc = start_cli("serve", "--index", str(built_index), "--host", "127.0.0.1", "--port", str(port),
+                     "--workers", "1", log=tmp_path / "serve.log")
+    try:
+        deadline = time.monotonic() + 30
+        while (answer := _health(port)) is None and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert answer == (200, {"status": "ok", "documents": 6}), (tmp_path / "serve.log").read_text()
+        proc.send_signal(signal.SIGTERM)  # gunicorn's graceful stop
+        assert proc.wait(timeout=30) == 0
+    finally:
+        kill_group(proc)
+    log = (tmp_path / "serve.log").read_text()
+    assert "gunicorn" in log.lower() and "GET /api/health" in log  # the access log, as make run had it
+
+
+def _health(port: int) -> tuple[int, object] | None:
+    try:
+        return get_json(f"http://127.0.0.1:{port}/api/health", timeout=2)
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize("command", [[], ["reindex"], ["search"], ["stats"], ["serve"]])
 def test_every_command_has_help(runner, command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0

@@ -12,10 +12,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.clean.sources import load_bytes
+from indexer.cli import cli
 from indexer.index import store
 from indexer.search import MAX_PER_PAGE, Engine, SearchError, SearchResults
 from indexer.search.parse import parse_query
@@ -205,7 +207,9 @@ def api_client(built_index: Path):
     return create_app({"INDEX_DIR": str(built_index)}).test_client()
 
 
-ENDPOINTS = ["/api/search", "/", "/api/health", "/api/documents/{id}", "/doc/{id}"]
+ENDPOINTS = ["/api/search", "/", "/api/health", "/api/documents/{id}", "/doc/{id}", "/feed", "/api/export"]
+# What a 200 from each endpoint is (JSON under /api/ otherwise, HTML elsewhere).
+MEDIA_TYPES = {"/feed": "application/atom+xml", "/api/export": "text/csv"}
 EXTREME = [
     {"page": "1000000000"}, {"page": "0"}, {"page": "-1"}, {"per_page": "-1"}, {"per_page": "0"},
     {"per_page": "101"}, {"per_page": "10" * 40}, {"page": "1e3"}, {"page": "NaN"}, {"page": "１"},
@@ -217,7 +221,9 @@ EXTREME = [
 
 def _check(response, url: str) -> None:
     assert response.status_code in (200, 400, 404), (url, response.status_code)
-    if url.startswith("/api/"):
+    if (path := url.split("?")[0]) in MEDIA_TYPES and response.status_code == 200:
+        assert response.mimetype == MEDIA_TYPES[path], url
+    elif url.startswith("/api/"):
         assert response.is_json, url
         if response.status_code != 200:
             body = response.get_json()
@@ -256,3 +262,47 @@ def test_random_parameters_never_cause_a_500(api_client, endpoint: str, doc_id: 
     response = api_client.get(f"{path}?{query}")
     assert time.perf_counter() - started < 10
     _check(response, path)
+
+
+# --- an empty index: every article of the corpus was skipped -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def empty_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index built from a JSONL export whose only line has no article text: it exists and holds nothing."""
+    base = tmp_path_factory.mktemp("empty")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "export.jsonl").write_text(json.dumps({"id": "a", "summary": "no text field"}) + "\n")
+    result = run_cli("reindex", "--quiet", "--corpus", str(base / "corpus"), "--index", str(base / "index"))
+    assert result.returncode == 0, result.stderr
+    return base / "index"
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/api/search?q=election", 200), ("/api/search?q=election&sort=newest", 200),
+    ("/api/search?q=election&source=Wire&from=2020-01-01", 200), ("/api/search?q=election&collapse=off", 200),
+    ("/api/suggest?q=elec", 200), ("/api/health", 200), ("/", 200), ("/?q=election", 200),
+    ("/?q=election&sort=oldest", 200), ("/api/documents/a", 404), ("/api/documents/a/related", 404),
+    ("/doc/a", 404), ("/feed?q=election", 200), ("/api/export?q=election", 200),
+    ("/api/export?q=election&format=jsonl&sort=newest", 200),
+])
+def test_an_empty_index_answers_every_endpoint(empty_index: Path, url: str, status: int) -> None:
+    client = create_app({"INDEX_DIR": str(empty_index)}).test_client()
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    if url.startswith("/api/search"):
+        assert response.get_json()["hits"] == [] and response.get_json()["total"]["value"] == 0
+    if url == "/api/health":
+        assert response.get_json() == {"status": "ok", "documents": 0}
+    if url.startswith("/api/export"):
+        assert response.get_data(as_text=True).count("\n") == (1 if "jsonl" not in url else 0)  # a header at most
+
+
+@pytest.mark.parametrize("args", [["search", "election"], ["search", "election", "--sort", "newest"],
+                                  ["search", "election", "--json"], ["stats"],
+                                  ["search", "election", "--format", "csv"]])
+def test_an_empty_index_answers_in_the_cli(empty_index: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*args, "--index", str(empty_index)])
+    assert result.exit_code == 0, result.output
+    expected = ("0 results", '"hits": []', "Documents:  0", "rank,id,title")
+    assert any(text in result.output for text in expected), result.output

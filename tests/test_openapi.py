@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from indexer.index.build import reindex
 from indexer.search import MAX_RESULT_WINDOW
@@ -34,8 +34,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory):
 def test_every_answer_matches_the_description(case, live_app) -> None:
     # Every check: no 5xx, status codes and content types documented, bodies valid against their schemas,
     # invalid parameters refused, valid ones accepted...
-    if not _breaks_a_rule_across_parameters(case.query or {}):
-        case.call_and_validate(app=live_app)
+    # (Other methods than GET are refused whatever the parameters: schemathesis checks that too.)
+    if case.method != "GET" or not _breaks_a_rule_across_parameters(case.query or {}):
+        # A boolean or null generated as an "invalid" string reaches the app as the valid string "true" or "null".
+        unsent = [negative_data_rejection] if _not_a_query_string(case.query or {}) else []
+        case.call_and_validate(app=live_app, excluded_checks=unsent)
         return
     # ...except rules across two parameters, which OpenAPI cannot express: they are refused with a 400.
     response = case.call(app=live_app)
@@ -43,8 +46,14 @@ def test_every_answer_matches_the_description(case, live_app) -> None:
     case.validate_response(response, excluded_checks=[positive_data_acceptance])
 
 
+def _not_a_query_string(query: dict) -> bool:
+    """Whether a value is a boolean or null, which a query string can only carry as text."""
+    values = [v for value in query.values() for v in (value if isinstance(value, list) else [value])]
+    return any(isinstance(v, bool) or v is None for v in values)
+
+
 def _breaks_a_rule_across_parameters(query: dict) -> bool:
-    """A page past the result window, or ``from`` after ``to``."""
+    """A page past the result window, ``from`` after ``to``, or a filter on a facet (this index declares none)."""
 
     def number(name: str, default: int) -> int:
         value = query.get(name)
@@ -57,7 +66,10 @@ def _breaks_a_rule_across_parameters(query: dict) -> bool:
             return None
 
     start, end = day("from"), day("to")
-    return number("page", 1) * number("per_page", 10) > MAX_RESULT_WINDOW or bool(start and end and start > end)
+    past_window = number("page", 1) * number("per_page", 10) > MAX_RESULT_WINDOW
+    filters = query.get("filter") or []
+    facet = any(str(v).strip() for v in (filters if isinstance(filters, list) else [filters]))
+    return past_window or bool(start and end and start > end) or facet
 
 
 def test_the_served_description_is_the_one_tested(live_app) -> None:

@@ -140,6 +140,7 @@ def test_result_shape(engine) -> None:
         "fuzzy_applied",
         "unknown_words",
         "unfiltered",
+        "articles",
     }
     assert data["total"] == {"value": 1, "relation": "eq"} and data["total_pages"] == 1
     [hit] = data["hits"]
@@ -150,6 +151,7 @@ def test_result_shape(engine) -> None:
         "year": {"2024": 1},
         "month": {"2024-03": 1},
         "place": data["facets"]["place"],
+        "fields": {},
     }
     assert data["timeline"] == {
         "interval": "day",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.cli import cli
 from indexer.search import Engine, Filters, SearchError
 from indexer.search.parse import parse_query
 from indexer.search.results import plain
@@ -259,3 +260,35 @@ def test_facets_from_the_ranking_pass_equal_a_separate_count(plain_engine, featu
     assert results.total == matched == len(list(searcher.docs_for_query(parse_query(q)))) > 0
     assert (results.facets, results.timeline) == (facets, timeline)
     cache.close()
+
+
+@pytest.mark.parametrize("collapse", [True, False])
+@pytest.mark.parametrize("q", ["water", "parliament", "summer water", "pensions OR water"])
+def test_facets_timeline_and_articles_count_the_same_articles(engine, q: str, collapse: bool) -> None:
+    results = engine.search(q, collapse=collapse)
+    assert results.articles > 0
+    assert sum(results.facets.year.values()) + results.timeline.undated == results.articles
+    assert sum(b.count for b in results.timeline.buckets) + results.timeline.undated == results.articles
+    assert sum(results.facets.source.values()) == results.articles  # every article here names its source
+    # Only the total folds copies of a story into one: fewer stories than articles, never more.
+    assert results.total == results.articles if not collapse else results.total <= results.articles
+
+
+def test_the_page_the_api_and_the_cli_say_stories_and_articles_when_copies_fold(features_client, runner,
+                                                                               features_index: Path) -> None:
+    data = features_client.get("/api/search?q=water").get_json()
+    assert (data["total"]["value"], data["articles"]) == (2, 4)
+    assert sum(data["facets"]["source"].values()) == 4
+    page = features_client.get("/?q=water").get_data(as_text=True)
+    assert "2 stories (4 articles) for" in " ".join(page.split())
+    unfolded = features_client.get("/?q=water&collapse=off").get_data(as_text=True)
+    assert "4 results for" in " ".join(unfolded.split())
+    out = runner.invoke(cli, ["search", "water", "--index", str(features_index)]).output
+    assert "2 stories (4 articles) for 'water'" in out
+
+
+def test_with_a_filter_the_timeline_and_the_other_facets_count_the_filtered_articles(engine) -> None:
+    results = engine.search("water OR parliament", filters=Filters(sources=("Central Post",)))
+    assert results.articles == 3  # story-3, kg-1 and the undated note
+    assert sum(b.count for b in results.timeline.buckets) + results.timeline.undated == results.articles
+    assert sum(results.facets.year.values()) + results.timeline.undated == results.articles

@@ -31,13 +31,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from webapp import api, engine, errors, pages
+    from webapp import api, engine, errors, feeds, pages
 
     engine.init_app(app)
     app.jinja_env.globals["MAX_QUERY_CHARS"] = MAX_QUERY_CHARS
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
+    app.jinja_env.globals["feed_args"] = feeds.feed_args
     app.after_request(_security_headers)
     if origins := _origins(app.config["CORS_ORIGINS"]):
         CORS(app, resources={r"/api/*": {"origins": origins}}, methods=["GET"], expose_headers=["ETag"])

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 from werkzeug.exceptions import NotFound
 
 from indexer.search import (
     DEFAULT_RELATED,
     DEFAULT_SUGGESTIONS,
+    EXPORT_MEDIA_TYPES,
+    MAX_EXPORT,
     MAX_RELATED,
     MAX_SUGGESTIONS,
     IndexMissing,
     SearchRequest,
+    export_format,
     parse_int,
 )
 from webapp import openapi
@@ -35,6 +38,19 @@ def search_view() -> Any:
     """Search: ``q``, ``page``, ``per_page``, ``sort``, ``source``, ``from``, ``to``, ``fuzzy``, ``collapse``."""
     search = SearchRequest.from_args(request.args, current_app.config["PER_PAGE"])
     return jsonify(get_engine().search(search).to_dict())
+
+
+@bp.get("/export")
+@conditional
+def export_view() -> Any:
+    """Every result of a search (not one page; up to ``limit``) as CSV or JSON Lines, streamed as it is read."""
+    search = SearchRequest.from_args(request.args, current_app.config["PER_PAGE"])
+    fmt = export_format(request.args.get("format"))
+    chunks = get_engine().export(search, fmt, parse_int(request.args, "limit", MAX_EXPORT, 1, MAX_EXPORT))
+    # The file name is fixed (the format is one of two words): nothing the user typed reaches a header.
+    disposition = f'attachment; filename="newsfind-export.{fmt}"'
+    return Response(stream_with_context(chunks), mimetype=EXPORT_MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": disposition})
 
 
 @bp.get("/suggest")

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import logging
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import chardet
 
 from indexer.article import Article
-from indexer.clean.dates import parse_date
 from indexer.clean.html import clean_html
-from indexer.clean.normalize import derive_title, normalize_inline
+from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions, SourceError, read_records
+from indexer.clean.normalize import derive_title
 from indexer.clean.plaintext import clean_plaintext
 
 log = logging.getLogger(__name__)
@@ -31,10 +29,6 @@ _MULTIBYTE = frozenset(
     "shift_jis cp932 euc_jp iso2022_jp gb2312 gbk gb18030 big5 big5hkscs euc_kr cp949 iso2022_kr".split()
 )
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-class SourceError(Exception):
-    """A source file or record that cannot be read or parsed; the message is the reason."""
 
 
 @dataclass(frozen=True)
@@ -159,48 +153,10 @@ def html_article(relpath: str, text: str) -> Article:
     )
 
 
-def _optional(record: dict[str, Any], key: str) -> str | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    return normalize_inline(str(value)) or None
-
-
-def record_article(relpath: str, lineno: int, record: Any) -> Article:
-    """One JSONL record (``id``, ``title``, ``text``, optional ``url``, ``source``, ``date``, ``author``)."""
-    if not isinstance(record, dict):
-        raise SourceError("not a JSON object")
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise SourceError("no article text")
-    parts = clean_plaintext(text, headed=False)
-    if not parts.body:
-        raise SourceError("no article text")
-    doc_id = _optional(record, "id") or f"{_doc_id(relpath)}:{lineno}"
-    return Article(
-        id=doc_id, path=relpath, title=_optional(record, "title") or parts.title, body=parts.body,
-        source=_optional(record, "source") or parts.source, credit=parts.credit, dateline=parts.dateline,
-        author=_optional(record, "author"), date=parse_date(_optional(record, "date")),
-        url=_optional(record, "url"),
-    )
-
-
-def jsonl_articles(relpath: str, text: str) -> Loaded:
+def jsonl_articles(relpath: str, text: str, options: ReadOptions = DEFAULT_OPTIONS) -> Loaded:
     """Every good line of a JSONL export; broken lines are skipped with their line number."""
-    loaded = Loaded()
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            loaded.articles.append(record_article(relpath, lineno, json.loads(line)))
-        except ValueError as exc:
-            loaded.skips.append(Skip(f"{relpath}:{lineno}", f"invalid JSON: {exc}"))
-        except RecursionError:
-            loaded.skips.append(Skip(f"{relpath}:{lineno}", "invalid JSON: nested too deeply"))
-        except SourceError as exc:
-            loaded.skips.append(Skip(f"{relpath}:{lineno}", str(exc)))
+    articles, skips = read_records(relpath, text, options)
+    loaded = Loaded(articles, [Skip(path, reason) for path, reason in skips])
     if not loaded.articles and not loaded.skips:
         loaded.skips.append(Skip(relpath, "empty file"))
     return loaded
@@ -211,8 +167,8 @@ def jsonl_articles(relpath: str, text: str) -> Loaded:
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 
-def load_bytes(relpath: str, data: bytes) -> Loaded:
-    """Turn one file's bytes into articles; a broken file becomes a Skip with its reason."""
+def load_bytes(relpath: str, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> Loaded:
+    """Turn one file's bytes into articles (JSONL records read by ``options``); a broken file becomes a Skip."""
     kind = KINDS.get(Path(relpath).suffix.lower())
     try:
         if kind != "jsonl" and len(data) > MAX_PAGE_BYTES:
@@ -221,7 +177,7 @@ def load_bytes(relpath: str, data: bytes) -> Loaded:
             raise SourceError("empty file")
         text = decode(data)
         if kind == "jsonl":
-            return jsonl_articles(relpath, text)
+            return jsonl_articles(relpath, text, options)
         if kind == "html":
             return Loaded(articles=[html_article(relpath, text)])
         return Loaded(articles=[text_article(relpath, text)])

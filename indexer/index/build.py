@@ -21,10 +21,11 @@ from whoosh.writing import IndexWriter
 
 from indexer.article import Article
 from indexer.clean.dates import to_utc_naive
+from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
 from indexer.clean.places import detect_places
 from indexer.clean.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
 from indexer.index import dedup, store
-from indexer.index.schema import column_text, get_schema, schema_matches
+from indexer.index.schema import FACET_PREFIX, column_text, get_schema, schema_matches
 from indexer.index.writers import BuildError, ParallelWriter, segment_writer
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ def to_fields(article: Article) -> dict[str, Any]:
         "words": f"{article.title}\n{article.body}",
         "places": ",".join(detect_places(f"{article.title}\n{article.dateline or ''}\n{article.body}")),
         "minhash": dedup.signature(article.body),
+        **{FACET_PREFIX + name: ",".join(values) for name, values in article.facets},
     }
 
 
@@ -106,7 +108,7 @@ def indexed_docs(ix: Index) -> dict[str, _Doc]:
 
 
 
-_Task = tuple[Path, str, str | None]
+_Task = tuple[Path, str, str | None, ReadOptions]
 _Read = tuple[str, str | None, Loaded | None, list[dict[str, Any]], str | None]
 
 
@@ -114,7 +116,7 @@ def _read(task: _Task) -> _Read:
     """Read and clean one file (in a worker): ``(relpath, digest, loaded, fields, error)``, ``fields`` being
     each article's Whoosh fields; ``loaded`` is None when the file's hash equals the known one (it is not
     even parsed) or it could not be read."""
-    path, relpath, known = task
+    path, relpath, known, options = task
     try:
         data = _read_regular(path)
     except OSError as exc:
@@ -122,7 +124,7 @@ def _read(task: _Task) -> _Read:
     digest = file_hash(data)
     if known == digest:
         return relpath, digest, None, [], None
-    loaded = load_bytes(relpath, data)
+    loaded = load_bytes(relpath, data, options)
     # Field values (content hash, MinHash signature) are computed here too, off the writer's process.
     return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
 
@@ -141,8 +143,9 @@ class _Run:
     """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
 
     def __init__(self, corpus: Path, writer: IndexWriter | ParallelWriter, old: dict[str, _Doc],
-                 manifest: dict[str, str], fresh: bool) -> None:
+                 manifest: dict[str, str], fresh: bool, options: ReadOptions = DEFAULT_OPTIONS) -> None:
         self.corpus = corpus
+        self.options = options
         self.writer = writer
         self.old = old
         self.old_by_path: dict[str, list[str]] = {}
@@ -158,7 +161,7 @@ class _Run:
     def task(self, path: Path) -> _Task:
         """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
         relpath = relative_id(self.corpus, path)
-        return path, relpath, None if self.fresh else self.manifest.get(relpath)
+        return path, relpath, None if self.fresh else self.manifest.get(relpath), self.options
 
     def file(self, path: Path) -> None:
         """Index one file; in place, a file whose hash is unchanged is not even parsed."""
@@ -228,8 +231,10 @@ class _Run:
         return self.summary
 
 
-def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | None = None) -> Summary:
-    """Bring the index at ``root`` up to date with ``corpus``; ``full`` rebuilds from scratch."""
+def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | None = None,
+            options: ReadOptions = DEFAULT_OPTIONS) -> Summary:
+    """Bring the index at ``root`` up to date with ``corpus``; ``full`` rebuilds from scratch, and so does a change
+    of ``options`` (how JSONL records are read, which fields are facets)."""
     corpus, root = Path(corpus), Path(root)
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
@@ -239,33 +244,34 @@ def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | N
         current = store.current_dir(root)
         exists = current is not None and whoosh_index.exists_in(str(current))
         paths = list(walk_corpus(corpus))
-        if exists and not full and _schema_matches(root):
-            summary = _incremental(corpus, root, paths, progress)
+        if exists and not full and _schema_matches(root, options):
+            summary = _incremental(corpus, root, paths, progress, options)
         else:
-            summary = _full(corpus, root, paths, exists, progress)
+            summary = _full(corpus, root, paths, exists, progress, options)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _schema_matches(root: Path) -> bool:
-    """False when the index was built by another version (other fields, another places detector)."""
+def _schema_matches(root: Path, options: ReadOptions) -> bool:
+    """False when the index was built by another version (other fields, another places detector) or options."""
     ix = store.open_index(root)
     try:
-        return schema_matches(ix.schema)
+        return schema_matches(ix.schema, options.facets, options.key())
     finally:
         ix.close()
 
 
-def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: Progress | None) -> Summary:
+def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: Progress | None,
+          options: ReadOptions) -> Summary:
     old = indexed_docs(store.open_index(root)) if exists else {}
     build_dir = store.new_build_dir(root)
     try:
-        ix = whoosh_index.create_in(str(build_dir), get_schema())
+        ix = whoosh_index.create_in(str(build_dir), get_schema(options.facets, options.key()))
         procs = _workers(len(paths))
         # Both cores index: each sub-writer process writes its own segment, and they are not merged (a merge
         # is one more serial pass over every posting).
         writer = ParallelWriter(ix, procs, WRITER_MB, _context()) if procs > 1 else segment_writer(ix, WRITER_MB)
-        run = _Run(corpus, writer, old, {}, fresh=True)
+        run = _Run(corpus, writer, old, {}, fresh=True, options=options)
         _pass(run, paths, progress)
         writer.commit()
         run.summary.documents = ix.doc_count()
@@ -282,12 +288,13 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
     return run.summary
 
 
-def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress | None) -> Summary:
+def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress | None,
+                 options: ReadOptions) -> Summary:
     ix = store.open_writable(root)
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)
     writer = segment_writer(ix, WRITER_MB)
-    run = _Run(corpus, writer, old, store.read_manifest(gen), fresh=False)
+    run = _Run(corpus, writer, old, store.read_manifest(gen), fresh=False, options=options)
     _pass(run, paths, progress)
     if run.summary.changed:
         writer.commit()

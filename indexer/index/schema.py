@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
@@ -18,10 +18,27 @@ DEFAULT_FIELDS = ("title", "body", "dateline")
 # A word in the title weighs this much more than in the body. Whoosh multiplies it into the postings at index
 # time, so it is part of the index format (changing it means a rebuild); the rest of ranking is in search/ranking.
 TITLE_BOOST = 2.0
+# A keyword field an export carries and the user declared a facet (``--facet category``) is indexed under this
+# prefix: ``facet_category``. The search side finds the facets of an index by it.
+FACET_PREFIX = "facet_"
 
 
-def get_schema() -> Schema:
-    """The schema every index is built with."""
+def get_schema(facets: Sequence[str] = (), reading: Hashable = ()) -> Schema:
+    """The schema every index is built with, plus a keyword field per declared facet; ``reading`` identifies how
+    source records were read (a JSONL field mapping), kept in the index so that a change rebuilds it."""
+    schema = _base_schema()
+    for name in facets:
+        schema.add(FACET_PREFIX + name, KEYWORD(stored=True, commas=True, lowercase=False, scorable=False))
+    schema["id"].reading = reading
+    return schema
+
+
+def facet_names(schema: Schema) -> list[str]:
+    """The declared facets of an index, by its schema."""
+    return [name[len(FACET_PREFIX):] for name in schema.names() if name.startswith(FACET_PREFIX)]
+
+
+def _base_schema() -> Schema:
     analyzer = news_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
@@ -55,10 +72,13 @@ def _places_field() -> KEYWORD:
     return field
 
 
-def schema_matches(stored: Schema) -> bool:
-    """Whether an index built with ``stored`` has the current fields and derived values (else: rebuild in full)."""
-    current = get_schema()
+def schema_matches(stored: Schema, facets: Sequence[str] = (), reading: Hashable = ()) -> bool:
+    """Whether an index built with ``stored`` has the current fields and derived values, the same declared facets
+    and records read the same way (else: rebuild in full)."""
+    current = get_schema(facets, reading)
     if set(stored.names()) != set(current.names()):
+        return False
+    if getattr(stored["id"], "reading", ()) != reading:
         return False
     return getattr(stored["places"], "detector_version", None) == PLACES_VERSION
 
@@ -70,7 +90,7 @@ def vocabulary_analyzer() -> Analyzer:
 
 def query_schema() -> Schema:
     """The searchable text fields only, so the query parser never builds date or id queries."""
-    full = get_schema()
+    full = _base_schema()
     return Schema(**{name: full[name] for name in QUERY_FIELDS})
 
 
@@ -82,6 +102,8 @@ def stored_record(stored: Mapping[str, Any]) -> dict[str, Any]:
         "credit": stored.get("credit"), "dateline": stored.get("dateline"), "author": stored.get("author"),
         "language": stored.get("language"), "path": stored.get("path"),
         "places": [p for p in (stored.get("places") or "").split(",") if p],
+        "fields": {name[len(FACET_PREFIX):]: [v for v in value.split(",") if v] for name, value in stored.items()
+                   if name.startswith(FACET_PREFIX) and value},
     }
 
 

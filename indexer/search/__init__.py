@@ -4,11 +4,15 @@ The web app, the CLI and the benchmarks use only the names exported here."""
 
 from indexer.index.store import IndexMissing
 from indexer.search.engine import Engine
+from indexer.search.export import MEDIA_TYPES as EXPORT_MEDIA_TYPES
 from indexer.search.request import (
     DEFAULT_PER_PAGE,
     DEFAULT_RELATED,
     DEFAULT_SUGGESTIONS,
+    EXPORT_FORMATS,
+    FEED_ENTRIES,
     FUZZY_MODES,
+    MAX_EXPORT,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_RELATED,
@@ -21,6 +25,7 @@ from indexer.search.request import (
     Filters,
     SearchError,
     SearchRequest,
+    export_format,
     parse_int,
 )
 from indexer.search.results import ArticlePage, Document, Hit, Related, SearchResults, Suggestion, Summary
@@ -31,8 +36,12 @@ __all__ = [
     "DEFAULT_PER_PAGE",
     "DEFAULT_RELATED",
     "DEFAULT_SUGGESTIONS",
+    "EXPORT_FORMATS",
+    "EXPORT_MEDIA_TYPES",
+    "FEED_ENTRIES",
     "FUZZY_MODES",
     "INTERVALS",
+    "MAX_EXPORT",
     "MAX_PER_PAGE",
     "MAX_QUERY_CHARS",
     "MAX_RELATED",
@@ -55,5 +64,6 @@ __all__ = [
     "SearchResults",
     "Suggestion",
     "Summary",
+    "export_format",
     "parse_int",
 ]

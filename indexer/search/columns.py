@@ -13,7 +13,7 @@ from whoosh.collectors import Collector, WrappingCollector
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer.index.schema import column_text
+from indexer.index.schema import FACET_PREFIX, column_text, facet_names
 
 # What an undated document holds in the date column (NUMERIC's default: the largest 64-bit value).
 NO_DATE = 2**64 - 1
@@ -25,12 +25,14 @@ _ORDINAL_OFFSET = 1
 
 @dataclass(frozen=True)
 class DocColumns:
-    """For every document number: its source (an index into ``sources``), its day, and which places it mentions."""
+    """For every document number: its source (an index into ``sources``), its day, which places it mentions, and
+    for each declared facet, which documents hold each value."""
 
     sources: tuple[str, ...]
     source_code: np.ndarray  # int32, -1 when the article names no source
     day: np.ndarray  # int32 proleptic Gregorian ordinal (date.toordinal()), UNDATED when undated
     places: dict[str, np.ndarray]  # place name -> sorted document numbers mentioning it
+    fields: dict[str, dict[str, np.ndarray]]  # facet -> value -> sorted document numbers holding it
 
     @property
     def size(self) -> int:
@@ -76,18 +78,27 @@ def _read(reader: IndexReader) -> DocColumns:
     day = np.full(size, UNDATED, dtype=np.int32)
     dated = raw != np.uint64(NO_DATE)
     day[dated] = (raw[dated] // np.uint64(_US_PER_DAY)).astype(np.int64) + _ORDINAL_OFFSET
-    places: dict[str, np.ndarray] = {}
-    if "places" in reader.schema:
-        for term in reader.lexicon("places"):
-            ids = np.fromiter(reader.postings("places", term).all_ids(), dtype=np.int64)
-            places[column_text(term)] = ids
-    return DocColumns(tuple(names), codes, day, places)
+    places = _postings(reader, "places") if "places" in reader.schema else {}
+    fields = {name: _postings(reader, FACET_PREFIX + name) for name in facet_names(reader.schema)}
+    return DocColumns(tuple(names), codes, day, places, fields)
+
+
+def _postings(reader: IndexReader, field: str) -> dict[str, np.ndarray]:
+    """Each term of a keyword field and the documents holding it."""
+    return {column_text(term): np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
+            for term in reader.lexicon(field)}
 
 
 def _column(reader: IndexReader, name: str, size: int, translate: bool = True) -> Iterable[tuple[int, object]]:
     column = reader.column_reader(name, translate=translate)
     for docnum in range(size):
         yield docnum, column_value(column, docnum, None)
+
+
+def open_column(reader: IndexReader, name: str) -> Any:
+    """A field's column reader, or an empty mapping when the index has none (an empty index's reader has no
+    columns at all, and Whoosh raises NotImplementedError when asked for one)."""
+    return reader.column_reader(name) if name in reader.schema and reader.has_column(name) else {}
 
 
 def column_value(column: Any, docnum: int, default: Any) -> Any:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from indexer import settings
 from indexer.index.store import IndexMissing, current_dir
+from indexer.search import export
 from indexer.search.query import Synonyms, load_synonyms
 from indexer.search.related import related_to
 from indexer.search.request import (
     DEFAULT_RELATED,
     DEFAULT_SUGGESTIONS,
+    MAX_EXPORT,
     MAX_RELATED,
     MAX_SUGGESTIONS,
     PREFIX_MODES,
     SearchError,
     SearchRequest,
     clean_query,
+    export_format,
 )
 from indexer.search.results import ArticlePage, Document, Related, SearchResults, Suggestion
 from indexer.search.searchers import SearcherCache
@@ -41,6 +45,13 @@ class Engine:
         if isinstance(request, str):
             request = SearchRequest(request, **options)
         return search(self._searchers.get(), request, self.synonyms())
+
+    def export(self, request: SearchRequest, fmt: str = "csv", limit: int = MAX_EXPORT) -> Iterator[str]:
+        """Every result of a request (not one page; at most ``limit``, up to MAX_EXPORT) as ``csv`` or ``jsonl``
+        text, in chunks. The search runs now (a bad request raises here); the rows are read as chunks are taken."""
+        formatter = export.FORMATS[export_format(fmt)]
+        _check_limit(limit, MAX_EXPORT)
+        return formatter(export.rows(self._searchers.get(), request, self.synonyms(), limit))
 
     def document(self, doc_id: str) -> Document | None:
         """The stored article with this id, or None."""

@@ -1,4 +1,4 @@
-"""Filters (sources, places, a date range), facet counts and the timeline of a query's matches."""
+"""Filters (sources, places, a date range, declared facets), facet counts and the timeline of a query's matches."""
 
 from __future__ import annotations
 
@@ -11,19 +11,31 @@ from whoosh.query import And, DateRange, Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FacetType, FieldFacet, TranslateFacet
 
+from indexer.index.schema import FACET_PREFIX, facet_names
 from indexer.search.columns import NO_DATE, UNDATED, DocColumns, doc_columns, matches
-from indexer.search.request import Filters
+from indexer.search.request import Filters, SearchError
 from indexer.search.timeline import Timeline, month_numbers, timeline
 
 
 @dataclass
 class Facets:
-    """Article counts by source, year, month (``YYYY-MM``) and place; sources and places most frequent first."""
+    """Article counts by source, year, month (``YYYY-MM``), place and each declared facet (``fields``); sources,
+    places and facet values most frequent first."""
 
     source: dict[str, int] = field(default_factory=dict)
     year: dict[str, int] = field(default_factory=dict)
     month: dict[str, int] = field(default_factory=dict)
     place: dict[str, int] = field(default_factory=dict)
+    fields: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def check_fields(searcher: Searcher, filters: Filters) -> None:
+    """Refuse a filter on a facet this index does not have (SearchError naming the ones it has)."""
+    known = facet_names(searcher.schema)
+    for name, _ in filters.fields:
+        if name not in known:
+            have = f"this index has: {', '.join(known)}" if known else "this index has none (reindex --facet NAME)"
+            raise SearchError(f"'filter' names no facet {name!r}: {have}")
 
 
 def _date_range(filters: Filters) -> Query | None:
@@ -40,8 +52,9 @@ def _any_of(field_name: str, values: tuple[str, ...]) -> Query | None:
 
 def filter_query(filters: Filters) -> Query | None:
     """The filters as a query to pass as ``filter=``, or None when nothing is filtered."""
+    fields = [_any_of(FACET_PREFIX + name, values) for name, values in filters.fields]
     parts = [q for q in (_any_of("source_name", filters.sources), _any_of("places", filters.places),
-                         _date_range(filters)) if q is not None]
+                         _date_range(filters), *fields) if q is not None]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
@@ -50,20 +63,33 @@ def filter_query(filters: Filters) -> Query | None:
 def count(searcher: Searcher, query: Query, filters: Filters,
           docs: np.ndarray | None = None) -> tuple[Facets, Timeline, int]:
     """Facet counts over the query's matches (each facet honours the other filters, not its own), the timeline,
-    and how many matches pass every filter. ``docs``, when given, are the query's matches without filters."""
+    and how many matches pass every filter. ``docs``, when given, are the query's matches without filters.
+
+    Every count is of articles (copies of a story included), the same ones the timeline and the total of
+    articles count."""
     columns = doc_columns(searcher)
     docs = matches(searcher, query) if docs is None else docs
-    by_source = _source_mask(columns, docs, filters)
-    by_place = _place_mask(columns, docs, filters)
-    in_dates = _date_mask(columns, docs, filters)
+    masks = _masks(columns, docs, filters)
+
+    def passing(*but: str) -> np.ndarray:
+        """Which matches pass every filter except ``but``."""
+        mask = np.ones(docs.size, dtype=bool)
+        for name, m in masks.items():
+            if name not in but:
+                mask &= m
+        return mask
+
     days = columns.day[docs]
     dated = days != UNDATED
-    chosen = by_source & by_place & in_dates
+    chosen = passing()
+    by_period = passing("date") & dated
     return Facets(
-        source=_ranked(_source_counts(columns, docs[in_dates & by_place])),
-        year=_periods(days[by_source & by_place & dated], 4),
-        month=_periods(days[by_source & by_place & dated], 7),
-        place=_ranked(_place_counts(columns, docs[by_source & in_dates])),
+        source=_ranked(_source_counts(columns, docs[passing("source")])),
+        year=_periods(days[by_period], 4),
+        month=_periods(days[by_period], 7),
+        place=_ranked(_value_counts(columns.places, columns.size, docs[passing("place")])),
+        fields={name: _ranked(_value_counts(values, columns.size, docs[passing(FACET_PREFIX + name)]))
+                for name, values in columns.fields.items()},
     ), timeline(days[chosen & dated], int(np.sum(chosen & ~dated))), int(np.sum(chosen))
 
 
@@ -71,9 +97,24 @@ def allowed(searcher: Searcher, docs: np.ndarray, filters: Filters) -> np.ndarra
     """Which of these documents pass every filter, as a mask; None when nothing is filtered."""
     if not filters.active:
         return None
-    columns = doc_columns(searcher)
-    return (_source_mask(columns, docs, filters) & _place_mask(columns, docs, filters)
-            & _date_mask(columns, docs, filters))
+    mask = np.ones(docs.size, dtype=bool)
+    for m in _masks(doc_columns(searcher), docs, filters).values():
+        mask &= m
+    return mask
+
+
+def _masks(columns: DocColumns, docs: np.ndarray, filters: Filters) -> dict[str, np.ndarray]:
+    """One mask per active filter: ``source``, ``place``, ``date``, and ``facet_NAME`` per declared facet."""
+    masks = {}
+    if filters.sources:
+        masks["source"] = _source_mask(columns, docs, filters)
+    if filters.places:
+        masks["place"] = _any_mask(columns.places, docs, filters.places)
+    if filters.date_from or filters.date_to:
+        masks["date"] = _date_mask(columns, docs, filters)
+    for name, values in filters.fields:
+        masks[FACET_PREFIX + name] = _any_mask(columns.fields.get(name, {}), docs, values)
+    return masks
 
 
 def _source_mask(columns: DocColumns, docs: np.ndarray, filters: Filters) -> np.ndarray:
@@ -83,10 +124,9 @@ def _source_mask(columns: DocColumns, docs: np.ndarray, filters: Filters) -> np.
     return np.isin(columns.source_code[docs], wanted)
 
 
-def _place_mask(columns: DocColumns, docs: np.ndarray, filters: Filters) -> np.ndarray:
-    if not filters.places:
-        return np.ones(docs.size, dtype=bool)
-    wanted = [columns.places[p] for p in filters.places if p in columns.places]
+def _any_mask(index: dict[str, np.ndarray], docs: np.ndarray, values: tuple[str, ...]) -> np.ndarray:
+    """Which documents hold any of the values of a keyword field (places, a declared facet)."""
+    wanted = [index[v] for v in values if v in index]
     return np.isin(docs, np.concatenate(wanted)) if wanted else np.zeros(docs.size, dtype=bool)
 
 
@@ -106,10 +146,10 @@ def _source_counts(columns: DocColumns, docs: np.ndarray) -> dict[str, int]:
     return {columns.sources[i]: int(c) for i, c in enumerate(counts.tolist()) if c}
 
 
-def _place_counts(columns: DocColumns, docs: np.ndarray) -> dict[str, int]:
-    chosen = np.zeros(columns.size, dtype=bool)
+def _value_counts(index: dict[str, np.ndarray], size: int, docs: np.ndarray) -> dict[str, int]:
+    chosen = np.zeros(size, dtype=bool)
     chosen[docs] = True
-    counts = {name: int(chosen[ids].sum()) for name, ids in columns.places.items()}
+    counts = {name: int(chosen[ids].sum()) for name, ids in index.items()}
     return {name: c for name, c in counts.items() if c}
 
 

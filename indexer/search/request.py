@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,7 +20,14 @@ MAX_SUGGESTIONS = 20
 DEFAULT_SUGGESTIONS = 8
 MAX_RELATED = 20
 DEFAULT_RELATED = 5
+# A search's Atom feed holds its newest matches, this many.
+FEED_ENTRIES = 20
+# An export (CSV, JSON Lines) holds at most this many results: the result window, as deep as paging goes.
+MAX_EXPORT = MAX_RESULT_WINDOW
+EXPORT_FORMATS = ("csv", "jsonl")
 SORTS = ("relevance", "newest", "oldest")
+# A declared facet (``reindex --facet category``) is filtered with ``filter=NAME:VALUE`` (repeatable).
+FACET_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 FUZZY_MODES = ("auto", "off")
 # "last": the last word is still being typed, so it also matches the words it begins (search as you type).
 PREFIX_MODES = ("none", "last")
@@ -42,24 +50,33 @@ def clean_query(text: str) -> str:
 
 @dataclass(frozen=True)
 class Filters:
-    """Which articles a search is limited to: any of ``sources``, any of ``places``, dated within the range."""
+    """Which articles a search is limited to: any of ``sources``, any of ``places``, dated within the range, and
+    for each declared facet in ``fields`` (``((name, (value, ...)), ...)``), any of its values."""
 
     sources: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     places: tuple[str, ...] = ()
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
-        for name, values in (("source", self.sources), ("place", self.places)):
+        field_values = tuple(v for _, values in self.fields for v in values)
+        for name, values in (("source", self.sources), ("place", self.places), ("filter", field_values)):
             if len(values) > MAX_VALUES or any(len(v) > MAX_VALUE_CHARS for v in values):
                 raise SearchError(f"at most {MAX_VALUES} '{name}' values of up to {MAX_VALUE_CHARS} characters")
+        if any(not FACET_NAME.fullmatch(name) for name, _ in self.fields):
+            raise SearchError("'filter' must be NAME:VALUE, NAME being a facet's name (lowercase letters, digits, _)")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise SearchError("'from' must not be after 'to'")
 
     @property
     def active(self) -> bool:
         """Whether anything is filtered at all."""
-        return bool(self.sources or self.places or self.date_from or self.date_to)
+        return bool(self.sources or self.places or self.date_from or self.date_to or self.fields)
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        """The values a declared facet is filtered to (none: not filtered)."""
+        return next((values for name, values in self.fields if name == facet), ())
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,7 @@ class SearchRequest:
             places=_values(args, "place"),
             date_from=_date(args, "from"),
             date_to=_date(args, "to"),
+            fields=_fields(args),
         )
         return cls(
             q=_first(args, "q") or "",
@@ -116,6 +134,7 @@ class SearchRequest:
             "sort": None if self.sort == "relevance" else self.sort,
             "source": list(self.filters.sources) or None,
             "place": list(self.filters.places) or None,
+            "filter": [f"{name}:{v}" for name, values in self.filters.fields for v in values] or None,
             "from": self.filters.date_from.isoformat() if self.filters.date_from else None,
             "to": self.filters.date_to.isoformat() if self.filters.date_to else None,
             "fuzzy": None if self.fuzzy == "auto" else self.fuzzy,
@@ -134,10 +153,27 @@ class SearchRequest:
         """URL arguments with ``name`` added to or removed from the place filter, back on page 1."""
         return self._toggle("places", name)
 
+    def field_toggle(self, facet: str) -> Callable[[str], dict[str, Any]]:
+        """For a declared facet: a value -> URL arguments with it added to or removed from the filter, page 1."""
+
+        def toggle(value: str) -> dict[str, Any]:
+            chosen = self.filters.values(facet)
+            values = tuple(v for v in chosen if v != value) + (() if value in chosen else (value,))
+            others = tuple((n, vs) for n, vs in self.filters.fields if n != facet)
+            fields = others + (((facet, values),) if values else ())
+            return replace(self, filters=replace(self.filters, fields=fields)).url_args()
+
+        return toggle
+
     def _toggle(self, facet: str, name: str) -> dict[str, Any]:
         chosen = getattr(self.filters, facet)
         values = tuple(v for v in chosen if v != name) + (() if name in chosen else (name,))
         return replace(self, filters=replace(self.filters, **{facet: values})).url_args()
+
+
+def export_format(value: str | None) -> str:
+    """An export format (``csv`` when not given), else SearchError."""
+    return _check_choice("format", value or EXPORT_FORMATS[0], EXPORT_FORMATS)
 
 
 def parse_int(args: Args, name: str, default: int, low: int, high: int) -> int:
@@ -186,6 +222,17 @@ def _date(args: Args, name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         raise SearchError(f"'{name}' must be an ISO date like 2024-05-31") from None
+
+
+def _fields(args: Args) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``filter=NAME:VALUE`` arguments grouped by facet name, in order of first appearance."""
+    grouped: dict[str, list[str]] = {}
+    for item in _values(args, "filter"):
+        name, sep, value = item.partition(":")
+        if not sep or not value.strip():
+            raise SearchError("'filter' must be NAME:VALUE, for example category:business")
+        grouped.setdefault(name.strip(), []).append(value.strip())
+    return tuple((name, tuple(dict.fromkeys(values))) for name, values in grouped.items())
 
 
 def _values(args: Args, name: str) -> tuple[str, ...]:

@@ -62,9 +62,11 @@ class Similar(JsonReady):
 
 @dataclass
 class Hit(Summary):
-    """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments."""
+    """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments.
 
-    score: float = 0.0
+    ``score`` is the relevance score, None when the results are sorted by date (no relevance was computed)."""
+
+    score: float | None = None
     highlights: dict[str, list[str]] = field(default_factory=dict)
     places: list[str] = field(default_factory=list)
     similar: Similar = field(default_factory=Similar)
@@ -82,7 +84,9 @@ class SearchResults(JsonReady):
     """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window.
 
     ``unknown_words`` are the query's words no article holds (a spelling to check); ``unfiltered`` is set when
-    filters left no result: the matches without them, and how many of those have no date."""
+    filters left no result: the matches without them, and how many of those have no date.
+    ``total`` counts stories (near-duplicate copies folded into one hit); ``articles`` counts every matching
+    article, copies included, and is what the facets and the timeline count (equal when nothing is folded)."""
 
     query: str
     total: int
@@ -97,6 +101,12 @@ class SearchResults(JsonReady):
     timeline: Timeline = field(default_factory=Timeline)
     unknown_words: list[str] = field(default_factory=list)
     unfiltered: Unfiltered | None = None
+    articles: int = 0
+
+    @property
+    def folded(self) -> bool:
+        """Whether copies were folded, so ``total`` (stories) is fewer than ``articles``."""
+        return self.total != self.articles
 
     @property
     def total_pages(self) -> int:
@@ -123,6 +133,7 @@ class Document(Summary):
     language: str | None = None
     path: str | None = None
     places: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)  # each declared facet's values
 
 
 @dataclass

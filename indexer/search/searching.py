@@ -41,19 +41,56 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     """Run a request and return one page of highlighted hits, with facets, a timeline, corrections and folding."""
     started = time.perf_counter()
     text, page, per_page, filters = request.q, request.page, request.per_page, request.filters
-    sort, fuzzy, collapse = request.sort, request.fuzzy, request.collapse
-    parsed, parsed_text = parse(text)
-    if parsed is NullQuery:
+    sort, collapse = request.sort, request.collapse
+    # Folding needs the hits before the page to know which are copies of better-ranked ones: scan a window.
+    # The window also covers RELAX_BELOW, so the hits it holds tell whether the query found "too little".
+    found = find(searcher, request, synonyms, max(fold_window(page, per_page) if collapse else page * per_page,
+                                                  RELAX_BELOW))
+    if found is None:
         return SearchResults(text, 0, page, per_page, _ms(started), [])
+    query, ranked = found.query, found.ranked
+    counts, timeline, matched = facets_.count(searcher, query, filters, ranked.matches)
+    folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
+    if folded.short and found.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
+        ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
+        folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
+    highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
+    # Sorted by date, Whoosh's "score" is the sort key (a negated date): not a relevance, so none is given.
+    scored = sort == "relevance"
+    hits = [_hit(h, similar, highlighters, scored) for h, similar in folded.hits]
+    return SearchResults(
+        text, folded.total, page, per_page, _ms(started), hits, counts, found.suggestion, found.fuzzy_applied,
+        folded.exact, timeline, unknown_words(searcher, found.parsed, found.parsed_text, found.completed),
+        unfiltered(searcher, query) if filters.active and not folded.total else None, articles=matched,
+    )
+
+
+@dataclass
+class Found:
+    """What a request found: the query finally run, its ranked hits (up to ``limit``) and any correction."""
+
+    query: Query
+    ranked: _Ranked
+    limit: int
+    parsed: Query
+    parsed_text: str
+    completed: tuple[str, ...] = ()  # the word being typed, when it was completed as a prefix
+    suggestion: str | None = None
+    fuzzy_applied: bool = False
+
+
+def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: int) -> Found | None:
+    """Rank up to ``limit`` hits of a request, relaxed or made typo-tolerant when it finds too little; None when
+    the query has nothing to search for."""
+    facets_.check_fields(searcher, request.filters)
+    parsed, parsed_text = parse(request.q)
+    if parsed is NullQuery:
+        return None
     # While typing, the last word also matches the words it begins; each variant of the query below (relaxed,
     # typo-tolerant) is built from the exact words and completed just before it runs.
     typing = last_word(searcher, parsed, parsed_text) if request.prefix == "last" else None
     complete = typing.rewrite if typing else _same
-    # Folding needs the hits before the page to know which are copies of better-ranked ones: scan a window.
-    # The window also covers RELAX_BELOW, so the hits it holds tell whether the query found "too little".
-    ranker = _Ranker(
-        searcher, filters, sort, max(fold_window(page, per_page) if collapse else page * per_page, RELAX_BELOW)
-    )
+    ranker = _Ranker(searcher, request.filters, request.sort, limit)
     query = expand_synonyms(parsed, synonyms)
     ranked = ranker.run(complete(query))
     strict = ranked.found
@@ -63,34 +100,12 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     suggestion, fuzzy_applied = None, False
     completed = (typing.typed,) if typing and typing.stems else ()
     if strict < FEW_RESULTS:
-        suggestion = did_you_mean(searcher, text, synonyms, keep=completed)
-        if fuzzy == "auto" and ranked.found < FEW_RESULTS:
+        suggestion = did_you_mean(searcher, request.q, synonyms, keep=completed)
+        if request.fuzzy == "auto" and ranked.found < FEW_RESULTS:
             tolerant = fuzzify(query, parsed_text, searcher)
             if (more := ranker.run(complete(tolerant))).found > ranked.found:
                 query, ranked, fuzzy_applied = tolerant, more, True
-    query = complete(query)
-    counts, timeline, matched = facets_.count(searcher, query, filters, ranked.matches)
-    folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
-    if folded.short and ranker.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
-        ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
-        folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
-    highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
-    hits = [_hit(h, similar, highlighters) for h, similar in folded.hits]
-    return SearchResults(
-        text,
-        folded.total,
-        page,
-        per_page,
-        _ms(started),
-        hits,
-        counts,
-        suggestion,
-        fuzzy_applied,
-        folded.exact,
-        timeline,
-        unknown_words(searcher, parsed, parsed_text, completed),
-        unfiltered(searcher, query) if filters.active and not folded.total else None,
-    )
+    return Found(complete(query), ranked, limit, parsed, parsed_text, completed, suggestion, fuzzy_applied)
 
 
 def _same(query: Query) -> Query:
@@ -151,12 +166,13 @@ def _highlighters(results: Results, page: list[int]) -> dict[str, Highlighter]:
     return {"body": results.highlighter, "title": Highlighter(fragmenter=whole_fragmenter(), formatter=MarkFormatter())}
 
 
-def _hit(hit: Any, similar: Similar, highlighters: dict[str, Highlighter]) -> Hit:
+def _hit(hit: Any, similar: Similar, highlighters: dict[str, Highlighter], scored: bool) -> Hit:
     fields = hit.fields()
     body = highlighters["body"].highlight_hit(hit, "body", top=MAX_FRAGMENTS, minscore=1)
     title = highlighters["title"].highlight_hit(hit, "title", text=fields.get("title", ""), top=1, minscore=1)
     highlights = {"title": title, "body": body or [plain_snippet(fields.get("body", ""))]}
-    return Hit.from_stored(fields, score=round(float(hit.score or 0.0), 4), highlights=highlights, similar=similar)
+    score = round(float(hit.score or 0.0), 4) if scored else None
+    return Hit.from_stored(fields, score=score, highlights=highlights, similar=similar)
 
 
 def _ms(started: float) -> float:

@@ -77,6 +77,20 @@ def test_typing_shows_highlighted_results_updates_the_url_and_back_restores(page
     expect(page.locator("#q")).to_have_value("")
 
 
+def test_the_feed_link_follows_the_search_typed(page, server) -> None:
+    page.goto(server + "/")
+    assert page.locator("link[rel=alternate]").count() == 0  # nothing searched, nothing to follow
+    page.fill("#q", "pipeline")
+    results_for(page, "pipeline")
+    feed = page.locator("head link[rel=alternate][type='application/atom+xml']")
+    expect(feed).to_have_count(1)
+    href = feed.get_attribute("href") or ""
+    assert href.startswith("/feed?") and parse_qs(href.split("?", 1)[1]) == {"q": ["pipeline"]}
+    page.fill("#q", "")
+    expect(page.locator(".intro")).to_be_visible()
+    expect(page.locator("head link[rel=alternate]")).to_have_count(0)
+
+
 def drawn(page) -> tuple[str, str]:
     """The status line's text (without the time taken) and the results region's HTML, as the page shows them."""
     return page.evaluate("""() => [

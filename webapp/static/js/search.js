@@ -43,6 +43,7 @@ export function liveSearch(input, region, status, alert) {
     region.classList.remove("stale");
     status.replaceChildren(...newStatus.childNodes);
     region.replaceChildren(...newRegion.childNodes);
+    feedLink(newRegion.dataset.feed);
     const filters = region.querySelector(".filters");
     if (filters && filtersOpen) { filters.open = true; }  // a phone's Filters panel stays as the reader left it
     jsonLink(params);
@@ -127,6 +128,18 @@ export function liveSearch(input, region, status, alert) {
     submitted: () => run(fromBox(false), "push"),
     term: (text) => run(withArgs(currentParams(), {q: text, fuzzy: null, prefix: null}), "push"),
   };
+}
+
+// The head's Atom link follows the search shown; the server names the feed's URL (data-feed), so it is built once.
+function feedLink(url) {
+  let link = document.getElementById("feed-link");
+  if (!url) { if (link) { link.remove(); } return; }
+  if (!link) {
+    link = el("link", {id: "feed-link", rel: "alternate", type: "application/atom+xml"});
+    document.head.append(link);
+  }
+  link.setAttribute("href", url);
+  link.setAttribute("title", `Newest articles matching ${new URLSearchParams(url.split("?")[1] || "").get("q") || ""}`);
 }
 
 function jsonLink(params) {
