@@ -2,9 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-HOST ?= 127.0.0.1
-PORT ?= 8000
-WORKERS ?= 2
 export NEWSSEARCH_INDEX_DIR ?= var/index
 export NEWSSEARCH_CORPUS_DIR ?= corpus
 
@@ -22,7 +19,7 @@ reindex: install
 	$(PY) -m indexer reindex
 
 run: reindex
-	$(VENV)/bin/newsfind serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(VENV)/bin/newsfind serve  # NEWSSEARCH_HOST, NEWSSEARCH_PORT, NEWSSEARCH_WORKERS choose where and how
 
 # The browser tests (tests/browser) drive Debian's Chromium with Playwright, which cannot download a browser here.
 browser:

@@ -98,7 +98,16 @@ def test_a_feed_without_a_query_or_with_bad_filters_is_a_400(feed_client, query:
 
 def test_the_search_page_links_its_feed(feed_client) -> None:
     page = feed_client.get("/?q=rates&source=Wire&sort=oldest").get_data(as_text=True)
-    [link] = re.findall(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', page)
+    [link] = re.findall(r'<link [^>]*rel="alternate" type="application/atom\+xml"[^>]*>', page)
     href = re.search(r'href="([^"]+)"', link).group(1).replace("&amp;", "&")
     assert href == "/feed?q=rates&source=Wire"  # the query and filters, not the sort
     assert not re.findall(r"application/atom\+xml", feed_client.get("/").get_data(as_text=True))
+
+
+def test_an_entry_links_its_article_page_and_the_original_apart(feed_client) -> None:
+    entries = {e.id.rsplit("/", 1)[1]: e for e in _feed(feed_client, "q=rates").entries}
+    assert [(link.rel, link.href.split("/")[-1]) for link in entries["new"].links] == [
+        ("alternate", "new"), ("related", "rates?a=1&b=2")]
+    assert [link.rel for link in entries["old"].links] == ["alternate"]  # no original URL: the page only
+    xml = feed_client.get("/feed?q=rates").get_data(as_text=True)
+    assert xml.count('rel="alternate" type="text/html"') == 1 + 4 and xml.count('rel="related"') == 1  # feed + entries

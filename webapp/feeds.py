@@ -9,6 +9,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, current_app, request, url_for
+from lxml import etree
 
 from indexer.search import FEED_ENTRIES, Hit, SearchError, SearchRequest
 from webapp.caching import conditional
@@ -35,7 +36,7 @@ def feed_view() -> Any:
     for hit in results.hits:
         _entry(feed, hit, built)
     feed.updated(max((_when(hit, built) for hit in results.hits), default=built))
-    return Response(feed.atom_str(pretty=True), mimetype=MEDIA_TYPE)
+    return Response(_with_entry_link_kinds(feed.atom_str(pretty=True)), mimetype=MEDIA_TYPE)
 
 
 def feed_args(params: SearchRequest) -> dict[str, Any]:
@@ -97,3 +98,18 @@ def _filters_text(params: SearchRequest) -> str:
 
 def _text(value: str) -> str:
     return _NOT_XML.sub("", value)
+
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _with_entry_link_kinds(xml: bytes) -> bytes:
+    """The feed with each entry's link kinds restored: feedgen 1.0 writes entry links with their ``href`` only
+    (lkiesow/python-feedgen#135), which would make the original article's link a second "alternate". ``_entry``
+    adds the article page first and the original URL, when there is one, second."""
+    root = etree.fromstring(xml)
+    for entry in root.iter(f"{_ATOM}entry"):
+        for link, kind in zip(entry.findall(f"{_ATOM}link"), ({"rel": "alternate", "type": "text/html"},
+                                                               {"rel": "related"}), strict=False):
+            link.attrib.update(kind)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

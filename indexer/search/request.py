@@ -145,6 +145,10 @@ class SearchRequest:
         args.update(changes)
         return {k: v for k, v in args.items() if v is not None}
 
+    def without_filters(self) -> dict[str, Any]:
+        """URL arguments of the same search with every filter (sources, places, dates, facets) removed."""
+        return self.url_args(source=None, place=None, filter=None, **{"from": None, "to": None})
+
     def toggle_source(self, name: str) -> dict[str, Any]:
         """URL arguments with ``name`` added to or removed from the source filter, back on page 1."""
         return self._toggle("sources", name)
