@@ -122,3 +122,21 @@ def gunicorn(index_dir: Path, workers: int = 2, threads: int = 2,
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             kill_group(proc)
+
+
+def index_state(root: Path, word: str = "alpha") -> str:
+    """What an answer to ``/api/search?q=WORD&per_page=100`` from a complete copy of the index at ``root`` holds:
+    its total and every title, to check that an answer came from one whole generation."""
+    from indexer.search import Engine
+
+    engine = Engine(root)
+    try:
+        results = engine.search(word, per_page=100)
+    finally:
+        engine.close()
+    return answer_state(results.total, [hit.title for hit in results.hits])
+
+
+def answer_state(total: int, titles: list[str]) -> str:
+    """The state string of one answer: its total and its sorted titles."""
+    return f"{total}|{'|'.join(sorted(titles))}"

@@ -18,7 +18,19 @@ import pytest
 
 from indexer.index import store
 from indexer.search import Engine
-from tests.helpers import PYTHON, ROOT, cli_env, generate_corpus, get_json, gunicorn, kill_group, run_cli, start_cli
+from tests.helpers import (
+    PYTHON,
+    ROOT,
+    answer_state,
+    cli_env,
+    generate_corpus,
+    get_json,
+    gunicorn,
+    index_state,
+    kill_group,
+    run_cli,
+    start_cli,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -223,19 +235,8 @@ def _query_loop(base: str, stop: threading.Event, seen: Counter, failures: list[
             failures.append(f"{path}: {status} {body}")
             continue
         if path.startswith("/api/search"):
-            titles = sorted(hit["title"] for hit in body["hits"])
-            states.add(f"{body['total']['value']}|{'|'.join(titles)}")
+            states.add(answer_state(body["total"]["value"], [hit["title"] for hit in body["hits"]]))
         seen[path] += 1
-
-
-def _state(root: Path) -> str:
-    """The state string that a response from a complete index at ``root`` must equal."""
-    engine = Engine(root)
-    try:
-        results = engine.search("alpha", per_page=100)
-    finally:
-        engine.close()
-    return f"{results.total}|{'|'.join(sorted(hit.title for hit in results.hits))}"
 
 
 def test_reindex_under_query_load(tmp_path: Path) -> None:
@@ -245,7 +246,7 @@ def test_reindex_under_query_load(tmp_path: Path) -> None:
     generate_corpus(corpus / "match", 60, marker="alpha")
     generate_corpus(corpus / "filler", 300, marker="filler", start=1000)
     assert run_cli("reindex", "--quiet", "--corpus", str(corpus), "--index", str(root)).returncode == 0
-    states = {"old": _state(root)}
+    states = {"old": index_state(root)}
     stop, seen, failures, observed = threading.Event(), Counter(), [], set()
     with gunicorn(root) as base:
         deadline = time.monotonic() + 120
@@ -260,7 +261,7 @@ def test_reindex_under_query_load(tmp_path: Path) -> None:
             generate_corpus(corpus / "match", 20, marker="alpha", start=60)
             result = run_cli("reindex", "--quiet", "--corpus", str(corpus), "--index", str(root))
             assert result.returncode == 0, result.stderr
-            states["incremental"] = _state(root)
+            states["incremental"] = index_state(root)
             # Visible without a restart, on every worker and thread.
             for _ in range(8):
                 assert get_json(base + "/api/search?q=alpha&per_page=1")[1]["total"]["value"] == 80
@@ -268,7 +269,7 @@ def test_reindex_under_query_load(tmp_path: Path) -> None:
                 path.write_text(path.read_text("utf-8").replace("article number", "rebuilt number"), "utf-8")
             result = run_cli("reindex", "--quiet", "--full", "--corpus", str(corpus), "--index", str(root))
             assert result.returncode == 0, result.stderr
-            states["full"] = _state(root)
+            states["full"] = index_state(root)
             for _ in range(8):
                 body = get_json(base + "/api/search?q=alpha&per_page=1")[1]
                 assert "rebuilt" in body["hits"][0]["title"]

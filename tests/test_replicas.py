@@ -18,8 +18,7 @@ import pytest
 
 from indexer.index import store
 from indexer.index.build import reindex
-from indexer.search import Engine
-from tests.helpers import ROOT, free_port, generate_corpus, get_json, gunicorn, kill_group
+from tests.helpers import ROOT, answer_state, free_port, generate_corpus, get_json, gunicorn, index_state, kill_group
 
 pytestmark = pytest.mark.slow
 CONFIG = ROOT / "docs" / "deploy" / "haproxy.cfg"
@@ -35,16 +34,6 @@ def _require(tool: str) -> None:
         pytest.skip(message)
 
 
-def _state(root: Path) -> str:
-    """What an answer to QUERY from a complete copy of the index at ``root`` holds: total and every title."""
-    engine = Engine(root)
-    try:
-        results = engine.search("alpha", per_page=100)
-    finally:
-        engine.close()
-    return f"{results.total}|{'|'.join(sorted(hit.title for hit in results.hits))}"
-
-
 def _client(base: str, stop: threading.Event, states: Counter, failures: list[str]) -> None:
     """Ask through the balancer until told to stop (bounded in count); record each answer's index state."""
     for _ in range(20_000):
@@ -58,7 +47,7 @@ def _client(base: str, stop: threading.Event, states: Counter, failures: list[st
         if status != 200:
             failures.append(f"{status} {body}")
             continue
-        states[f"{body['total']['value']}|{'|'.join(sorted(hit['title'] for hit in body['hits']))}"] += 1
+        states[answer_state(body["total"]["value"], [hit["title"] for hit in body["hits"]])] += 1
 
 
 def _balancer(bind: str, nodes: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -83,7 +72,7 @@ def test_a_node_dies_and_a_generation_rolls_out_under_load(tmp_path: Path) -> No
     _require("wrk")
     corpus, source = tmp_path / "corpus", tmp_path / "source"
     reindex(generate_corpus(corpus, 40), source)
-    old = _state(source)
+    old = index_state(source)
     replicas = [tmp_path / f"replica{i}" for i in (1, 2, 3)]
     for replica in replicas:
         store.ship(source, replica)
@@ -108,7 +97,7 @@ def test_a_node_dies_and_a_generation_rolls_out_under_load(tmp_path: Path) -> No
         servers[2].terminate()
         generate_corpus(corpus, 20, start=40)
         reindex(corpus, source)
-        new = _state(source)
+        new = index_state(source)
         for replica in replicas[:2]:  # the live nodes get the new generation while answering
             store.ship(source, replica)
         deadline = time.monotonic() + ROLLOUT_SECONDS

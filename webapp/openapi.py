@@ -40,6 +40,12 @@ def _query(name: str, description: str, schema: dict[str, Any], repeat: bool = F
     }
 
 
+def _limit(high: int, default: int) -> dict[str, Any]:
+    return _query(
+        "limit", "How many to return.", {"type": "integer", "minimum": 1, "maximum": high, "default": default}
+    )
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -55,7 +61,6 @@ _ID = {
     "description": "A document id as returned in hits.",
     "schema": {"type": "string", "minLength": 1},
 }
-_LIMIT = "How many to return."
 
 _SUMMARY = {
     "id": {"type": "string"},
@@ -301,11 +306,7 @@ def spec() -> dict[str, Any]:
                     "operationId": "suggest",
                     "parameters": [
                         _query("q", "What has been typed so far.", {"type": "string"}),
-                        _query(
-                            "limit",
-                            _LIMIT,
-                            {"type": "integer", "minimum": 1, "maximum": limits.MAX_SUGGESTIONS, "default": 8},
-                        ),
+                        _limit(limits.MAX_SUGGESTIONS, limits.DEFAULT_SUGGESTIONS),
                     ],
                     "responses": {
                         "200": _json({"type": "array", "items": _ref("Suggestion")}, "Completions."),
@@ -331,11 +332,7 @@ def spec() -> dict[str, Any]:
                     "operationId": "related",
                     "parameters": [
                         _ID,
-                        _query(
-                            "limit",
-                            _LIMIT,
-                            {"type": "integer", "minimum": 1, "maximum": limits.MAX_RELATED, "default": 5},
-                        ),
+                        _limit(limits.MAX_RELATED, limits.DEFAULT_RELATED),
                     ],
                     "responses": {
                         "200": _json({"type": "array", "items": _ref("Related")}, "Related articles."),
