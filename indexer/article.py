@@ -7,8 +7,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 
+@dataclass(frozen=True, kw_only=True)
+class Details:
+    """An article's details beside its title and text, declared once for the cleaned and the served record."""
+
+    credit: str | None = None
+    dateline: str | None = None
+    author: str | None = None
+    language: str | None = None
+
+
 @dataclass(frozen=True)
-class Article:
+class Article(Details):
     """A cleaned article, ready to index."""
 
     id: str
@@ -16,12 +26,8 @@ class Article:
     body: str
     path: str = ""
     source: str | None = None
-    credit: str | None = None
-    dateline: str | None = None
-    author: str | None = None
     date: datetime | None = None
     url: str | None = None
-    language: str | None = None
     # Keyword fields a JSONL export carries and the user declared as facets: ``((name, (value, ...)), ...)``.
     facets: tuple[tuple[str, tuple[str, ...]], ...] = ()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -32,8 +33,10 @@ def search_page() -> Any:
     results = get_engine().search(params) if params.q else None
     if results is not None:
         # The highlighter escaped the text and added only <mark>: safe to render as HTML.
-        for hit in results.hits:
-            hit.highlights = {name: [Markup(f) for f in fragments] for name, fragments in hit.highlights.items()}
+        results.hits = [
+            replace(hit, highlights={name: [Markup(f) for f in frags] for name, frags in hit.highlights.items()})
+            for hit in results.hits
+        ]
     template = "pages/_results.html" if wants_fragment() else "pages/search.html"
     response = make_response(render_template(template, params=params, results=results, **_calendar(params, results)))
     response.vary.add(FRAGMENT_HEADER)  # one URL, two bodies: caches must keep them apart

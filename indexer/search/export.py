@@ -23,7 +23,7 @@ SNIPPET_CHARS = 300
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row(Summary):
     """One exported result: what the page shows of it, its rank, and how many copies were folded into it."""
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Self
 
+from indexer.article import Details
 from indexer.index.schema import stored_record
 from indexer.search.explain import Unfiltered
 from indexer.search.facets import Facets
@@ -34,7 +35,7 @@ class JsonReady:
         return plain(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Summary(JsonReady):
     """An article in a list: what hits, folded copies and related articles all show."""
 
@@ -60,7 +61,7 @@ class Similar(JsonReady):
     articles: list[Summary] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Hit(Summary):
     """One search result; ``highlights`` maps a field (``title``, ``body``) to escaped HTML fragments.
 
@@ -72,7 +73,7 @@ class Hit(Summary):
     similar: Similar = field(default_factory=Similar)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Related(Summary):
     """An article about the same subject as another one."""
 
@@ -122,15 +123,11 @@ class SearchResults(JsonReady):
         return data
 
 
-@dataclass
-class Document(Summary):
+@dataclass(frozen=True)
+class Document(Summary, Details):
     """A stored article, for the article page and the API."""
 
     body: str = ""
-    credit: str | None = None
-    dateline: str | None = None
-    author: str | None = None
-    language: str | None = None
     path: str | None = None
     places: list[str] = field(default_factory=list)
     fields: dict[str, list[str]] = field(default_factory=dict)  # each declared facet's values
