@@ -60,3 +60,97 @@ def test_relaxed_search_ranks_fuller_matches_first(corpus, tmp_path) -> None:
     ids = [h.id for h in search(cache.get(), "rail freight corridor to Bishkek for traders nowhere").hits]
     cache.close()
     assert ids[0] == "all" and "one" in ids
+
+
+def _index(tmp_path, records: list[dict]) -> searchers.SearcherCache:
+    import json
+
+    from indexer.index.build import reindex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    reindex(corpus, tmp_path / "index")
+    return searchers.SearcherCache(tmp_path / "index")
+
+
+PHRASES = [
+    {"id": "who", "title": "The Who play Hyde Park", "text": "The band The Who played a long set on Saturday."},
+    {"id": "who-not", "title": "Who runs the park?", "text": "Nobody knows who the park's new manager is."},
+    {"id": "take-that", "title": "Take That announce a tour", "text": "The band Take That will tour in spring."},
+    {"id": "take", "title": "Ministers take a stand", "text": "Ministers said that they would take action."},
+    {"id": "hamlet", "title": "Hamlet returns", "text": "To be or not to be: the actor gave the line a new twist."},
+    {"id": "not-hamlet", "title": "Plans", "text": "Plans not to be delayed, or to be changed, she said."},
+    {"id": "no-stop", "title": "Rain", "text": "Rain fell. Crops grew."},
+]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [('"The Who"', {"who"}), ('"Take That"', {"take-that"}), ('"to be or not to be"', {"hamlet"})],
+)
+def test_phrases_of_stop_words_match_exactly(tmp_path, q: str, expected: set[str]) -> None:
+    from indexer.search.searching import search
+
+    cache = _index(tmp_path, PHRASES)
+    results = search(cache.get(), q, fuzzy="off")
+    cache.close()
+    assert {h.id for h in results.hits} == expected and results.total == len(expected)
+
+
+def test_a_query_of_stop_words_finds_the_articles_that_have_them(tmp_path) -> None:
+    from indexer.search.searching import search
+
+    cache = _index(tmp_path, PHRASES)
+    results = search(cache.get(), "the", per_page=100)
+    cache.close()
+    assert {h.id for h in results.hits} == {"who", "who-not", "take-that", "hamlet"}
+    assert results.suggestion is None
+
+
+def test_stop_words_carry_no_weight_among_other_words() -> None:
+    words = query_words(parse_query("the history of the BBC"))
+    assert words is not None and words[0] == ["histori", "bbc"]
+
+
+def _licence_fee_corpus() -> list[dict]:
+    topics = ["budgets and staffing", "orchestras and regional radio", "sport rights and children's programmes"]
+    full = [  # long articles, each different (near-duplicates would be folded), with each word once
+        {"id": f"all-{n}", "title": f"Broadcasting review {n}",
+         "text": f"Ministers met about {topic} on {day}. " * 30 + "The BBC said the licence fee would rise."}
+        for n, (topic, day) in enumerate(zip(topics, ["Monday", "Tuesday", "Friday"], strict=True))
+    ]
+    # Short articles with one of the words, repeated and in the title: plain BM25 puts them first.
+    partial = [
+        {"id": "fees", "title": "Parking fees anger drivers", "text": "Fees, fees and more fees: parking fees rose."},
+        {"id": "bbc", "title": "BBC BBC", "text": "The BBC showed the BBC's new BBC drama on BBC One."},
+        {"id": "licence", "title": "Licence to fish", "text": "A fishing licence. Licence checks. Licence fines."},
+    ]
+    return full + partial
+
+
+def test_all_words_first_when_a_short_query_is_relaxed(tmp_path, monkeypatch) -> None:
+    from indexer.search.ranking import coordination, model
+    from indexer.search.searching import search
+
+    cache = _index(tmp_path, _licence_fee_corpus())
+    ids = [h.id for h in search(cache.get(), "BBC licence fee", fuzzy="off").hits]
+    assert sorted(ids[:3]) == ["all-0", "all-1", "all-2"] and len(ids) == 6
+    # Without the rule, BM25 alone ranks a one-word article first: the corpus does test the rule.
+    monkeypatch.setattr(model, "SHORT_QUERY_WORDS", 0)
+    monkeypatch.setattr(coordination, "LONG_QUERY_COORD", 0.0)
+    assert not [h.id for h in search(cache.get(), "BBC licence fee", fuzzy="off").hits][0].startswith("all-")
+    cache.close()
+
+
+def test_an_index_built_without_stop_words_is_rebuilt(corpus, tmp_path, monkeypatch) -> None:
+    from indexer.index import schema
+    from indexer.index.build import reindex
+
+    root = tmp_path / "index"
+    monkeypatch.setattr(schema, "ANALYSIS_VERSION", 1)  # what an index from before stop words were kept says
+    reindex(corpus, root)
+    monkeypatch.undo()
+    summary = reindex(corpus, root)
+    assert summary.full and summary.documents == 6
+    assert not reindex(corpus, root).full

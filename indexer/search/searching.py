@@ -29,7 +29,8 @@ from indexer.search.highlight import (
 )
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
 from indexer.search.ranking.arrays import score_all, top
-from indexer.search.ranking.model import RELAX_BELOW, relax
+from indexer.search.ranking.coordination import coordinate, coordinate_results, word_terms
+from indexer.search.ranking.model import RELAX_BELOW, free_text, relax
 from indexer.search.timeline import Timeline
 
 MAX_QUERY_CHARS = 500
@@ -38,10 +39,13 @@ MAX_RESULT_WINDOW = 10_000
 # Near-duplicates are looked for among at least this many top hits (more for deep pages).
 FOLD_WINDOW = 300
 MIN_PREFIX = 2
+_BROAD_WILDCARD = re.compile(rf"(?<![\w*?])\w{{0,{MIN_PREFIX - 1}}}[*?][\w*?]*")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # Fewer strict hits than this is "little or nothing": retry with typo tolerance and suggest a correction.
 FEW_RESULTS = 3
 FUZZY_MODES = ("auto", "off")
+# An all-capitals query longer than this is a sentence typed in capitals, not a query with operators.
+SHOUTED_WORDS = 6
 
 
 class SearchError(ValueError):
@@ -130,7 +134,8 @@ def _parsers() -> tuple[qparser.QueryParser, qparser.QueryParser]:
     schema = query_schema()
     full = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
     full.remove_plugin_class(qparser.EveryPlugin)
-    full.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<!\w)\+", minusexpr=r"(?<!\w)-"))  # not "real-time"
+    # A minus negates the word it touches: not "real-time", nor a dash between spaces.
+    full.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<!\w)\+", minusexpr=r"(?<!\w)-(?=\w)"))
     plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup, plugins=[])
     return full, plain
 
@@ -149,7 +154,7 @@ def _too_broad(query: Query) -> bool:
 
 def plain_words(text: str) -> str:
     """The words of a query with every operator and symbol removed."""
-    return " ".join(w if w not in _OPERATORS else w.lower() for w in re.findall(r"\w+", text))
+    return " ".join(w for w in re.findall(r"\w+", text) if w not in _OPERATORS)
 
 
 def parse_query(text: str) -> Query:
@@ -159,16 +164,22 @@ def parse_query(text: str) -> Query:
 
 def _parse(text: str) -> tuple[Query, str]:
     """The query and the string it was parsed from (its terms' character spans point into that string)."""
-    text = text[:MAX_QUERY_CHARS]
+    # A question mark that ends a word ends a question ("what is fusion?"); a wildcard is inside a word ("wom?n").
+    text = re.sub(r"(?<=\w)\?+(?!\S)", "", text[:MAX_QUERY_CHARS])
+    if text.isupper() and len(re.findall(r"\w+", text)) > SHOUTED_WORDS:  # a sentence in capitals: AND, NOT are words
+        text = text.lower()
+    if all(w in _OPERATORS for w in re.findall(r"\w+", text)):  # "AND OR": operators with nothing to join
+        return NullQuery, text
     full, plain = _parsers()
     try:
         query = full.parse(text)
     except Exception:  # noqa: BLE001 - any parser failure means: read it as words
         query = NullQuery
     if query is NullQuery or _too_broad(query) or _unbalanced(text):
-        text = plain_words(text)
+        # A wildcard too broad to run is dropped, not read as the word it starts with ("a*" is not "a").
+        text = plain_words(_BROAD_WILDCARD.sub(" ", text))
         query = plain.parse(text)
-    return query, text
+    return free_text(query), text
 
 
 def _unbalanced(text: str) -> bool:
@@ -195,7 +206,7 @@ def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, 
     strict = ranked.found
     if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
         query = expand_synonyms(relaxed, synonyms)
-        ranked = ranker.run(query)
+        ranked = ranker.run(query, coordinated=True)
     suggestion, fuzzy_applied = None, False
     if strict < FEW_RESULTS:
         suggestion = did_you_mean(searcher, text, synonyms)
@@ -232,24 +243,30 @@ class _Ranker:
     sort: str
     limit: int
 
-    def run(self, query: Query) -> _Ranked:
+    def run(self, query: Query, coordinated: bool = False) -> _Ranked:
         """Rank the query's hits and keep every match (before filters) for the facets: scored all at once with
         arrays when the query's shape allows; else by Whoosh's collector, which, unfiltered, records the matches
         on the way (so none may be skipped); filtered, facets.count finds them, since each facet needs matches
         its own filter drops."""
         if self.sort == "relevance" and (scored := score_all(self.searcher, query)) is not None:
+            if coordinated and (words := word_terms(self.searcher, query)) is not None:
+                coordinate(scored, words)  # a relaxed query: the articles with more of its words first
             allowed = facets_.allowed(self.searcher, scored.docs, self.filters)
             return _Ranked(top(self.searcher, query, scored, self.limit, allowed), scored.docs)
         record = not self.filters.active
+        words = word_terms(self.searcher, query) if coordinated and self.sort == "relevance" else None
         collector = self.searcher.collector(
-            limit=self.limit, terms=True, filter=facets_.filter_query(self.filters),
+            limit=None if words else self.limit, terms=True, filter=facets_.filter_query(self.filters),
             sortedby=facets_.sort_facet(self.sort), optimize=not record,
         )
         recorder = None
         if record:
             collector, recorder = DocRecorder.install(collector)
         self.searcher.search_with_collector(query, collector)
-        return _Ranked(collector.results(), recorder.docnums if recorder else None)
+        results = collector.results()
+        if words:  # coordination needs every match: the best raw scores may not be the best tiers
+            results = coordinate_results(self.searcher, query, results, words, self.limit)
+        return _Ranked(results, recorder.docnums if recorder else None)
 
 
 def fold_window(page: int, per_page: int) -> int:

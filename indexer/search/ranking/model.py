@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from whoosh import scoring
-from whoosh.query import And, Or, Query, Term
+from collections import Counter
 
-from indexer.index.analysis import news_analyzer
+from whoosh import scoring
+from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
+
+from indexer.index.analysis import query_stop_stems, stop_stems
 
 # BM25: K1 2.0 lets a word repeated in an article keep adding (news repeats its subject); B is the usual 0.75.
 K1, B = 2.0, 0.75
@@ -13,25 +15,13 @@ K1, B = 2.0, 0.75
 RELAX_BELOW = 100
 # Two words are few enough to mean "both"; longer queries read as a description of what is wanted.
 RELAX_MIN_WORDS = 3
+# Up to this many words a query is what people type into a search box: each word is meant (all words first).
+SHORT_QUERY_WORDS = 4
 # A relaxed query is a description: most of its words are in the body, so a title match counts for less than
 # in a short strict query, whose few words are often the headline's (the index already doubles titles).
 RELAXED_TITLE_BOOST = 0.5
-# Question and filler words of natural-language queries: weightless when the query is relaxed.
-QUERY_STOP_WORDS = frozenset(
-    "what which who whom whose why how where when whether there their them they these those do does did done "
-    "has have had having been being was were would should could must shall might any some such so than then "
-    "very also about into onto upon both each other own same only more most much many".split()
-)
-
-
-def _stems(words: frozenset[str]) -> frozenset[str]:
-    """The words as the analyzer indexes them, so they compare with query terms."""
-    analyzer = news_analyzer()
-    return frozenset(token.text for word in words for token in analyzer(word))
-
-
-_QUERY_STOP_STEMS = _stems(QUERY_STOP_WORDS)
-
+# A word repeated in a relaxed query weighs (times said) ** QUERY_TF.
+QUERY_TF = 1.0
 
 def weighting() -> scoring.WeightingModel:
     """The scoring model every search uses."""
@@ -77,16 +67,55 @@ def relax(query: Query, strict_hits: int) -> Query | None:
     Documents matching more of the words score higher (each word adds its BM25 share, rare words most), and
     question words ("what", "how") stop counting.
     """
+    if strict_hits >= RELAX_BELOW:
+        return None
     plain = query_words(query)
-    if plain is None or strict_hits >= RELAX_BELOW:
+    if plain is None and not strict_hits:
+        # Nothing has the quoted phrases of a long, descriptive query (quoting a title, say): their words still
+        # say what is wanted. A short query's phrase is meant as typed.
+        unquoted = _unquoted(query)
+        if (found := query_words(unquoted)) is not None and len(found[0]) > SHORT_QUERY_WORDS:
+            query, plain = unquoted, found
+    if plain is None:
         return None
     words, fields = plain
     if len(words) < 2 or (strict_hits and len(words) < RELAX_MIN_WORDS):
         return None
-    words = [w for w in words if w not in _QUERY_STOP_STEMS] or words
+    # A word said twice in a description is what it is about (each occurrence is one term per field).
+    said = Counter(term.text for term in _leaves(query) or ())
+    words = [w for w in words if w not in query_stop_stems() and len(w) > 1] or words
     return Or(
         [
-            Or([Term(name, word, boost=RELAXED_TITLE_BOOST if name == "title" else 1.0) for name in fields])
+            Or([Term(name, word, boost=_boost(name, said[word] / len(fields))) for name in fields])
             for word in words
         ]
     )
+
+
+def _boost(fieldname: str, said: float) -> float:
+    return (RELAXED_TITLE_BOOST if fieldname == "title" else 1.0) * said**QUERY_TF
+
+
+def _unquoted(query: Query) -> Query:
+    """The query with each phrase replaced by its words (stop words left out, as in free text)."""
+    if type(query) is Phrase:
+        return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
+    return query.apply(_unquoted)
+
+
+def free_text(query: Query) -> Query:
+    """The query without the stop words and single letters among its free-text words; phrases keep theirs, and
+    a query of stop words only is kept whole (``the`` finds the articles that have it).
+
+    Stop words are indexed so that phrases match exactly, but as loose words they match nearly every article:
+    they would add noise to the ranking and cost a pass over the longest posting lists.
+    """
+    stops = stop_stems()
+
+    def drop(q: Query) -> Query:
+        if type(q) is Term:  # one letter is a stop word too: the "d" of "I'd", the "t" of "don't"
+            return NullQuery if q.text in stops or len(q.text) < 2 else q
+        return q.apply(drop)  # phrases have no children: their words stay
+
+    dropped = drop(query).normalize()
+    return query if dropped is NullQuery else dropped
