@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from whoosh.query import Or
+from whoosh.scoring import BM25F
 
 from indexer.search import searchers
 from indexer.search.ranking.model import RELAX_BELOW, query_words, relax, weighting
@@ -43,7 +44,7 @@ def test_long_query_with_few_hits_becomes_a_ranked_or() -> None:
 
 
 def test_weighting_is_bm25f() -> None:
-    assert type(weighting()).__name__ == "BM25F"
+    assert isinstance(weighting(), BM25F)
 
 
 def test_relaxed_search_ranks_fuller_matches_first(corpus, tmp_path) -> None:

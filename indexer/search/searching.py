@@ -28,6 +28,7 @@ from indexer.search.highlight import (
     whole_fragmenter,
 )
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, load_synonyms
+from indexer.search.ranking import feedback
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.ranking.coordination import coordinate, coordinate_results, word_terms
 from indexer.search.ranking.model import RELAX_BELOW, free_text, relax
@@ -205,8 +206,10 @@ def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, 
     ranked = ranker.run(query)
     strict = ranked.found
     if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
-        query = expand_synonyms(relaxed, synonyms)
-        ranked = ranker.run(query, coordinated=True)
+        query = words = expand_synonyms(relaxed, synonyms)
+        ranked = ranker.run(query, words)
+        if (fed := feedback.expand(searcher, words, [d for _, d in ranked.results.top_n])) is not None:
+            query, ranked = fed, ranker.run(fed, words)
     suggestion, fuzzy_applied = None, False
     if strict < FEW_RESULTS:
         suggestion = did_you_mean(searcher, text, synonyms)
@@ -243,18 +246,18 @@ class _Ranker:
     sort: str
     limit: int
 
-    def run(self, query: Query, coordinated: bool = False) -> _Ranked:
+    def run(self, query: Query, coordinated: Query | None = None) -> _Ranked:
         """Rank the query's hits and keep every match (before filters) for the facets: scored all at once with
         arrays when the query's shape allows; else by Whoosh's collector, which, unfiltered, records the matches
         on the way (so none may be skipped); filtered, facets.count finds them, since each facet needs matches
         its own filter drops."""
         if self.sort == "relevance" and (scored := score_all(self.searcher, query)) is not None:
-            if coordinated and (words := word_terms(self.searcher, query)) is not None:
+            if coordinated is not None and (words := word_terms(self.searcher, coordinated)) is not None:
                 coordinate(scored, words)  # a relaxed query: the articles with more of its words first
             allowed = facets_.allowed(self.searcher, scored.docs, self.filters)
             return _Ranked(top(self.searcher, query, scored, self.limit, allowed), scored.docs)
         record = not self.filters.active
-        words = word_terms(self.searcher, query) if coordinated and self.sort == "relevance" else None
+        words = word_terms(self.searcher, coordinated) if coordinated is not None and self.sort == "relevance" else None
         collector = self.searcher.collector(
             limit=None if words else self.limit, terms=True, filter=facets_.filter_query(self.filters),
             sortedby=facets_.sort_facet(self.sort), optimize=not record,
