@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 
+from indexer.index.analysis import stop_stems
 from indexer.index.dedup import THRESHOLD, similarity
 from indexer.index.schema import Summary, summary_fields
 from indexer.search.columns import column_value
@@ -36,8 +38,13 @@ def related(searcher: Searcher, doc_id: str, limit: int = 5) -> list[Related] | 
         return []
     signatures = searcher.reader().column_reader("minhash") if "minhash" in searcher.schema else {}
     own = column_value(signatures, docnum, b"")
+    # Whoosh's more_like, but stop words (indexed for phrases) are never key terms: they are in every article.
+    stops = stop_stems()
+    terms = [(word, weight) for word, weight in searcher.key_terms([docnum], "body", numterms=KEY_TERMS * 3)
+             if word not in stops and len(word) > 1][:KEY_TERMS]
     # Ask for extra results: near-copies of this article are dropped below.
-    results = searcher.more_like(docnum, "body", top=limit * 3, numterms=KEY_TERMS)
+    query = Or([Term("body", word, boost=weight) for word, weight in terms])
+    results = searcher.search(query, limit=limit * 3, mask={docnum})
     found = []
     for hit in results:
         if similarity(own, column_value(signatures, hit.docnum, b"")) >= THRESHOLD:
