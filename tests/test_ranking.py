@@ -155,3 +155,81 @@ def test_an_index_built_without_stop_words_is_rebuilt(corpus, tmp_path, monkeypa
     summary = reindex(corpus, root)
     assert summary.full and summary.documents == 6
     assert not reindex(corpus, root).full
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "what is information science? give definitions",  # a question mark ends a question, not a wildcard
+        "distributed algorithms - concurrent programs",  # a dash between spaces is not NOT
+        "MY DISSERTATION DOES NOT INCLUDE OBLIGATORY DISCLOSURE INFORMATION",  # capitals: NOT is a word
+    ],
+)
+def test_typed_sentences_are_plain_words(q: str) -> None:
+    assert query_words(parse_query(q)) is not None
+
+
+def test_a_long_query_quoting_a_missing_title_relaxes_on_its_words() -> None:
+    query = parse_query('abstracts of articles: J. Backus, "Can programming be liberated from the Von Neumann style"')
+    relaxed = relax(query, 0)
+    assert relaxed is not None and {"liber", "neumann", "backus"} <= {t.text for t in relaxed.leaves()}
+    assert relax(query, 5) is None  # the phrase matched something: it is meant
+
+
+def _topic_corpus() -> list[dict]:
+    glaciers = [  # agreeing results: each article shares most of its words with the others
+        {"id": f"ice-{n}", "title": f"Greenland glacier report {n}",
+         "text": f"Greenland glacier ice sheet melting meltwater fjord calving season {n}. " * 3}
+        for n in range(12)
+    ]
+    mixed = [  # one word of the query each, otherwise nothing in common
+        {"id": f"mix-{n}", "title": title, "text": text}
+        for n, (title, text) in enumerate([
+            ("Football", "The ice on the pitch delayed kickoff for the cup final."),
+            ("Markets", "Shares in a melting pot of tech stocks slid on Monday."),
+            ("Cooking", "Sheet pan dinners are popular with busy parents."),
+            ("Travel", "The season for cruises in the Caribbean starts soon."),
+            ("Music", "A report on the orchestra budget was published."),
+            ("Politics", "The glacier pace of reform frustrated voters in Leeds."),
+            ("Science", "Meltwater samples from Mars rovers were analysed."),
+            ("Health", "Calving cows need vets on call through the winter."),
+            ("Tech", "A fjord-themed phone case sold out in hours."),
+            ("Film", "The ice skating drama opened to strong reviews."),
+            ("Books", "A season of readings begins at the city library."),
+            ("Art", "The report praised the gallery's new sculpture wing."),
+            ("Weather", "A sheet of rain hit the coast on Sunday."),
+            ("Schools", "Exam season tests pupils and their parents."),
+        ])
+    ]
+    return glaciers + mixed
+
+
+@pytest.mark.parametrize(("query_text", "expanded"), [
+    ("report on glacier ice sheet melting in the calving season", True),
+    ("ice melting sheet season report pitch", False),  # ten matches, each about something else
+])
+def test_feedback_only_when_the_first_results_agree(tmp_path, query_text: str, expanded: bool) -> None:
+    from indexer.search.ranking import feedback
+
+    cache = _index(tmp_path, _topic_corpus() if expanded else _topic_corpus()[12:])
+    searcher = cache.get()
+    relaxed = relax(parse_query(query_text), 0)
+    assert relaxed is not None
+    top = [docnum for _, docnum in searcher.search(relaxed, limit=10).top_n]
+    grown = feedback.expand(searcher, relaxed, top)
+    cache.close()
+    if expanded:
+        assert grown is not None and "greenland" in {t.text for t in grown.leaves()}
+    else:
+        assert grown is None
+
+
+def test_feedback_never_for_a_short_query(tmp_path) -> None:
+    from indexer.search.ranking import feedback
+
+    cache = _index(tmp_path, _topic_corpus())
+    searcher = cache.get()
+    relaxed = relax(parse_query("glacier ice melting"), 0)
+    top = [docnum for _, docnum in searcher.search(relaxed, limit=10).top_n]
+    assert len(top) == 10 and feedback.expand(searcher, relaxed, top) is None
+    cache.close()

@@ -250,7 +250,8 @@ class _Ranker:
         """Rank the query's hits and keep every match (before filters) for the facets: scored all at once with
         arrays when the query's shape allows; else by Whoosh's collector, which, unfiltered, records the matches
         on the way (so none may be skipped); filtered, facets.count finds them, since each facet needs matches
-        its own filter drops."""
+        its own filter drops. ``coordinated`` is a relaxed query: its words rank the articles that have more of
+        them first (``ranking.coordination``)."""
         if self.sort == "relevance" and (scored := score_all(self.searcher, query)) is not None:
             if coordinated is not None and (words := word_terms(self.searcher, coordinated)) is not None:
                 coordinate(scored, words)  # a relaxed query: the articles with more of its words first
