@@ -233,3 +233,20 @@ def test_feedback_never_for_a_short_query(tmp_path) -> None:
     top = [docnum for _, docnum in searcher.search(relaxed, limit=10).top_n]
     assert len(top) == 10 and feedback.expand(searcher, relaxed, top) is None
     cache.close()
+
+
+@pytest.mark.parametrize(("weight", "first"), [(0.1, "together"), (0.0, "apart")])
+def test_a_long_query_ranks_its_words_side_by_side_first(tmp_path, monkeypatch, weight: float, first: str) -> None:
+    from indexer.search.ranking import model
+
+    texts = {  # the same words, the same length: without proximity they tie, and index order wins
+        "apart": "Transfer rates of heat in hypersonic boundary layers were measured.",
+        "together": "Heat transfer rates in the hypersonic boundary layers were measured.",
+    }
+    cache = _index(tmp_path, [{"id": key, "title": "Report", "text": text} for key, text in texts.items()])
+    monkeypatch.setattr(model, "PROXIMITY", weight)
+    relaxed = relax(parse_query("heat transfer in hypersonic boundary layers over cones"), 0)
+    searcher = cache.get()
+    top = [searcher.stored_fields(d)["id"] for _, d in searcher.search(model.with_proximity(relaxed)).top_n]
+    cache.close()
+    assert top[0] == first

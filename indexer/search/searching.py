@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from whoosh import qparser
 from whoosh.highlight import Highlighter
-from whoosh.query import And, Every, NullQuery, Prefix, Query, Term, Wildcard
+from whoosh.query import And, Every, NullQuery, Or, Prefix, Query, Term, Wildcard
 from whoosh.searching import Results, Searcher
 
 from indexer.index.schema import DEFAULT_FIELDS, Summary, place_names, query_schema, summary_fields
@@ -31,7 +31,7 @@ from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzif
 from indexer.search.ranking import feedback
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.ranking.coordination import coordinate, coordinate_results, word_terms
-from indexer.search.ranking.model import RELAX_BELOW, free_text, relax
+from indexer.search.ranking.model import RELAX_BELOW, free_text, relax, with_proximity
 from indexer.search.timeline import Timeline
 
 MAX_QUERY_CHARS = 500
@@ -206,10 +206,12 @@ def search(searcher: Searcher, text: str, page: int = 1, per_page: int = 10, *, 
     ranked = ranker.run(query)
     strict = ranked.found
     if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
-        query = words = expand_synonyms(relaxed, synonyms)
+        words = expand_synonyms(relaxed, synonyms)
+        query = with_proximity(words)
         ranked = ranker.run(query, words)
         if (fed := feedback.expand(searcher, words, [d for _, d in ranked.results.top_n])) is not None:
-            query, ranked = fed, ranker.run(fed, words)
+            query = Or([query, fed])
+            ranked = ranker.run(query, words)
     suggestion, fuzzy_applied = None, False
     if strict < FEW_RESULTS:
         suggestion = did_you_mean(searcher, text, synonyms)

@@ -28,7 +28,7 @@ MIN_AGREEMENT = 0.07
 
 
 def expand(searcher: Searcher, relaxed: Query, top: list[int]) -> Query | None:
-    """The relaxed query with the words its first results share added, or None when feedback is not applied."""
+    """The words the first results of a relaxed query share, as a query to add to it (None: no feedback)."""
     if type(relaxed) is not Or or len(relaxed.subqueries) <= model.SHORT_QUERY_WORDS or len(top) < DOCS:
         return None
     fields = sorted({leaf.fieldname for leaf in relaxed.leaves() if type(leaf) is Term})
@@ -60,7 +60,7 @@ def expand(searcher: Searcher, relaxed: Query, top: list[int]) -> Query | None:
         Or([Term(name, word, boost=WEIGHT * score / best * _field_weight(name)) for name in fields])
         for word, score in found
     ]
-    return Or([*relaxed.subqueries, *extra])
+    return Or(extra)
 
 
 def _agreement(vocabularies: list[set[str]]) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 from math import log
 from typing import Any
 
@@ -24,6 +25,9 @@ SHORT_QUERY_WORDS = 4
 RELAXED_TITLE_BOOST = 0.5
 # A word repeated in a relaxed query weighs (times said) ** QUERY_TF.
 QUERY_TF = 1.0
+# In a long relaxed query, two words next to each other that are next to each other in an article add this share
+# of their scores again (term proximity, as exact bigrams of the body).
+PROXIMITY = 0.1
 
 class LuceneIdfBM25F(scoring.BM25F):
     """Whoosh's BM25F with the idf of Lucene, tantivy and Terrier, ``log(1 + (N - n + 0.5) / (n + 0.5))``.
@@ -106,6 +110,16 @@ def relax(query: Query, strict_hits: int) -> Query | None:
             for word in words
         ]
     )
+
+
+def with_proximity(relaxed: Query) -> Query:
+    """A long relaxed query plus its adjacent word pairs as phrases of the body, weighing ``PROXIMITY``."""
+    if type(relaxed) is not Or or len(relaxed.subqueries) <= SHORT_QUERY_WORDS or not PROXIMITY:
+        return relaxed
+    words = [next((t.text for t in part.leaves() if type(t) is Term and t.fieldname == "body"), None)
+             for part in relaxed.subqueries]
+    pairs = [Phrase("body", [a, b], boost=PROXIMITY) for a, b in pairwise(words) if a and b]
+    return Or([*relaxed.subqueries, Or(pairs)]) if pairs else relaxed
 
 
 def _boost(fieldname: str, said: float) -> float:
