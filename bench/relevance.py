@@ -97,8 +97,12 @@ def write_run(run: Run, path: Path, tag: str = "newsfind") -> None:
                 out.write(f"{qid} Q0 {doc_id} {rank} {score:g} {tag}\n")
 
 
-def bench(collection: Path, references: dict[str, System] | None = None, run_file: Path | None = None,
-          cache: Path | None = None) -> dict:
+def bench(
+    collection: Path,
+    references: dict[str, System] | None = None,
+    run_file: Path | None = None,
+    cache: Path | None = None,
+) -> dict:
     """``{"ours": {measure: value}, "reference": {name: {measure: value}}}`` for one collection."""
     docs = read_jsonl(collection / "corpus.jsonl")
     topics = read_jsonl(collection / "topics.jsonl")
@@ -109,13 +113,16 @@ def bench(collection: Path, references: dict[str, System] | None = None, run_fil
     systems = REFERENCE if references is None else references
     return {
         "ours": evaluate(qrels, run),
-        "reference": {name: evaluate(qrels, _reference_run(collection, name, system, docs, topics, cache))
-                      for name, system in systems.items()},
+        "reference": {
+            name: evaluate(qrels, _reference_run(collection, name, system, docs, topics, cache))
+            for name, system in systems.items()
+        },
     }
 
 
-def _reference_run(collection: Path, name: str, system: System, docs: list[dict], topics: list[dict],
-                   cache: Path | None) -> Run:
+def _reference_run(
+    collection: Path, name: str, system: System, docs: list[dict], topics: list[dict], cache: Path | None
+) -> Run:
     """A reference system's run, from ``cache`` when it holds one for these exact records and topics."""
     if cache is None:
         return system(docs, topics)
@@ -135,8 +142,10 @@ def bench_all(collections: list[Path], cache: Path | None = None) -> dict:
     """Every collection's figures and, per system, the mean of each measure over the collections."""
     figures = {folder.name: bench(folder, cache=cache) for folder in collections}
     systems = [OURS, *REFERENCE]
-    mean = {system: {m: round(sum(_row(f, system)[m] for f in figures.values()) / len(figures), 4)
-                     for m in MEASURES} for system in systems}
+    mean = {
+        system: {m: round(sum(_row(f, system)[m] for f in figures.values()) / len(figures), 4) for m in MEASURES}
+        for system in systems
+    }
     return {"collections": figures, "mean": mean}
 
 
@@ -155,11 +164,15 @@ def table(figures: dict) -> str:
 def table_all(results: dict) -> str:
     """Per collection and system nDCG@10, MAP and R@100, then the mean over collections, as Markdown."""
     lines = ["| collection | system | " + " | ".join(SUMMARY) + " |", "| --- | --- |" + " ---: |" * len(SUMMARY)]
-    blocks = [*((name, lambda s, f=f: _row(f, s)) for name, f in results["collections"].items()),
-              ("**mean**", lambda s: results["mean"][s])]
+    blocks = [
+        *((name, lambda s, f=f: _row(f, s)) for name, f in results["collections"].items()),
+        ("**mean**", lambda s: results["mean"][s]),
+    ]
     for name, row in blocks:
-        lines += [f"| {name} | {system} | " + " | ".join(f"{row(system)[m]:.4f}" for m in SUMMARY) + " |"
-                  for system in results["mean"]]
+        lines += [
+            f"| {name} | {system} | " + " | ".join(f"{row(system)[m]:.4f}" for m in SUMMARY) + " |"
+            for system in results["mean"]
+        ]
     return "\n".join(lines)
 
 
@@ -171,8 +184,12 @@ def collections_under(data: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("collections", type=Path, nargs="*",
-                        help=f"folders with corpus.jsonl, topics.jsonl, qrels.txt (default: {DATA}/ir-*)")
+    parser.add_argument(
+        "collections",
+        type=Path,
+        nargs="*",
+        help=f"folders with corpus.jsonl, topics.jsonl, qrels.txt (default: {DATA}/ir-*)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--run", type=Path, metavar="FILE", help="write our TREC run (one collection)")
     parser.add_argument("--cache", type=Path, metavar="DIR", help="keep the reference systems' runs here")
