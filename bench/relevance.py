@@ -1,7 +1,11 @@
-"""Relevance on a test collection: our real index and query path against reference systems.
+"""Relevance on test collections: our real index and query path against reference systems.
 
-``python bench/relevance.py COLLECTION_DIR [--json] [--run FILE]`` where the folder holds ``corpus.jsonl``
+``python bench/relevance.py`` runs every ``ir-*`` collection under the shared data (``bench.shared.DATA``);
+``python bench/relevance.py DIR [DIR ...]`` runs those given, each a folder holding ``corpus.jsonl``
 (``{id, title, text}``), ``topics.jsonl`` (``{qid, query}``) and ``qrels.txt`` (``qid 0 docid rel``).
+With one collection, ``--run FILE`` writes our top 100 per topic as a TREC run file and ``--json`` prints
+``{"ours": ..., "reference": ...}``; with several, the JSON is ``{"collections": {name: ...}, "mean": ...}``.
+``--cache DIR`` keeps the reference systems' runs between invocations (they do not change while ours is tuned).
 """
 
 from __future__ import annotations
@@ -15,36 +19,29 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 import tempfile  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 
 import ir_measures  # noqa: E402
 from ir_measures import AP, RR, P, R, nDCG  # noqa: E402
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh import qparser, scoring  # noqa: E402
-from whoosh.analysis import StemmingAnalyzer  # noqa: E402
-from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 
-from bench.reference import Fts5, RefDoc, Tantivy  # noqa: E402
+from bench.relevance_refs import DEPTH, Run, System, available, strictly_ranked, words  # noqa: E402, F401
+from bench.shared import DATA  # noqa: E402
 from indexer.index.build import reindex  # noqa: E402
 from indexer.search import MAX_PER_PAGE, Engine  # noqa: E402
 
 MEASURES = {"nDCG@10": nDCG @ 10, "MAP": AP, "P@10": P @ 10, "R@100": R @ 100, "MRR@10": RR @ 10}
-DEPTH = 100
-Run = dict[str, dict[str, float]]
-System = Callable[[list[dict], list[dict]], Run]
+# The measures of the all-collection table (the single-collection table shows every one).
+SUMMARY = ("nDCG@10", "MAP", "R@100")
+REFERENCE: dict[str, System] = available()
+OURS = "newsfind (ours)"
 
 
 def read_jsonl(path: Path) -> list[dict]:
     """Every record of a JSONL file."""
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
-def words(text: str) -> list[str]:
-    """The plain words of a topic, for systems whose query syntax would trip on punctuation."""
-    return re.findall(r"\w+", text.lower())
 
 
 def ours(docs: list[dict], topics: list[dict]) -> Run:
@@ -64,74 +61,7 @@ def ours(docs: list[dict], topics: list[dict]) -> Run:
             hits = engine.search(topic["query"], per_page=MAX_PER_PAGE).hits[:DEPTH]
             run[str(topic["qid"])] = {h.id: float(h.score) for h in hits}
         engine.close()
-    return _strictly_ranked(run)
-
-
-def whoosh_defaults(docs: list[dict], topics: list[dict]) -> Run:
-    """Plain Whoosh: StemmingAnalyzer, BM25F defaults, words ORed over title and text."""
-    with tempfile.TemporaryDirectory() as folder:
-        schema = Schema(
-            id=ID(stored=True), title=TEXT(analyzer=StemmingAnalyzer()), text=TEXT(analyzer=StemmingAnalyzer())
-        )
-        ix = whoosh_index.create_in(folder, schema)
-        with ix.writer(limitmb=256) as writer:
-            for doc in docs:
-                writer.add_document(id=str(doc["id"]), title=doc.get("title") or "", text=doc.get("text") or "")
-        parser = qparser.MultifieldParser(["title", "text"], schema, group=qparser.OrGroup)
-        with ix.searcher(weighting=scoring.BM25F()) as searcher:
-            run = {}
-            for topic in topics:
-                results = searcher.search(parser.parse(" ".join(words(topic["query"]))), limit=DEPTH)
-                run[str(topic["qid"])] = {h["id"]: float(h.score) for h in results}
-        ix.close()
-    return _strictly_ranked(run)
-
-
-def tantivy_en_stem(docs: list[dict], topics: list[dict]) -> Run:
-    """Tantivy with its English stemming tokenizer and BM25, words ORed over title and text."""
-    index = Tantivy.build(_ref_docs(docs))
-
-    def ranked(terms: list[str]) -> dict[str, float]:
-        return {hit.id: hit.score for hit in index.search(" ".join(terms), DEPTH)[0]}
-
-    return _strictly_ranked(_word_run(topics, ranked))
-
-
-def sqlite_fts5(docs: list[dict], topics: list[dict]) -> Run:
-    """SQLite FTS5 with the porter tokenizer and its bm25(), words ORed."""
-    index = Fts5.build(_ref_docs(docs), tokenize="porter unicode61")
-
-    def ranked(terms: list[str]) -> dict[str, float]:
-        return {hit.id: hit.score for hit in index.search(" OR ".join(f'"{t}"' for t in terms), DEPTH)}
-
-    run = _word_run(topics, ranked)
-    index.close()
-    return _strictly_ranked(run)
-
-
-def _ref_docs(docs: list[dict]) -> list[RefDoc]:
-    return [RefDoc(str(d["id"]), d.get("title") or "", d.get("text") or "") for d in docs]
-
-
-REFERENCE: dict[str, System] = {
-    "whoosh-defaults": whoosh_defaults,
-    "tantivy-en_stem": tantivy_en_stem,
-    "sqlite-fts5-porter": sqlite_fts5,
-}
-
-
-def _word_run(topics: list[dict], ranked: Callable[[list[str]], dict[str, float]]) -> Run:
-    """Each topic's plain words through a reference system's ``ranked``; a topic with no words ranks nothing."""
-    return {str(t["qid"]): ranked(terms) if (terms := words(t["query"])) else {} for t in topics}
-
-
-def _strictly_ranked(run: Run) -> Run:
-    """Scores that keep each system's own order: evaluation tools break score ties by doc id otherwise."""
-    ranked: Run = {}
-    for qid, scores in run.items():
-        ordered = list(scores)  # insertion order is the system's rank order
-        ranked[qid] = {doc_id: float(len(ordered) - rank) for rank, doc_id in enumerate(ordered)}
-    return ranked
+    return strictly_ranked(run)
 
 
 def read_qrels(path: Path) -> Iterator[ir_measures.Qrel]:
@@ -166,7 +96,12 @@ def write_run(run: Run, path: Path, tag: str = "newsfind") -> None:
                 out.write(f"{qid} Q0 {doc_id} {rank} {score:g} {tag}\n")
 
 
-def bench(collection: Path, references: dict[str, System] | None = None, run_file: Path | None = None) -> dict:
+def bench(
+    collection: Path,
+    references: dict[str, System] | None = None,
+    run_file: Path | None = None,
+    cache: Path | None = None,
+) -> dict:
     """``{"ours": {measure: value}, "reference": {name: {measure: value}}}`` for one collection."""
     docs = read_jsonl(collection / "corpus.jsonl")
     topics = read_jsonl(collection / "topics.jsonl")
@@ -177,30 +112,102 @@ def bench(collection: Path, references: dict[str, System] | None = None, run_fil
     systems = REFERENCE if references is None else references
     return {
         "ours": evaluate(qrels, run),
-        "reference": {name: evaluate(qrels, system(docs, topics)) for name, system in systems.items()},
+        "reference": {
+            name: evaluate(qrels, _reference_run(collection, name, system, docs, topics, cache))
+            for name, system in systems.items()
+        },
     }
 
 
+def _reference_run(
+    collection: Path, name: str, system: System, docs: list[dict], topics: list[dict], cache: Path | None
+) -> Run:
+    """A reference system's run, from ``cache`` when it holds one for these exact records and topics."""
+    if cache is None:
+        return system(docs, topics)
+    digest = hashlib.sha256()
+    for part in ("corpus.jsonl", "topics.jsonl"):
+        digest.update((collection / part).read_bytes())
+    path = cache / f"{collection.name}.{name}.{digest.hexdigest()[:16]}.json"
+    if path.is_file():
+        return json.loads(path.read_text("utf-8"))
+    run = system(docs, topics)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(run), "utf-8")
+    return run
+
+
+def bench_all(collections: list[Path], cache: Path | None = None) -> dict:
+    """Every collection's figures and, per system, the mean of each measure over the collections."""
+    figures = {folder.name: bench(folder, cache=cache) for folder in collections}
+    systems = [OURS, *REFERENCE]
+    mean = {
+        system: {m: round(sum(_row(f, system)[m] for f in figures.values()) / len(figures), 4) for m in MEASURES}
+        for system in systems
+    }
+    return {"collections": figures, "mean": mean}
+
+
+def _row(figures: dict, system: str) -> dict[str, float]:
+    return figures["ours"] if system == OURS else figures["reference"][system]
+
+
 def table(figures: dict) -> str:
-    """The figures as a Markdown table, ours first."""
-    rows = [("newsfind (ours)", figures["ours"]), *figures["reference"].items()]
+    """One collection's figures as a Markdown table, ours first."""
+    rows = [(OURS, figures["ours"]), *figures["reference"].items()]
     lines = ["| system | " + " | ".join(MEASURES) + " |", "| --- |" + " ---: |" * len(MEASURES)]
     lines += [f"| {name} | " + " | ".join(f"{values[m]:.4f}" for m in MEASURES) + " |" for name, values in rows]
     return "\n".join(lines)
 
 
+def table_all(results: dict) -> str:
+    """Per collection and system nDCG@10, MAP and R@100, then the mean over collections, as Markdown."""
+    lines = ["| collection | system | " + " | ".join(SUMMARY) + " |", "| --- | --- |" + " ---: |" * len(SUMMARY)]
+    blocks = [
+        *((name, lambda s, f=f: _row(f, s)) for name, f in results["collections"].items()),
+        ("**mean**", lambda s: results["mean"][s]),
+    ]
+    for name, row in blocks:
+        lines += [
+            f"| {name} | {system} | " + " | ".join(f"{row(system)[m]:.4f}" for m in SUMMARY) + " |"
+            for system in results["mean"]
+        ]
+    return "\n".join(lines)
+
+
+def collections_under(data: Path) -> list[Path]:
+    """The test collections in the shared data: every ``ir-*`` folder."""
+    return sorted(p for p in data.glob("ir-*") if p.is_dir())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("collection", type=Path, help="folder with corpus.jsonl, topics.jsonl, qrels.txt")
+    parser.add_argument(
+        "collections",
+        type=Path,
+        nargs="*",
+        help=f"folders with corpus.jsonl, topics.jsonl, qrels.txt (default: {DATA}/ir-*)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--run", type=Path, metavar="FILE", help="write our ranking as a TREC run file")
+    parser.add_argument("--run", type=Path, metavar="FILE", help="write our TREC run (one collection)")
+    parser.add_argument("--cache", type=Path, metavar="DIR", help="keep the reference systems' runs here")
     args = parser.parse_args(argv)
-    for name in ("corpus.jsonl", "topics.jsonl", "qrels.txt"):
-        if not (args.collection / name).is_file():
-            parser.error(f"{args.collection / name} not found")
-    figures = bench(args.collection, run_file=args.run)
-    print(json.dumps(figures, indent=2) if args.json else table(figures))
+    collections = args.collections or collections_under(DATA)
+    if not collections:
+        parser.error(f"no ir-* collection under {DATA} (set NEWSFIND_DATA)")
+    for folder in collections:
+        for name in ("corpus.jsonl", "topics.jsonl", "qrels.txt"):
+            if not (folder / name).is_file():
+                parser.error(f"{folder / name} not found")
+    if args.run is not None and len(collections) > 1:
+        parser.error("--run writes one collection's run: name one collection")
+    if args.collections and len(collections) == 1:
+        figures = bench(collections[0], run_file=args.run, cache=args.cache)
+        print(json.dumps(figures, indent=2) if args.json else table(figures))
+        return 0
+    results = bench_all(collections, cache=args.cache)
+    print(json.dumps(results, indent=2) if args.json else table_all(results))
     return 0
 
 

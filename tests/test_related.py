@@ -9,6 +9,8 @@ import pytest
 
 from indexer.index.build import reindex
 from indexer.search import Engine
+from indexer.search.related import key_terms_query
+from indexer.search.searchers import SearcherCache
 from webapp import create_app
 
 ARTICLES = [
@@ -57,11 +59,14 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base / "index"
 
 
-def test_more_like_this_alone_finds_nothing_here(small_index: Path, open_engine) -> None:
-    # The premise: every key term Whoosh picks for the water deal is unique to it on this corpus.
-    searcher = open_engine(small_index)._searchers.get()
+def test_more_like_this_alone_finds_nothing_here(small_index: Path) -> None:
+    # The premise: every key term more-like-this picks for the water deal is unique to it on this corpus.
+    cache = SearcherCache(small_index)
+    searcher = cache.get()
     docnum = searcher.document_number(id="water-deal")
-    assert [h["id"] for h in searcher.more_like(docnum, "body", top=10, numterms=12)] == []
+    query = key_terms_query(searcher, docnum)
+    assert query is not None and [h["id"] for h in searcher.search(query, limit=10, mask={docnum})] == []
+    cache.close()
 
 
 def test_related_falls_back_to_the_articles_distinctive_words(small_index: Path, open_engine) -> None:

@@ -10,7 +10,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from indexer.clean.places import PLACES_VERSION
-from indexer.index.analysis import news_analyzer
+from indexer.index.analysis import ANALYSIS_VERSION, news_analyzer
 
 # Fields a user may name in a query (``title:japan``); dates and ids are filtered in code, never parsed.
 QUERY_FIELDS = ("title", "body", "source", "credit", "dateline", "author")
@@ -44,7 +44,7 @@ def _base_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         # Character positions let the highlighter find matches without re-analysing the body.
-        body=TEXT(analyzer=analyzer, stored=True, chars=True),
+        body=_analysed(TEXT(analyzer=analyzer, stored=True, chars=True)),
         source=TEXT(analyzer=analyzer, stored=True),
         source_name=ID(sortable=True),
         credit=TEXT(analyzer=analyzer, stored=True),
@@ -72,11 +72,19 @@ def _places_field() -> KEYWORD:
     return field
 
 
+def _analysed(field: TEXT) -> TEXT:
+    # Kept in the index's stored schema: an index analysed another way (stop words dropped, say) is rebuilt.
+    field.analysis_version = ANALYSIS_VERSION
+    return field
+
+
 def schema_matches(stored: Schema, facets: Sequence[str] = (), reading: Hashable = ()) -> bool:
-    """Whether an index built with ``stored`` has the current fields and derived values, the same declared facets
-    and records read the same way (else: rebuild in full)."""
+    """Whether an index built with ``stored`` has the current fields and derived values, the same analysis and
+    declared facets, and records read the same way (else: rebuild in full)."""
     current = get_schema(facets, reading)
     if set(stored.names()) != set(current.names()):
+        return False
+    if getattr(stored["body"], "analysis_version", 1) != ANALYSIS_VERSION:
         return False
     if getattr(stored["id"], "reading", ()) != reading:
         return False

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 from whoosh.highlight import Highlighter
-from whoosh.query import And, NullQuery, Query, Term
+from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.searching import Results, Searcher
 
 from indexer.search import facets as facets_
@@ -26,8 +26,10 @@ from indexer.search.highlight import (
 )
 from indexer.search.parse import parse
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
+from indexer.search.ranking import feedback
 from indexer.search.ranking.arrays import score_all, top
-from indexer.search.ranking.model import RELAX_BELOW, relax
+from indexer.search.ranking.coordination import coordinate, coordinate_results, word_terms
+from indexer.search.ranking.model import RELAX_BELOW, relax, with_proximity
 from indexer.search.request import MAX_RESULT_WINDOW, Filters, SearchRequest
 from indexer.search.results import Hit, SearchResults, Similar
 
@@ -95,8 +97,12 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
     ranked = ranker.run(complete(query))
     strict = ranked.found
     if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
-        query = expand_synonyms(relaxed, synonyms)
-        ranked = ranker.run(complete(query))
+        words = expand_synonyms(relaxed, synonyms)
+        query = with_proximity(words)
+        ranked = ranker.run(complete(query), complete(words))
+        if (fed := feedback.expand(searcher, words, [d for _, d in ranked.results.top_n])) is not None:
+            query = Or([query, fed])  # the top results agree: their key words join the query (Bo1)
+            ranked = ranker.run(complete(query), complete(words))
     suggestion, fuzzy_applied = None, False
     completed = (typing.typed,) if typing and typing.stems else ()
     if strict < FEW_RESULTS:
@@ -130,17 +136,21 @@ class _Ranker:
     sort: str
     limit: int
 
-    def run(self, query: Query) -> _Ranked:
+    def run(self, query: Query, coordinated: Query | None = None) -> _Ranked:
         """Rank the query's hits and keep every match (before filters) for the facets: scored all at once with
         arrays when the query's shape allows; else by Whoosh's collector, which, unfiltered, records the matches
         on the way (so none may be skipped); filtered, facets.count finds them, since each facet needs matches
-        its own filter drops."""
+        its own filter drops. ``coordinated`` is a relaxed query: its words rank the articles that have more of
+        them first (``ranking.coordination``)."""
         if self.sort == "relevance" and (scored := score_all(self.searcher, query)) is not None:
+            if coordinated is not None and (words := word_terms(self.searcher, coordinated)) is not None:
+                coordinate(scored, words)  # a relaxed query: the articles with more of its words first
             allowed = facets_.allowed(self.searcher, scored.docs, self.filters)
             return _Ranked(top(self.searcher, query, scored, self.limit, allowed), scored.docs)
         record = not self.filters.active
+        words = word_terms(self.searcher, coordinated) if coordinated is not None and self.sort == "relevance" else None
         collector = self.searcher.collector(
-            limit=self.limit,
+            limit=None if words else self.limit,
             terms=True,
             filter=facets_.filter_query(self.filters),
             sortedby=facets_.sort_facet(self.sort),
@@ -150,7 +160,10 @@ class _Ranker:
         if record:
             collector, recorder = DocRecorder.install(collector)
         self.searcher.search_with_collector(query, collector)
-        return _Ranked(collector.results(), recorder.docnums if recorder else None)
+        results = collector.results()
+        if words:  # coordination needs every match: the best raw scores may not be the best tiers
+            results = coordinate_results(self.searcher, query, results, words, self.limit)
+        return _Ranked(results, recorder.docnums if recorder else None)
 
 
 def fold_window(page: int, per_page: int) -> int:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from whoosh import scoring
-from whoosh.query import And, Or, Query, Term
+from collections import Counter
+from itertools import pairwise
+from math import log
+from typing import Any
 
-from indexer.index.analysis import news_analyzer
+from whoosh import scoring
+from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
+
+from indexer.index.analysis import query_stop_stems, stop_stems
 
 # BM25: K1 2.0 lets a word repeated in an article keep adding (news repeats its subject); B is the usual 0.75.
 K1, B = 2.0, 0.75
@@ -13,29 +18,34 @@ K1, B = 2.0, 0.75
 RELAX_BELOW = 100
 # Two words are few enough to mean "both"; longer queries read as a description of what is wanted.
 RELAX_MIN_WORDS = 3
+# Up to this many words a query is what people type into a search box: each word is meant (all words first).
+SHORT_QUERY_WORDS = 4
 # A relaxed query is a description: most of its words are in the body, so a title match counts for less than
 # in a short strict query, whose few words are often the headline's (the index already doubles titles).
 RELAXED_TITLE_BOOST = 0.5
-# Question and filler words of natural-language queries: weightless when the query is relaxed.
-QUERY_STOP_WORDS = frozenset(
-    "what which who whom whose why how where when whether there their them they these those do does did done "
-    "has have had having been being was were would should could must shall might any some such so than then "
-    "very also about into onto upon both each other own same only more most much many".split()
-)
+# A word repeated in a relaxed query weighs (times said) ** QUERY_TF.
+QUERY_TF = 1.0
+# In a long relaxed query, two words next to each other that are next to each other in an article add this share
+# of their scores again (term proximity, as exact bigrams of the body).
+PROXIMITY = 0.1
 
+class LuceneIdfBM25F(scoring.BM25F):
+    """Whoosh's BM25F with the idf of Lucene, tantivy and Terrier, ``log(1 + (N - n + 0.5) / (n + 0.5))``.
 
-def _stems(words: frozenset[str]) -> frozenset[str]:
-    """The words as the analyzer indexes them, so they compare with query terms."""
-    analyzer = news_analyzer()
-    return frozenset(token.text for word in words for token in analyzer(word))
+    Whoosh's own idf, ``log(N / (n + 1)) + 1``, gives a word found in every article a third of a rare word's
+    weight: in a long query, the common words then outvote the one that says what it is about.
+    """
 
-
-_QUERY_STOP_STEMS = _stems(QUERY_STOP_WORDS)
+    def idf(self, searcher: Any, fieldname: str, text: bytes) -> float:
+        """The term's inverse document frequency in its field, over the whole index."""
+        parent = searcher.get_parent()
+        found = parent.doc_frequency(fieldname, text)
+        return log(1 + (parent.doc_count_all() - found + 0.5) / (found + 0.5))
 
 
 def weighting() -> scoring.WeightingModel:
     """The scoring model every search uses."""
-    return scoring.BM25F(B=B, K1=K1)
+    return LuceneIdfBM25F(B=B, K1=K1)
 
 
 def _leaves(query: Query) -> list[Query] | None:
@@ -77,16 +87,65 @@ def relax(query: Query, strict_hits: int) -> Query | None:
     Documents matching more of the words score higher (each word adds its BM25 share, rare words most), and
     question words ("what", "how") stop counting.
     """
+    if strict_hits >= RELAX_BELOW:
+        return None
     plain = query_words(query)
-    if plain is None or strict_hits >= RELAX_BELOW:
+    if plain is None and not strict_hits:
+        # Nothing has the quoted phrases of a long, descriptive query (quoting a title, say): their words still
+        # say what is wanted. A short query's phrase is meant as typed.
+        unquoted = _unquoted(query)
+        if (found := query_words(unquoted)) is not None and len(found[0]) > SHORT_QUERY_WORDS:
+            query, plain = unquoted, found
+    if plain is None:
         return None
     words, fields = plain
     if len(words) < 2 or (strict_hits and len(words) < RELAX_MIN_WORDS):
         return None
-    words = [w for w in words if w not in _QUERY_STOP_STEMS] or words
+    # A word said twice in a description is what it is about (each occurrence is one term per field).
+    said = Counter(term.text for term in _leaves(query) or ())
+    words = [w for w in words if w not in query_stop_stems() and len(w) > 1] or words
     return Or(
         [
-            Or([Term(name, word, boost=RELAXED_TITLE_BOOST if name == "title" else 1.0) for name in fields])
+            Or([Term(name, word, boost=_boost(name, said[word] / len(fields))) for name in fields])
             for word in words
         ]
     )
+
+
+def with_proximity(relaxed: Query) -> Query:
+    """A long relaxed query plus its adjacent word pairs as phrases of the body, weighing ``PROXIMITY``."""
+    if type(relaxed) is not Or or len(relaxed.subqueries) <= SHORT_QUERY_WORDS or not PROXIMITY:
+        return relaxed
+    words = [next((t.text for t in part.leaves() if type(t) is Term and t.fieldname == "body"), None)
+             for part in relaxed.subqueries]
+    pairs = [Phrase("body", [a, b], boost=PROXIMITY) for a, b in pairwise(words) if a and b]
+    return Or([*relaxed.subqueries, Or(pairs)]) if pairs else relaxed
+
+
+def _boost(fieldname: str, said: float) -> float:
+    return (RELAXED_TITLE_BOOST if fieldname == "title" else 1.0) * said**QUERY_TF
+
+
+def _unquoted(query: Query) -> Query:
+    """The query with each phrase replaced by its words (stop words left out, as in free text)."""
+    if type(query) is Phrase:
+        return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
+    return query.apply(_unquoted)
+
+
+def free_text(query: Query) -> Query:
+    """The query without the stop words and single letters among its free-text words; phrases keep theirs, and
+    a query of stop words only is kept whole (``the`` finds the articles that have it).
+
+    Stop words are indexed so that phrases match exactly, but as loose words they match nearly every article:
+    they would add noise to the ranking and cost a pass over the longest posting lists.
+    """
+    stops = stop_stems()
+
+    def drop(q: Query) -> Query:
+        if type(q) is Term:  # one letter is a stop word too: the "d" of "I'd", the "t" of "don't"
+            return NullQuery if q.text in stops or len(q.text) < 2 else q
+        return q.apply(drop)  # phrases have no children: their words stay
+
+    dropped = drop(query).normalize()
+    return query if dropped is NullQuery else dropped

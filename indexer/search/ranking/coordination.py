@@ -1,0 +1,81 @@
+"""All words first: a relaxed query ranks the articles that have more of its words above those that have fewer.
+
+A short query is what people type into a search box, and each of its words is meant: like Meilisearch's "words"
+rule, an article with every word ranks above any article missing one, then BM25 orders each tier. A long,
+sentence-like query is a description, where missing a word matters less: its BM25 score is only scaled by the
+share of words matched (Lucene's classic ``coord``, softened by an exponent chosen on every test collection).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh.query import Or, Phrase, Query, Term
+from whoosh.searching import Results, Searcher
+
+from indexer.search.ranking import model
+from indexer.search.ranking.arrays import Scored
+
+# Longer queries: the score times (words matched / words) ** this.
+LONG_QUERY_COORD = 0.0
+
+# More than any BM25 score of a query short enough to be tiered (a few words, each over a few fields).
+TIER = 1000.0
+
+Terms = list[tuple[str, bytes]]
+
+
+def word_terms(searcher: Searcher, query: Query) -> list[Terms] | None:
+    """Per word of a relaxed query (an OR with one part per word, synonyms expanded), the terms that match it."""
+    if type(query) is not Or or len(query.subqueries) < 2:
+        return None
+    schema = searcher.schema
+    words = []
+    for part in query.subqueries:
+        terms: Terms = []
+        for leaf in part.leaves():
+            if type(leaf) is Term and leaf.fieldname in schema:
+                terms.append((leaf.fieldname, schema[leaf.fieldname].to_bytes(leaf.text)))
+            elif type(leaf) is Phrase and leaf.fieldname in schema:
+                # A phrase variant of a synonym: its words are recorded only where the whole phrase matched.
+                terms += [(leaf.fieldname, schema[leaf.fieldname].to_bytes(w)) for w in leaf.words]
+        words.append(terms)
+    return words
+
+
+def coordinate(scored: Scored, words: list[Terms]) -> None:
+    """Reorder a relaxed query's matches by how many of its words each has (``scored.scores`` changed in place)."""
+    if not len(scored.docs) or len(words) < 2:
+        return
+    matched = np.zeros(len(scored.docs))
+    for terms in words:
+        found = [scored.terms[t] for t in terms if t in scored.terms]
+        if found:
+            matched += np.isin(scored.docs, np.concatenate(found))
+    if len(words) <= model.SHORT_QUERY_WORDS:
+        # Tiers: one more word matched outweighs any BM25 difference within a tier (a constant, not this query's
+        # best score, so that a document scores the same whichever filters or path found it).
+        scored.scores += np.maximum(matched - 1, 0) * TIER
+    elif LONG_QUERY_COORD:
+        scored.scores *= (matched / len(words)) ** LONG_QUERY_COORD
+
+
+def coordinate_results(searcher: Searcher, query: Query, results: Results, words: list[Terms], limit: int) -> Results:
+    """Whoosh's results for every match (collected with their terms) coordinated as ``coordinate`` does, the
+    ``limit`` best kept in Whoosh's order (score, then document number)."""
+    if not results.top_n:
+        return results
+    scores, docs = (np.array(column) for column in zip(*results.top_n, strict=True))
+    scored = Scored(
+        docs.astype(np.int64),
+        scores.astype(float),
+        {term: np.fromiter(found, dtype=np.int64) for term, found in results.termdocs.items()},
+    )
+    coordinate(scored, words)
+    order = np.lexsort((scored.docs, -scored.scores))[:limit]
+    ranked = Results(
+        searcher, query, list(zip(scored.scores[order].tolist(), scored.docs[order].tolist(), strict=True))
+    )
+    kept = set(scored.docs[order].tolist())
+    ranked.docterms = {d: terms for d, terms in results.docterms.items() if d in kept}
+    ranked.termdocs = {t: [d for d in found if d in kept] for t, found in results.termdocs.items()}
+    return ranked
