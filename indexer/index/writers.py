@@ -63,10 +63,10 @@ class FastPool(PostingPool):
             self._remove_run(path)
 
 
-def segment_writer(ix: Index, limitmb: int, lock: bool = True) -> SegmentWriter:
-    """A plain Whoosh writer that uses ``FastPool``."""
+def segment_writer(ix: Index, limitmb: int, lock: bool = True, cls: type[SegmentWriter] | None = None) -> Any:
+    """A Whoosh writer (``cls``, a SegmentWriter by default) that uses ``FastPool``: every writer is made here."""
     # Segments stay separate files, read on demand: a compound file is copied into each reader's memory.
-    writer = SegmentWriter(ix, limitmb=limitmb, _lk=lock, compound=False)
+    writer = (cls or SegmentWriter)(ix, limitmb=limitmb, _lk=lock, compound=False)
     writer.pool = FastPool(writer.temp_storage(), writer.newsegment, limitmb=limitmb)
     return writer
 
