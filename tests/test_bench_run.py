@@ -51,6 +51,7 @@ def test_markdown_table_has_a_row_per_system_and_the_targets() -> None:
 def test_parallel_cleaning_builds_the_same_index_as_serial(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     reindex(corpus, tmp_path / "serial")
     monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 0)
     summary = reindex(corpus, tmp_path / "parallel")
     assert indexed_docs(open_index(tmp_path / "serial")) == indexed_docs(open_index(tmp_path / "parallel"))
     assert summary.documents == open_index(tmp_path / "serial").doc_count()

@@ -187,10 +187,11 @@ def record_article(relpath: str, lineno: int, record: Any) -> Article:
     )
 
 
-def jsonl_articles(relpath: str, text: str) -> Loaded:
-    """Every good line of a JSONL export; broken lines are skipped with their line number."""
+def jsonl_articles(relpath: str, text: str, first_line: int = 1, whole: bool = True) -> Loaded:
+    """Every good line of a JSONL export (or of a range of its lines, from ``first_line``, when not ``whole``);
+    broken lines are skipped with their line number."""
     loaded = Loaded()
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.splitlines(), start=first_line):
         if not line.strip():
             continue
         try:
@@ -201,7 +202,7 @@ def jsonl_articles(relpath: str, text: str) -> Loaded:
             loaded.skips.append(Skip(f"{relpath}:{lineno}", "invalid JSON: nested too deeply"))
         except SourceError as exc:
             loaded.skips.append(Skip(f"{relpath}:{lineno}", str(exc)))
-    if not loaded.articles and not loaded.skips:
+    if whole and not loaded.articles and not loaded.skips:
         loaded.skips.append(Skip(relpath, "empty file"))
     return loaded
 

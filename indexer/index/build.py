@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 import multiprocessing
 import os
 import shutil
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,26 +17,26 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from indexer.article import Article
-from indexer.clean.dates import to_utc_naive
-from indexer.clean.places import detect_places
 from indexer.clean.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
-from indexer.index import dedup, store
+from indexer.index import store
+from indexer.index.parts import PartResult, index_task, plan, read_regular, to_fields
 from indexer.index.schema import column_text, get_schema, schema_matches
-from indexer.index.writers import BuildError, ParallelWriter, segment_writer
+from indexer.index.writers import BuildError, LocalWriter, ParallelWriter, segment_writer
 
 log = logging.getLogger(__name__)
 
 WRITER_MB = 256
-# Files are read and cleaned in a pool of worker processes, and a full build indexes in sub-writer processes
-# (one segment each); below this many files the processes' start-up costs more than they save.
+# An incremental run cleans files in a pool of worker processes from this many files; a full build indexes in
+# sub-writer processes (one segment each) from this many bytes of corpus. Below, start-up costs more than it saves.
 PARALLEL_MIN_FILES = 200
+PARALLEL_MIN_BYTES = 2 << 20
 CLEAN_CHUNK = 8
 # Files handed to the cleaning workers but not yet indexed: the bound keeps cleaned articles from piling up in
 # memory when cleaning runs ahead of the writers.
 IN_FLIGHT = 512
 # Imported once in the fork server, not again in every worker it starts.
-PRELOAD = ["indexer.index.build", "indexer.clean.sources", "indexer.index.dedup", "whoosh.writing"]
+PRELOAD = ["indexer.index.build", "indexer.index.parts", "indexer.index.batch", "indexer.clean.sources",
+           "indexer.index.dedup", "whoosh.writing"]
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
 
@@ -55,6 +53,7 @@ class Summary:
     full: bool = False
     documents: int = 0
     writer_rss_mb: float = 0.0  # peak memory of the largest sub-writer process (full builds on several cores)
+    processes: int = 1  # sub-writer processes of a full build
 
     @property
     def changed(self) -> int:
@@ -66,29 +65,6 @@ class Summary:
 class _Doc:
     path: str
     hash: str
-
-
-def to_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh fields of an article."""
-    return {
-        "id": article.id,
-        "title": article.title,
-        "body": article.body,
-        "source": article.source,
-        "source_name": article.source,
-        "credit": article.credit,
-        "dateline": article.dateline,
-        "author": article.author,
-        "date": to_utc_naive(article.date) if article.date else None,
-        "published": article.date.isoformat() if article.date else None,
-        "url": article.url,
-        "language": article.language,
-        "path": article.path,
-        "hash": article.content_hash(),
-        "words": f"{article.title}\n{article.body}",
-        "places": ",".join(detect_places(f"{article.title}\n{article.dateline or ''}\n{article.body}")),
-        "minhash": dedup.signature(article.body),
-    }
 
 
 def indexed_docs(ix: Index) -> dict[str, _Doc]:
@@ -116,7 +92,7 @@ def _read(task: _Task) -> _Read:
     even parsed) or it could not be read."""
     path, relpath, known = task
     try:
-        data = _read_regular(path)
+        data = read_regular(path)
     except OSError as exc:
         return relpath, None, None, [], f"unreadable: {exc.strerror or exc}"
     digest = file_hash(data)
@@ -127,21 +103,11 @@ def _read(task: _Task) -> _Read:
     return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
 
 
-def _read_regular(path: Path) -> bytes:
-    """A regular file's bytes; anything else (a FIFO, a device, a socket) raises OSError."""
-    # O_NONBLOCK: opening a FIFO with no writer would otherwise block the whole run for ever.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        return handle.read()
-
-
 class _Run:
     """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
 
-    def __init__(self, corpus: Path, writer: IndexWriter | ParallelWriter, old: dict[str, _Doc],
-                 manifest: dict[str, str], fresh: bool) -> None:
+    def __init__(self, corpus: Path, writer: Any, old: dict[str, _Doc], manifest: dict[str, str],
+                 fresh: bool) -> None:
         self.corpus = corpus
         self.writer = writer
         self.old = old
@@ -154,6 +120,10 @@ class _Run:
         self.owner: dict[str, str] = {}
         self.summary = Summary(full=fresh)
         self.written = 0
+        self.waiting: dict[int, tuple[int, list[PartResult]]] = {}
+        self.next_seq = 0
+        self.seen_in_file = False
+        self.ticks: Iterator[Path] = iter(())
 
     def task(self, path: Path) -> _Task:
         """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
@@ -196,26 +166,59 @@ class _Run:
 
     def _write(self, relpath: str, loaded: Loaded, all_fields: list[dict[str, Any]]) -> None:
         for article, fields in zip(loaded.articles, all_fields, strict=True):
-            owner = self.owner.get(article.id)
-            if owner is not None:
-                self.summary.skipped.append(Skip(relpath, f"duplicate id {article.id!r} (already in {owner})"))
+            if not self._claim(relpath, article.id, fields["hash"]):
                 continue
-            self.owner[article.id] = relpath
-            before = self.old.get(article.id)
-            if before is None:
-                self.summary.added += 1
-            elif before.hash == fields["hash"] and before.path == relpath:
-                self.summary.unchanged += 1
-                if not self.fresh:
-                    continue
-            else:
-                self.summary.updated += 1
-            self.written += 1
             if self.fresh:
                 self.writer.add_document(**fields)
             else:
                 assert isinstance(self.writer, IndexWriter)
                 self.writer.update_document(**fields)
+
+    def _claim(self, relpath: str, doc_id: str, digest: str) -> bool:
+        """Count one article read from ``relpath``; False when it is not to be written (a duplicate id, or in
+        place an unchanged document)."""
+        owner = self.owner.get(doc_id)
+        if owner is not None:
+            self.summary.skipped.append(Skip(relpath, f"duplicate id {doc_id!r} (already in {owner})"))
+            return False
+        self.owner[doc_id] = relpath
+        before = self.old.get(doc_id)
+        if before is None:
+            self.summary.added += 1
+        elif before.hash == digest and before.path == relpath:
+            self.summary.unchanged += 1
+            if not self.fresh:
+                return False
+        else:
+            self.summary.updated += 1
+        self.written += 1
+        return True
+
+    def task_done(self, worker: int, seq: int, results: list[PartResult]) -> None:
+        """A full build's task came back from a writer (maybe out of order): account for it in corpus order."""
+        self.waiting[seq] = (worker, results)
+        while self.next_seq in self.waiting:
+            worker, results = self.waiting.pop(self.next_seq)
+            self.next_seq += 1
+            for result in results:
+                self.apply_part(worker, result)
+
+    def apply_part(self, worker: int, part: PartResult) -> None:
+        """Account for one part written by ``worker``: a later copy of an id is deleted from its segment."""
+        if part.error is not None or part.digest is None:
+            self.summary.skipped.append(Skip(part.relpath, part.error or "unreadable"))
+            return
+        self.files[part.relpath] = part.digest
+        self.summary.skipped.extend(part.skips)
+        self.seen_in_file = self.seen_in_file or bool(part.docs or part.skips)
+        for doc_id, digest, docnum in part.docs:
+            if not self._claim(part.relpath, doc_id, digest):
+                self.writer.delete(worker, docnum)
+        if part.last:
+            next(self.ticks, None)
+            if not part.whole and not self.seen_in_file:
+                self.summary.skipped.append(Skip(part.relpath, "empty file"))
+            self.seen_in_file = False
 
     def finish(self) -> Summary:
         """Count, and in place delete, the documents whose files or records are gone."""
@@ -261,15 +264,30 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
     build_dir = store.new_build_dir(root)
     try:
         ix = whoosh_index.create_in(str(build_dir), get_schema())
-        procs = _workers(len(paths))
-        # Both cores index: each sub-writer process writes its own segment, and they are not merged (a merge
-        # is one more serial pass over every posting).
-        writer = ParallelWriter(ix, procs, WRITER_MB, _context()) if procs > 1 else segment_writer(ix, WRITER_MB)
-        run = _Run(corpus, writer, old, {}, fresh=True)
-        _pass(run, paths, progress)
-        writer.commit()
+        procs = _full_workers(paths)
+        # Every core indexes: each sub-writer process reads, cleans and writes tasks of articles into its own
+        # segment, and the segments are not merged (a merge is one more serial pass over every posting).
+        run = _Run(corpus, None, old, {}, fresh=True)
+        if procs > 1:
+            run.writer = ParallelWriter(ix, procs, WRITER_MB, index_task, run.task_done, _context())
+        else:
+            run.writer = LocalWriter(ix, WRITER_MB, index_task, run.task_done)
+        run.summary.processes = procs
+        # The progress bar advances as files are indexed, not as they are handed to the writers.
+        run.ticks = iter(progress(paths, len(paths))) if progress is not None else iter(())
+        try:
+            for task in plan(corpus, paths):
+                run.writer.submit(task)
+            # Results still arrive during the commit: the count is read once every task is accounted for.
+            run.writer.commit(expected=lambda: run.written)
+            for _ in run.ticks:  # let the bar finish and close
+                pass
+        except BaseException:
+            run.writer.cancel()
+            raise
+        run.finish()
         run.summary.documents = ix.doc_count()
-        run.summary.writer_rss_mb = getattr(writer, "peak_rss_mb", 0.0)
+        run.summary.writer_rss_mb = run.writer.peak_rss_mb
         ix.close()
         if run.summary.documents != run.written:
             raise BuildError(f"the new index holds {run.summary.documents} documents, {run.written} were added")
@@ -280,6 +298,19 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
         raise
     store.prune(root)
     return run.summary
+
+
+def _full_workers(paths: list[Path]) -> int:
+    """How many sub-writers a full build over ``paths`` uses, by bytes of corpus (articles), not files."""
+    size = 0
+    for path in paths:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            continue
+        if size >= PARALLEL_MIN_BYTES:
+            return min(os.cpu_count() or 1, 4)
+    return 1
 
 
 def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress | None) -> Summary:

@@ -12,6 +12,7 @@ from whoosh.support.charset import accent_map
 
 from indexer.clean.places import PLACES_VERSION
 from indexer.index.analysis import news_analyzer
+from indexer.index.dedup import SIGNATURE_VERSION
 
 # Fields a user may name in a query (``title:japan``); dates and ids are filtered in code, never parsed.
 QUERY_FIELDS = ("title", "body", "source", "credit", "dateline", "author")
@@ -45,8 +46,15 @@ def get_schema() -> Schema:
         # Countries the article mentions (indexer/clean/places.py), for the Places facet and the ``place`` filter.
         places=_places_field(),
         # MinHash signature of the body (indexer/index/dedup.py), read at query time to fold near-duplicates.
-        minhash=COLUMN(),
+        minhash=_minhash_field(),
     )
+
+
+def _minhash_field() -> COLUMN:
+    field = COLUMN()
+    # Kept in the index's stored schema: signatures from another scheme are not comparable (a full rebuild).
+    field.signature_version = SIGNATURE_VERSION
+    return field
 
 
 def _places_field() -> KEYWORD:
@@ -61,7 +69,8 @@ def schema_matches(stored: Schema) -> bool:
     current = get_schema()
     if set(stored.names()) != set(current.names()):
         return False
-    return getattr(stored["places"], "detector_version", None) == PLACES_VERSION
+    return (getattr(stored["places"], "detector_version", None) == PLACES_VERSION
+            and getattr(stored["minhash"], "signature_version", None) == SIGNATURE_VERSION)
 
 
 def vocabulary_analyzer() -> Analyzer:
