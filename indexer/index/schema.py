@@ -42,7 +42,7 @@ def get_schema() -> Schema:
         path=ID(stored=True, sortable=True),
         hash=ID(stored=True, sortable=True),
         # Unstemmed words of title and body: the vocabulary for "did you mean" and autocomplete.
-        words=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
+        words=_vocabulary_field(),
         # Countries the article mentions (indexer/clean/places.py), for the Places facet and the ``place`` filter.
         places=_places_field(),
         # MinHash signature of the body (indexer/index/dedup.py), read at query time to fold near-duplicates.
@@ -54,6 +54,15 @@ def _minhash_field() -> COLUMN:
     field = COLUMN()
     # Kept in the index's stored schema: signatures from another scheme are not comparable (a full rebuild).
     field.signature_version = SIGNATURE_VERSION
+    return field
+
+
+def _vocabulary_field() -> TEXT:
+    field = TEXT(analyzer=vocabulary_analyzer(), phrase=False)
+    # A full build writes it as a vocabulary, not an index (indexer/index/batch.py): one posting per word and
+    # segment, weighted by the number of its documents holding the word. Read it with ``reader.frequency``
+    # (documents, or occurrences in segments written one document at a time), never by its postings.
+    field.vocabulary = True
     return field
 
 

@@ -8,9 +8,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from whoosh.query import And, Prefix, Query, Term
+from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
+from indexer.index.analysis import news_analyzer
 from indexer.index.schema import column_text, vocabulary_analyzer
 
 MIN_PREFIX = 2
@@ -45,12 +46,22 @@ def suggest(searcher: Searcher, text: str, limit: int = 8) -> list[Suggestion]:
         return []
     reader = searcher.reader()
     candidates = itertools.islice(reader.expand_prefix("words", last[0]), MAX_CANDIDATES)
-    top = heapq.nlargest(limit, candidates, key=lambda w: (reader.doc_frequency("words", w), w))
+    # The vocabulary's weight is how many documents hold the word (schema.py): it is read, never its postings.
+    top = heapq.nlargest(limit, candidates, key=lambda w: (reader.frequency("words", w), w))
     head = text[: match.start()]
     terms = [Suggestion(text=head + column_text(w), kind="term") for w in top]
-    query: Query = And([Term("words", w) for w in words] + [Prefix("words", last[0])]) if words else Prefix(
-        "words", last[0])
+    if not top:
+        return terms
+    # Titles of articles holding every word typed and one of the completions, found in the stemmed fields.
+    stems = news_analyzer()
+    completed = [_in_text({t.text for t in stems(w)}) for w in words]
+    query: Query = And([q for q in completed if q is not None]
+                       + [_in_text({t.text for w in top for t in stems(column_text(w))}) or NullQuery])
     titles = [Suggestion(text=hit["title"], kind="title", id=hit["id"])
               for hit in searcher.search(query, limit=limit) if hit.get("title")]
     return (terms + titles)[: limit * 2]
 
+
+def _in_text(stems: set[str]) -> Query | None:
+    """Any of ``stems`` in the title or the body (None when the words were all stop words)."""
+    return Or([Term(field, s) for s in sorted(stems) for field in ("title", "body")]) if stems else None
