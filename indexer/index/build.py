@@ -9,18 +9,16 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import Index
-from whoosh.writing import IndexWriter
 
-from indexer.clean.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
+from indexer.clean.sources import walk_corpus
 from indexer.index import store
-from indexer.index.parts import PartResult, index_task, plan, read_regular, to_fields
-from indexer.index.schema import column_text, get_schema, schema_matches
+from indexer.index.accounting import Summary, _Doc, _Run, indexed_docs  # noqa: F401 - the build's public names
+from indexer.index.parts import FileTask, index_task, plan, read_file, to_fields  # noqa: F401 - to_fields: public
+from indexer.index.schema import get_schema, schema_matches
 from indexer.index.writers import BuildError, LocalWriter, ParallelWriter, segment_writer
 
 log = logging.getLogger(__name__)
@@ -38,197 +36,6 @@ IN_FLIGHT = 512
 PRELOAD = ["indexer.index.build", "indexer.index.parts", "indexer.index.batch", "indexer.clean.sources",
            "indexer.index.dedup", "whoosh.writing"]
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
-
-
-@dataclass
-class Summary:
-    """What a reindex did."""
-
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    skipped: list[Skip] = field(default_factory=list)
-    seconds: float = 0.0
-    full: bool = False
-    documents: int = 0
-    writer_rss_mb: float = 0.0  # peak memory of the largest sub-writer process (full builds on several cores)
-    processes: int = 1  # sub-writer processes of a full build
-
-    @property
-    def changed(self) -> int:
-        """Documents added, updated or deleted."""
-        return self.added + self.updated + self.deleted
-
-
-@dataclass
-class _Doc:
-    path: str
-    hash: str
-
-
-def indexed_docs(ix: Index) -> dict[str, _Doc]:
-    """``{id: (path, hash)}`` for every live document, read from columns (no stored bodies)."""
-    docs: dict[str, _Doc] = {}
-    with ix.reader() as reader:
-        if not all(reader.has_column(name) for name in ("id", "path", "hash")):
-            return docs  # built by another version: nothing to compare against
-        ids = reader.column_reader("id")
-        paths = reader.column_reader("path")
-        hashes = reader.column_reader("hash")
-        for docnum in reader.all_doc_ids():
-            docs[column_text(ids[docnum])] = _Doc(column_text(paths[docnum]), column_text(hashes[docnum]))
-    return docs
-
-
-
-_Task = tuple[Path, str, str | None]
-_Read = tuple[str, str | None, Loaded | None, list[dict[str, Any]], str | None]
-
-
-def _read(task: _Task) -> _Read:
-    """Read and clean one file (in a worker): ``(relpath, digest, loaded, fields, error)``, ``fields`` being
-    each article's Whoosh fields; ``loaded`` is None when the file's hash equals the known one (it is not
-    even parsed) or it could not be read."""
-    path, relpath, known = task
-    try:
-        data = read_regular(path)
-    except OSError as exc:
-        return relpath, None, None, [], f"unreadable: {exc.strerror or exc}"
-    digest = file_hash(data)
-    if known == digest:
-        return relpath, digest, None, [], None
-    loaded = load_bytes(relpath, data)
-    # Field values (content hash, MinHash signature) are computed here too, off the writer's process.
-    return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
-
-
-class _Run:
-    """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
-
-    def __init__(self, corpus: Path, writer: Any, old: dict[str, _Doc], manifest: dict[str, str],
-                 fresh: bool) -> None:
-        self.corpus = corpus
-        self.writer = writer
-        self.old = old
-        self.old_by_path: dict[str, list[str]] = {}
-        for doc_id, doc in old.items():
-            self.old_by_path.setdefault(doc.path, []).append(doc_id)
-        self.manifest = manifest
-        self.fresh = fresh
-        self.files: dict[str, str] = {}
-        self.owner: dict[str, str] = {}
-        self.summary = Summary(full=fresh)
-        self.written = 0
-        self.waiting: dict[int, tuple[int, list[PartResult]]] = {}
-        self.next_seq = 0
-        self.seen_in_file = False
-        self.ticks: Iterator[Path] = iter(())
-
-    def task(self, path: Path) -> _Task:
-        """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
-        relpath = relative_id(self.corpus, path)
-        return path, relpath, None if self.fresh else self.manifest.get(relpath)
-
-    def file(self, path: Path) -> None:
-        """Index one file; in place, a file whose hash is unchanged is not even parsed."""
-        self.apply(_read(self.task(path)))
-
-    def apply(self, read: _Read) -> None:
-        """Index one file read by ``_read``, in corpus order."""
-        relpath, digest, loaded, fields, error = read
-        if error is not None or digest is None:
-            self.summary.skipped.append(Skip(relpath, error or "unreadable"))
-            self._keep(relpath)
-            return
-        if loaded is None:
-            self.files[relpath] = digest
-            self._keep(relpath)
-            return
-        self.summary.skipped.extend(loaded.skips)
-        if not loaded.articles and relpath in self.old_by_path:
-            # A file that broke keeps its last good version (in place): a bad save loses nothing.
-            self._keep(relpath)
-            return
-        self.files[relpath] = digest
-        self._write(relpath, loaded, fields)
-
-    def _keep(self, relpath: str) -> None:
-        """Leave a file's indexed documents as they are (only possible in place)."""
-        if self.fresh:
-            return
-        for doc_id in self.old_by_path.get(relpath, ()):
-            owner = self.owner.setdefault(doc_id, relpath)
-            if owner == relpath:
-                self.summary.unchanged += 1
-            else:  # an earlier file now carries this id and has replaced the document
-                self.summary.skipped.append(Skip(relpath, f"duplicate id {doc_id!r} (already in {owner})"))
-
-    def _write(self, relpath: str, loaded: Loaded, all_fields: list[dict[str, Any]]) -> None:
-        for article, fields in zip(loaded.articles, all_fields, strict=True):
-            if not self._claim(relpath, article.id, fields["hash"]):
-                continue
-            if self.fresh:
-                self.writer.add_document(**fields)
-            else:
-                assert isinstance(self.writer, IndexWriter)
-                self.writer.update_document(**fields)
-
-    def _claim(self, relpath: str, doc_id: str, digest: str) -> bool:
-        """Count one article read from ``relpath``; False when it is not to be written (a duplicate id, or in
-        place an unchanged document)."""
-        owner = self.owner.get(doc_id)
-        if owner is not None:
-            self.summary.skipped.append(Skip(relpath, f"duplicate id {doc_id!r} (already in {owner})"))
-            return False
-        self.owner[doc_id] = relpath
-        before = self.old.get(doc_id)
-        if before is None:
-            self.summary.added += 1
-        elif before.hash == digest and before.path == relpath:
-            self.summary.unchanged += 1
-            if not self.fresh:
-                return False
-        else:
-            self.summary.updated += 1
-        self.written += 1
-        return True
-
-    def task_done(self, worker: int, seq: int, results: list[PartResult]) -> None:
-        """A full build's task came back from a writer (maybe out of order): account for it in corpus order."""
-        self.waiting[seq] = (worker, results)
-        while self.next_seq in self.waiting:
-            worker, results = self.waiting.pop(self.next_seq)
-            self.next_seq += 1
-            for result in results:
-                self.apply_part(worker, result)
-
-    def apply_part(self, worker: int, part: PartResult) -> None:
-        """Account for one part written by ``worker``: a later copy of an id is deleted from its segment."""
-        if part.error is not None or part.digest is None:
-            self.summary.skipped.append(Skip(part.relpath, part.error or "unreadable"))
-            return
-        self.files[part.relpath] = part.digest
-        self.summary.skipped.extend(part.skips)
-        self.seen_in_file = self.seen_in_file or bool(part.docs or part.skips)
-        for doc_id, digest, docnum in part.docs:
-            if not self._claim(part.relpath, doc_id, digest):
-                self.writer.delete(worker, docnum)
-        if part.last:
-            next(self.ticks, None)
-            if not part.whole and not self.seen_in_file:
-                self.summary.skipped.append(Skip(part.relpath, "empty file"))
-            self.seen_in_file = False
-
-    def finish(self) -> Summary:
-        """Count, and in place delete, the documents whose files or records are gone."""
-        for doc_id in self.old:
-            if doc_id not in self.owner:
-                self.summary.deleted += 1
-                if not self.fresh:
-                    assert isinstance(self.writer, IndexWriter)
-                    self.writer.delete_by_term("id", doc_id)
-        return self.summary
 
 
 def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | None = None) -> Summary:
@@ -342,7 +149,7 @@ def _pass(run: _Run, paths: list[Path], progress: Progress | None = None) -> Non
             window = _Window(IN_FLIGHT)
             with _context().Pool(workers) as pool:
                 try:
-                    for read in pool.imap(_read, window.feed(run.task(p) for p in paths), chunksize=CLEAN_CHUNK):
+                    for read in pool.imap(read_file, window.feed(run.task(p) for p in paths), chunksize=CLEAN_CHUNK):
                         window.done()
                         run.apply(read)
                         next(ticks, None)
@@ -367,7 +174,7 @@ class _Window:
         self.slots = threading.Semaphore(size)
         self.closed = threading.Event()
 
-    def feed(self, tasks: Iterable[_Task]) -> Iterator[_Task]:
+    def feed(self, tasks: Iterable[FileTask]) -> Iterator[FileTask]:
         """The tasks, each released only when a slot is free (or none more once closed)."""
         for task in tasks:
             while not self.slots.acquire(timeout=0.5):

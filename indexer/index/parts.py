@@ -94,6 +94,27 @@ def read_regular(path: str | Path) -> bytes:
         return handle.read()
 
 
+FileTask = tuple[Path, str, str | None]
+FileRead = tuple[str, str | None, Loaded | None, list[dict[str, Any]], str | None]
+
+
+def read_file(task: FileTask) -> FileRead:
+    """Read and clean one file for an incremental run (in a worker): ``(relpath, digest, loaded, fields, error)``,
+    ``fields`` being each article's Whoosh fields; ``loaded`` is None when the file's hash equals the known one (it
+    is not even parsed) or it could not be read."""
+    path, relpath, known = task
+    try:
+        data = read_regular(path)
+    except OSError as exc:
+        return relpath, None, None, [], f"unreadable: {exc.strerror or exc}"
+    digest = file_hash(data)
+    if known == digest:
+        return relpath, digest, None, [], None
+    loaded = load_bytes(relpath, data)
+    # Field values (content hash, MinHash signature) are computed here too, off the writer's process.
+    return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
+
+
 def plan(corpus: Path, paths: Iterable[Path]) -> Iterator[list[Part]]:
     """The tasks of a full build, in corpus order: small files grouped, big JSONL exports cut into ranges."""
     group: list[Part] = []
