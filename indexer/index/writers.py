@@ -253,15 +253,17 @@ def _sub_writer(worker: int, folder: str, indexname: str, jobs: Any, results: An
         results.put(("done", worker, 0, None, error, _peak_rss_mb()))
 
 
-def _next_batch(jobs: Any) -> list[dict[str, Any]] | None:
-    """The next batch; raises SystemExit when the parent died (its queue would never send ``None``)."""
+def _next_batch(jobs: Any) -> Any:
+    """The next job; raises SystemExit when the parent died (its queue would never send ``None``), checked before
+    every job too, so the tasks still queued when it died are not worked through for nothing."""
     while True:
+        parent = multiprocessing.parent_process()
+        if parent is not None and not parent.is_alive():
+            raise SystemExit(1)
         try:
             return jobs.get(timeout=POLL_SECONDS)
         except queue.Empty:
-            parent = multiprocessing.parent_process()
-            if parent is not None and not parent.is_alive():
-                raise SystemExit(1) from None
+            continue
 
 
 def _peak_rss_mb() -> float:
