@@ -119,8 +119,11 @@ def _flush(folder: Path, batch: list[str], counts: dict[str, int]) -> None:
 
 
 def touch_fraction(corpus: Path, fraction: float, seed: int = 7) -> int:
-    """Change ``fraction`` of the txt/html files (an appended paragraph), as an editor would; return how many."""
+    """Change ``fraction`` of the txt/html files (an appended paragraph), as an editor would; return how many.
+    A corpus of JSONL exports only has ``fraction`` of its records changed instead."""
     files = sorted(p for p in corpus.rglob("*") if p.suffix in (".txt", ".html"))
+    if not files:
+        return touch_records(corpus, fraction, seed)
     rng = random.Random(seed)
     chosen = rng.sample(files, max(1, int(len(files) * fraction)))
     for path in chosen:
@@ -131,6 +134,21 @@ def touch_fraction(corpus: Path, fraction: float, seed: int = 7) -> int:
             text += "\nCorrection: an earlier version misstated a figure.\n"
         path.write_text(text, "utf-8")
     return len(chosen)
+
+
+def touch_records(corpus: Path, fraction: float, seed: int = 7) -> int:
+    """Append a correction to ``fraction`` of the records of the JSONL exports; return how many records."""
+    rng = random.Random(seed)
+    changed = 0
+    for path in sorted(corpus.rglob("*.jsonl")):
+        lines = path.read_text("utf-8").splitlines()
+        for i in rng.sample(range(len(lines)), max(1, int(len(lines) * fraction))):
+            record = json.loads(lines[i])
+            record["text"] += "\n\nCorrection: an earlier version misstated a figure."
+            lines[i] = json.dumps(record, ensure_ascii=False)
+            changed += 1
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+    return changed
 
 
 REAL_NEWS_FILES = (*SOURCES_FILES, *sorted((DATA / "news-multilingual").glob("*.jsonl")))

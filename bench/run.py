@@ -143,7 +143,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
         if "http" in r and "seq_p50_ms" in r["http"]:
             h = r["http"]
             lines.append(f"| {r.get('corpus', 'mixed')} | {r['size']:,} | ours over HTTP (one client) | | | | "
-                         f"{h['seq_p50_ms']:.2f} (+{h['seq_minus_in_process_p50_ms']:.2f}) | {h['seq_p95_ms']:.2f} | |")
+                         f"{h['seq_p50_ms']:.2f} ({h['seq_minus_in_process_p50_ms']:+.2f}) | {h['seq_p95_ms']:.2f} | |")
     lines += ["", "| corpus | size | target | measured | holds |", "| --- | ---: | --- | --- | --- |"]
     for r in results:
         lines += [f"| {r.get('corpus', 'mixed')} | {r['size']:,} | {t} | {m} | {'yes' if ok else 'no'} |"
@@ -176,7 +176,7 @@ def _targets(r: dict[str, Any]) -> list[tuple[str, str, bool]]:
         h = r["http"]
         if "seq_p50_ms" in h:
             gap = h["seq_minus_in_process_p50_ms"]
-            out.append(("one HTTP client's p50 within 2 ms of in-process p50", f"+{gap:.2f} ms", gap <= 2))
+            out.append(("one HTTP client's p50 within 2 ms of in-process p50", f"{gap:+.2f} ms", gap <= 2))
         out.append((f"HTTP ≥ 80% of {h['workers']} workers x in-process q/s ({h['target_rps']} req/s), 0 errors",
                     f"{h['rps']:.1f} req/s, p99 {h['p99_ms']:.0f} ms, {h['errors']} errors",
                     h["rps"] >= h["target_rps"] and h["errors"] == 0))
