@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every
 
-from indexer.index import build, store, writers
+from indexer.index import accounting, build, store, writers
 from indexer.index.build import reindex
 from indexer.index.parts import PartResult, index_task
 from tests.conftest import SEED_IDS
@@ -214,13 +214,13 @@ def test_a_lost_document_fails_the_build_and_keeps_the_old_index(corpus: Path, t
     root = tmp_path / "index"
     reindex(corpus, root)
     before = store.current_dir(root)
-    apply_part = build._Run.apply_part
+    apply_part = accounting.Run.apply_part
 
-    def lose_one(self: build._Run, worker: int, part: PartResult) -> None:
+    def lose_one(self: accounting.Run, worker: int, part: PartResult) -> None:
         part.docs = part.docs[1:]  # what Whoosh's MpWriter does when a sub-writer is late
         apply_part(self, worker, part)
 
-    monkeypatch.setattr(build._Run, "apply_part", lose_one)
+    monkeypatch.setattr(accounting.Run, "apply_part", lose_one)
     with pytest.raises(writers.BuildError, match="the segments hold 6 documents, [0-5] were added"):
         reindex(corpus, root, full=True)
     assert store.current_dir(root) == before

@@ -56,8 +56,7 @@ def indexed_docs(ix: Index) -> dict[str, _Doc]:
     return docs
 
 
-
-class _Run:
+class Run:
     """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
 
     def __init__(self, corpus: Path, writer: Any, old: dict[str, _Doc], manifest: dict[str, str],

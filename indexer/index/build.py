@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 
 from indexer.clean.sources import walk_corpus
 from indexer.index import store
-from indexer.index.accounting import Summary, _Doc, _Run, indexed_docs  # noqa: F401 - the build's public names
+from indexer.index.accounting import Run, Summary, indexed_docs  # noqa: F401 - Summary, indexed_docs: public here
 from indexer.index.parts import FileTask, index_task, plan, read_file, to_fields  # noqa: F401 - to_fields: public
 from indexer.index.schema import get_schema, schema_matches
 from indexer.index.writers import BuildError, LocalWriter, ParallelWriter, segment_writer
@@ -74,7 +74,7 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
         procs = _full_workers(paths)
         # Every core indexes: each sub-writer process reads, cleans and writes tasks of articles into its own
         # segment, and the segments are not merged (a merge is one more serial pass over every posting).
-        run = _Run(corpus, None, old, {}, fresh=True)
+        run = Run(corpus, None, old, {}, fresh=True)
         if procs > 1:
             run.writer = ParallelWriter(ix, procs, WRITER_MB, index_task, run.task_done, _context())
         else:
@@ -125,7 +125,7 @@ def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)
     writer = segment_writer(ix, WRITER_MB)
-    run = _Run(corpus, writer, old, store.read_manifest(gen), fresh=False)
+    run = Run(corpus, writer, old, store.read_manifest(gen), fresh=False)
     _pass(run, paths, progress)
     if run.summary.changed:
         writer.commit()
@@ -137,7 +137,7 @@ def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress
     return run.summary
 
 
-def _pass(run: _Run, paths: list[Path], progress: Progress | None = None) -> None:
+def _pass(run: Run, paths: list[Path], progress: Progress | None = None) -> None:
     """Feed every file to the run; on any error the writer is cancelled and nothing is committed."""
     # The progress bar advances as files are indexed, not as they are handed to the workers.
     ticks = iter(progress(paths, len(paths))) if progress is not None else iter(())
