@@ -119,8 +119,11 @@ def _flush(folder: Path, batch: list[str], counts: dict[str, int]) -> None:
 
 
 def touch_fraction(corpus: Path, fraction: float, seed: int = 7) -> int:
-    """Change ``fraction`` of the txt/html files (an appended paragraph), as an editor would; return how many."""
+    """Change ``fraction`` of the txt/html files (an appended paragraph), as an editor would; return how many.
+    A corpus of JSONL exports only has ``fraction`` of its records changed instead."""
     files = sorted(p for p in corpus.rglob("*") if p.suffix in (".txt", ".html"))
+    if not files:
+        return touch_records(corpus, fraction, seed)
     rng = random.Random(seed)
     chosen = rng.sample(files, max(1, int(len(files) * fraction)))
     for path in chosen:
@@ -131,3 +134,54 @@ def touch_fraction(corpus: Path, fraction: float, seed: int = 7) -> int:
             text += "\nCorrection: an earlier version misstated a figure.\n"
         path.write_text(text, "utf-8")
     return len(chosen)
+
+
+def touch_records(corpus: Path, fraction: float, seed: int = 7) -> int:
+    """Append a correction to ``fraction`` of the records of the JSONL exports; return how many records."""
+    rng = random.Random(seed)
+    changed = 0
+    for path in sorted(corpus.rglob("*.jsonl")):
+        lines = path.read_text("utf-8").splitlines()
+        for i in rng.sample(range(len(lines)), max(1, int(len(lines) * fraction))):
+            record = json.loads(lines[i])
+            record["text"] += "\n\nCorrection: an earlier version misstated a figure."
+            lines[i] = json.dumps(record, ensure_ascii=False)
+            changed += 1
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+    return changed
+
+
+REAL_NEWS_FILES = (*SOURCES_FILES, *sorted((DATA / "news-multilingual").glob("*.jsonl")))
+REAL_EXPORT_RECORDS = 5000  # records per JSONL export: a few big files, as users' exports are
+
+
+def real_news(out: Path, n: int, seed: int = 6) -> dict[str, int]:
+    """Write ``n`` real news articles as plain-text JSONL exports; ``{"jsonl": files, "distinct": articles}``.
+
+    Every real article is used once (BBC and AG News first, then the multilingual set); past the ~20k real
+    ones, articles are recombined from real titles and paragraphs (``_article``), still each one distinct.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    records: list[str] = []
+    real = 0
+    for path in REAL_NEWS_FILES:
+        for line in path.read_text("utf-8").splitlines():
+            if len(records) == n:
+                break
+            r = json.loads(line)
+            date = _EPOCH + timedelta(days=rng.randrange(_SPAN_DAYS), seconds=rng.randrange(86400))
+            records.append(json.dumps({"id": r["id"], "title": r["title"].strip(), "text": r["text"],
+                                       "source": rng.choice(OUTLETS), "date": date.isoformat()},
+                                      ensure_ascii=False))
+            real += 1
+    pool = load_pool() if len(records) < n else None
+    while len(records) < n:
+        assert pool is not None
+        records.append(_record(_article(rng, pool, len(records))))
+    files = 0
+    for start in range(0, n, REAL_EXPORT_RECORDS):
+        chunk = records[start : start + REAL_EXPORT_RECORDS]
+        (out / f"export-{files:03d}.jsonl").write_text("\n".join(chunk) + "\n", "utf-8")
+        files += 1
+    return {"jsonl": files, "distinct": n, "real": real}

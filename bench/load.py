@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,20 @@ def _wait_ready(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server did not answer {url}")
 
 
+def sequential(base: str, queries: list[BenchQuery]) -> dict[str, float]:
+    """One client, one request at a time (keep-alive off, as a browser's first request): p50/p95 in ms."""
+    def get(q: BenchQuery) -> float:
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/api/search?{urlencode({'q': q.whoosh()})}", timeout=30) as response:
+            response.read()
+        return (time.perf_counter() - started) * 1000
+
+    for q in queries:  # warm whichever worker answers
+        get(q)
+    cuts = statistics.quantiles([get(q) for q in queries], n=100, method="inclusive")
+    return {"seq_p50_ms": cuts[49], "seq_p95_ms": cuts[94]}
+
+
 def load_test(root: Path, queries: list[BenchQuery], workers: int = 2, seconds: int = 15,
               connections: int = 4) -> dict[str, Any]:
     """Requests/s, p50/p99 latency and errors for ``/api/search`` over the query set, and worker RSS."""
@@ -61,6 +76,7 @@ def load_test(root: Path, queries: list[BenchQuery], workers: int = 2, seconds: 
          "--log-level", "warning", "webapp:create_app()"], env=env)
     try:
         _wait_ready(f"http://127.0.0.1:{port}/api/health")
+        one_client = sequential(f"http://127.0.0.1:{port}", queries)
         paths = ",".join(f'"/api/search?{urlencode({"q": q.whoosh()})}"' for q in queries)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(_LUA.replace("PATHS", paths))
@@ -77,7 +93,7 @@ def load_test(root: Path, queries: list[BenchQuery], workers: int = 2, seconds: 
         rss = [c.memory_info().rss / 1e6 for c in psutil.Process(server.pid).children()]
         return {"rps": requests / (duration_us / 1e6), "p50_ms": float(match[4]) / 1000,
                 "p99_ms": float(match[5]) / 1000, "errors": errors, "requests": requests, "workers": workers,
-                "connections": connections, "worker_rss_mb": max(rss) if rss else None}
+                "connections": connections, "worker_rss_mb": max(rss) if rss else None, **one_client}
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -59,7 +59,7 @@ def main(argv: list[str]) -> None:
         # ru_maxrss is in KiB on Linux: the peak of this process (reading, ordering, feeding the writers) and of
         # the largest sub-writer process (a full build on several cores); cleaning workers are not counted.
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "writer_rss_mb": summary.writer_rss_mb,
+        "writer_rss_mb": summary.writer_rss_mb, "processes": summary.processes,
     }))
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 
 
@@ -33,7 +34,8 @@ class Article(Details):
 
     def content_hash(self) -> str:
         """A stable hash of every field, to detect changed articles."""
-        fields = asdict(self)
+        # Not asdict(): it deep-copies every value, a tenth of the cleaning time; the fields are flat.
+        fields = {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
         fields["date"] = self.date.isoformat() if self.date else None
         if not self.facets:  # hashes of articles without facets stay those of indexes built before facets existed
             del fields["facets"]

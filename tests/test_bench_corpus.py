@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,12 @@ def test_every_query_renders_for_every_system(queries, render: str) -> None:
         text = getattr(q, render)()
         assert text.strip()
         assert text.count('"') % 2 == 0
+
+
+@pytest.mark.skipif(not corpus_mod.DATA.is_dir(), reason="shared news data not available")
+def test_real_news_corpus_is_distinct_real_articles_in_jsonl_exports(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(corpus_mod, "REAL_EXPORT_RECORDS", 40)
+    counts = corpus_mod.real_news(tmp_path, 100)
+    assert counts == {"jsonl": 3, "distinct": 100, "real": 100}
+    records = [json.loads(line) for p in sorted(tmp_path.glob("*.jsonl")) for line in p.read_text("utf-8").splitlines()]
+    assert len({r["id"] for r in records}) == len({r["text"] for r in records}) == 100

@@ -36,7 +36,8 @@ def test_markdown_table_has_a_row_per_system_and_the_targets() -> None:
     figures = {"docs": 10, "seconds": 1.0, "docs_per_s": 10.0, "mb_per_s": 1.0, "index_mb": 1.0}
     latency = {"p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0}
     result = {
-        "size": 10, "build": dict.fromkeys(run.SYSTEMS, figures), "query": dict.fromkeys(run.SYSTEMS, latency),
+        "corpus": "real", "size": 10, "build": dict.fromkeys(run.SYSTEMS, figures),
+        "query": dict.fromkeys(run.SYSTEMS, latency),
         "incremental": {"seconds": 0.1, "full_seconds": 1.0, "ratio": 0.1},
         "http": {"rps": 5.0, "p99_ms": 9.0, "errors": 0, "workers": 2, "target_rps": 4.0},
         "rss_mb": {"indexer": 100.0, "worker": 80.0},
@@ -44,12 +45,13 @@ def test_markdown_table_has_a_row_per_system_and_the_targets() -> None:
     table = run.markdown([result])
     for name in run.SYSTEMS:
         assert f"| {name} |" in table
-    assert "4x naive Whoosh" in table and "| no |" in table and "| yes |" in table
+    assert "10x naive Whoosh" in table and "| no |" in table and "| yes |" in table
 
 
 def test_parallel_cleaning_builds_the_same_index_as_serial(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     reindex(corpus, tmp_path / "serial")
     monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 0)
     summary = reindex(corpus, tmp_path / "parallel")
     assert indexed_docs(open_index(tmp_path / "serial")) == indexed_docs(open_index(tmp_path / "parallel"))
     assert summary.documents == open_index(tmp_path / "serial").doc_count()

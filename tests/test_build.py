@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every
 
-from indexer.index import build, store, writers
+from indexer.index import accounting, build, store, writers
 from indexer.index.build import reindex
+from indexer.index.parts import PartResult, index_task
 from tests.conftest import SEED_IDS
 
 
@@ -175,10 +176,23 @@ def test_an_index_with_places_from_another_detector_version_is_rebuilt(corpus: P
     assert not reindex(corpus, root).full
 
 
+def test_an_index_with_minhash_signatures_of_another_scheme_is_rebuilt(corpus: Path, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    from indexer.index import schema
+
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    monkeypatch.setattr(schema, "SIGNATURE_VERSION", schema.SIGNATURE_VERSION + 1)
+    summary = reindex(corpus, root)
+    assert summary.full and summary.documents == 6
+    assert not reindex(corpus, root).full
+
+
 @pytest.fixture
 def parallel(monkeypatch) -> None:
     """Clean and index in worker processes even for the tiny sample corpus."""
     monkeypatch.setattr(build, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 0)
 
 
 @pytest.mark.usefixtures("parallel")
@@ -200,14 +214,14 @@ def test_a_lost_document_fails_the_build_and_keeps_the_old_index(corpus: Path, t
     root = tmp_path / "index"
     reindex(corpus, root)
     before = store.current_dir(root)
-    send = writers.ParallelWriter._send
+    apply_part = accounting.Run.apply_part
 
-    def drop_one(self: writers.ParallelWriter) -> None:
-        self.batch = self.batch[1:]  # what Whoosh's MpWriter does when a sub-writer is late
-        send(self)
+    def lose_one(self: accounting.Run, worker: int, part: PartResult) -> None:
+        part.docs = part.docs[1:]  # what Whoosh's MpWriter does when a sub-writer is late
+        apply_part(self, worker, part)
 
-    monkeypatch.setattr(writers.ParallelWriter, "_send", drop_one)
-    with pytest.raises(writers.BuildError, match="indexed 5 of 6"):
+    monkeypatch.setattr(accounting.Run, "apply_part", lose_one)
+    with pytest.raises(writers.BuildError, match="the segments hold 6 documents, [0-5] were added"):
         reindex(corpus, root, full=True)
     assert store.current_dir(root) == before
     assert not list(root.glob(f"{store.TMP_PREFIX}*"))
@@ -219,11 +233,13 @@ def test_a_failing_sub_writer_fails_the_commit(tmp_path: Path) -> None:
     from whoosh.fields import ID, Schema
 
     ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True)))
-    writer = writers.ParallelWriter(ix, 2, 16)
-    writer.add_document(id="a")
-    writer.add_document(nope="b")
-    with pytest.raises(writers.BuildError, match="UnknownFieldError"):
-        writer.commit()
+    results = []
+    writer = writers.ParallelWriter(ix, 2, 16, index_task, lambda *r: results.append(r))
+    writer.submit(42)  # not a task: the sub-writer that takes it fails
+    with pytest.raises(writers.BuildError, match="TypeError"):
+        writer.submit([])
+        writer.submit([])
+        writer.commit(expected=lambda: 0)
     assert ix.doc_count() == 0
     assert not any(proc.is_alive() for proc in writer.procs)
 

@@ -145,11 +145,13 @@ def record_article(relpath: str, lineno: int, record: Any, options: ReadOptions 
     )
 
 
-def read_records(relpath: str, text: str, options: ReadOptions) -> tuple[list[Article], list[tuple[str, str]]]:
-    """Every good line of a JSONL export, and ``(line path, reason)`` for each broken one."""
+def read_records(relpath: str, text: str, options: ReadOptions,
+                 first_line: int = 1) -> tuple[list[Article], list[tuple[str, str]]]:
+    """Every good line of a JSONL export (its lines numbered from ``first_line``), and ``(line path, reason)`` for
+    each broken one."""
     articles: list[Article] = []
     skips: list[tuple[str, str]] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(text.splitlines(), start=first_line):
         if not line.strip():
             continue
         try:

@@ -153,11 +153,13 @@ def html_article(relpath: str, text: str) -> Article:
     )
 
 
-def jsonl_articles(relpath: str, text: str, options: ReadOptions = DEFAULT_OPTIONS) -> Loaded:
-    """Every good line of a JSONL export; broken lines are skipped with their line number."""
-    articles, skips = read_records(relpath, text, options)
+def jsonl_articles(relpath: str, text: str, options: ReadOptions = DEFAULT_OPTIONS, first_line: int = 1,
+                   whole: bool = True) -> Loaded:
+    """Every good line of a JSONL export (or of a range of its lines, from ``first_line``, when not ``whole``);
+    broken lines are skipped with their line number."""
+    articles, skips = read_records(relpath, text, options, first_line)
     loaded = Loaded(articles, [Skip(path, reason) for path, reason in skips])
-    if not loaded.articles and not loaded.skips:
+    if whole and not loaded.articles and not loaded.skips:
         loaded.skips.append(Skip(relpath, "empty file"))
     return loaded
 

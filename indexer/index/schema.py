@@ -11,6 +11,7 @@ from whoosh.support.charset import accent_map
 
 from indexer.clean.places import PLACES_VERSION
 from indexer.index.analysis import ANALYSIS_VERSION, news_analyzer
+from indexer.index.dedup import SIGNATURE_VERSION
 
 # Fields a user may name in a query (``title:japan``); dates and ids are filtered in code, never parsed.
 QUERY_FIELDS = ("title", "body", "source", "credit", "dateline", "author")
@@ -57,12 +58,28 @@ def _base_schema() -> Schema:
         path=ID(stored=True, sortable=True),
         hash=ID(stored=True, sortable=True),
         # Unstemmed words of title and body: the vocabulary for "did you mean" and autocomplete.
-        words=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
+        words=_vocabulary_field(),
         # Countries the article mentions (indexer/clean/places.py), for the Places facet and the ``place`` filter.
         places=_places_field(),
         # MinHash signature of the body (indexer/index/dedup.py), read at query time to fold near-duplicates.
-        minhash=COLUMN(),
+        minhash=_minhash_field(),
     )
+
+
+def _minhash_field() -> COLUMN:
+    field = COLUMN()
+    # Kept in the index's stored schema: signatures from another scheme are not comparable (a full rebuild).
+    field.signature_version = SIGNATURE_VERSION
+    return field
+
+
+def _vocabulary_field() -> TEXT:
+    field = TEXT(analyzer=vocabulary_analyzer(), phrase=False)
+    # A full build writes it as a vocabulary, not an index (indexer/index/batch.py): one posting per word and
+    # segment, weighted by the number of its documents holding the word. Read it with ``reader.frequency``
+    # (documents, or occurrences in segments written one document at a time), never by its postings.
+    field.vocabulary = True
+    return field
 
 
 def _places_field() -> KEYWORD:
@@ -88,7 +105,8 @@ def schema_matches(stored: Schema, facets: Sequence[str] = (), reading: Hashable
         return False
     if getattr(stored["id"], "reading", ()) != reading:
         return False
-    return getattr(stored["places"], "detector_version", None) == PLACES_VERSION
+    return (getattr(stored["places"], "detector_version", None) == PLACES_VERSION
+            and getattr(stored["minhash"], "signature_version", None) == SIGNATURE_VERSION)
 
 
 def vocabulary_analyzer() -> Analyzer:

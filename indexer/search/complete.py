@@ -27,7 +27,8 @@ def completions(searcher: Searcher, prefix: str, limit: int = MAX_COMPLETIONS) -
     if len(prefix) < MIN_PREFIX or "words" not in reader.schema:
         return []
     candidates = itertools.islice(reader.expand_prefix("words", prefix), MAX_CANDIDATES)
-    top = heapq.nlargest(limit, candidates, key=lambda w: (reader.doc_frequency("words", w), w))
+    # The vocabulary weighs each word by how many documents hold it (one posting per word and segment).
+    top = heapq.nlargest(limit, candidates, key=lambda w: (reader.frequency("words", w), w))
     return [column_text(w) for w in top]
 
 

@@ -152,9 +152,8 @@ def _near_stems(searcher: Searcher, word: str, edits: int) -> set[str]:
     reader = searcher.reader()
     if "words" not in reader.schema:
         return set()
-    near = heapq.nlargest(
-        MAX_VARIANTS, words_within(reader, word, edits), key=lambda w: reader.doc_frequency("words", w)
-    )
+    near = heapq.nlargest(MAX_VARIANTS, words_within(reader, word, edits),
+                          key=lambda w: reader.frequency("words", w))
     analyzer = news_analyzer()
     return {token.text for w in near for token in analyzer(w)}
 
@@ -191,12 +190,12 @@ def _correct_word(searcher: Searcher, word: str) -> str | None:
     reader = searcher.reader()
     if "words" not in reader.schema:  # an index built before the vocabulary field existed
         return None
-    if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or reader.doc_frequency("words", word):
+    if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or reader.frequency("words", word):
         return None
     for dist in range(1, max(1, max_edits(word)) + 1):
         found = [w for w in words_within(reader, word, dist) if w != word]
         if found:
-            return max(found, key=lambda w: (reader.doc_frequency("words", w), w))
+            return max(found, key=lambda w: (reader.frequency("words", w), w))
     return None
 
 

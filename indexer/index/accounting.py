@@ -1,0 +1,186 @@
+"""What a run over the corpus did: which file owns each id, what was added, updated, kept, deleted, skipped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import Index
+from whoosh.writing import IndexWriter
+
+from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
+from indexer.clean.sources import Loaded, Skip, relative_id
+from indexer.index.parts import FileRead, FileTask, PartResult, read_file
+from indexer.index.schema import column_text
+
+
+@dataclass
+class Summary:
+    """What a reindex did."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    seconds: float = 0.0
+    full: bool = False
+    documents: int = 0
+    writer_rss_mb: float = 0.0  # peak memory of the largest sub-writer process (full builds on several cores)
+    processes: int = 1  # sub-writer processes of a full build
+
+    @property
+    def changed(self) -> int:
+        """Documents added, updated or deleted."""
+        return self.added + self.updated + self.deleted
+
+
+@dataclass
+class _Doc:
+    path: str
+    hash: str
+
+
+def indexed_docs(ix: Index) -> dict[str, _Doc]:
+    """``{id: (path, hash)}`` for every live document, read from columns (no stored bodies)."""
+    docs: dict[str, _Doc] = {}
+    with ix.reader() as reader:
+        if not all(reader.has_column(name) for name in ("id", "path", "hash")):
+            return docs  # built by another version: nothing to compare against
+        ids = reader.column_reader("id")
+        paths = reader.column_reader("path")
+        hashes = reader.column_reader("hash")
+        for docnum in reader.all_doc_ids():
+            docs[column_text(ids[docnum])] = _Doc(column_text(paths[docnum]), column_text(hashes[docnum]))
+    return docs
+
+
+class Run:
+    """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
+
+    def __init__(self, corpus: Path, writer: Any, old: dict[str, _Doc], manifest: dict[str, str],
+                 fresh: bool, options: ReadOptions = DEFAULT_OPTIONS) -> None:
+        self.corpus = corpus
+        self.options = options
+        self.writer = writer
+        self.old = old
+        self.old_by_path: dict[str, list[str]] = {}
+        for doc_id, doc in old.items():
+            self.old_by_path.setdefault(doc.path, []).append(doc_id)
+        self.manifest = manifest
+        self.fresh = fresh
+        self.files: dict[str, str] = {}
+        self.owner: dict[str, str] = {}
+        self.summary = Summary(full=fresh)
+        self.written = 0
+        self.waiting: dict[int, tuple[int, list[PartResult]]] = {}
+        self.next_seq = 0
+        self.seen_in_file = False
+        self.ticks: Iterator[Path] = iter(())
+
+    def task(self, path: Path) -> FileTask:
+        """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
+        relpath = relative_id(self.corpus, path)
+        return path, relpath, None if self.fresh else self.manifest.get(relpath), self.options
+
+    def file(self, path: Path) -> None:
+        """Index one file; in place, a file whose hash is unchanged is not even parsed."""
+        self.apply(read_file(self.task(path)))
+
+    def apply(self, read: FileRead) -> None:
+        """Index one file read by ``read_file``, in corpus order."""
+        relpath, digest, loaded, fields, error = read
+        if error is not None or digest is None:
+            self.summary.skipped.append(Skip(relpath, error or "unreadable"))
+            self._keep(relpath)
+            return
+        if loaded is None:
+            self.files[relpath] = digest
+            self._keep(relpath)
+            return
+        self.summary.skipped.extend(loaded.skips)
+        if not loaded.articles and relpath in self.old_by_path:
+            # A file that broke keeps its last good version (in place): a bad save loses nothing.
+            self._keep(relpath)
+            return
+        self.files[relpath] = digest
+        self._write(relpath, loaded, fields)
+
+    def _keep(self, relpath: str) -> None:
+        """Leave a file's indexed documents as they are (only possible in place)."""
+        if self.fresh:
+            return
+        for doc_id in self.old_by_path.get(relpath, ()):
+            owner = self.owner.setdefault(doc_id, relpath)
+            if owner == relpath:
+                self.summary.unchanged += 1
+            else:  # an earlier file now carries this id and has replaced the document
+                self.summary.skipped.append(Skip(relpath, f"duplicate id {doc_id!r} (already in {owner})"))
+
+    def _write(self, relpath: str, loaded: Loaded, all_fields: list[dict[str, Any]]) -> None:
+        for article, fields in zip(loaded.articles, all_fields, strict=True):
+            if not self._claim(relpath, article.id, fields["hash"]):
+                continue
+            if self.fresh:
+                self.writer.add_document(**fields)
+            else:
+                assert isinstance(self.writer, IndexWriter)
+                self.writer.update_document(**fields)
+
+    def _claim(self, relpath: str, doc_id: str, digest: str) -> bool:
+        """Count one article read from ``relpath``; False when it is not to be written (a duplicate id, or in
+        place an unchanged document)."""
+        owner = self.owner.get(doc_id)
+        if owner is not None:
+            self.summary.skipped.append(Skip(relpath, f"duplicate id {doc_id!r} (already in {owner})"))
+            return False
+        self.owner[doc_id] = relpath
+        before = self.old.get(doc_id)
+        if before is None:
+            self.summary.added += 1
+        elif before.hash == digest and before.path == relpath:
+            self.summary.unchanged += 1
+            if not self.fresh:
+                return False
+        else:
+            self.summary.updated += 1
+        self.written += 1
+        return True
+
+    def task_done(self, worker: int, seq: int, results: list[PartResult]) -> None:
+        """A full build's task came back from a writer (maybe out of order): account for it in corpus order."""
+        self.waiting[seq] = (worker, results)
+        while self.next_seq in self.waiting:
+            worker, results = self.waiting.pop(self.next_seq)
+            self.next_seq += 1
+            for result in results:
+                self.apply_part(worker, result)
+
+    def apply_part(self, worker: int, part: PartResult) -> None:
+        """Account for one part written by ``worker``: a later copy of an id is deleted from its segment."""
+        if part.error is not None or part.digest is None:
+            self.summary.skipped.append(Skip(part.relpath, part.error or "unreadable"))
+            return
+        self.files[part.relpath] = part.digest
+        self.summary.skipped.extend(part.skips)
+        self.seen_in_file = self.seen_in_file or bool(part.docs or part.skips)
+        for doc_id, digest, docnum in part.docs:
+            if not self._claim(part.relpath, doc_id, digest):
+                self.writer.delete(worker, docnum)
+        if part.last:
+            next(self.ticks, None)
+            if not part.whole and not self.seen_in_file:
+                self.summary.skipped.append(Skip(part.relpath, "empty file"))
+            self.seen_in_file = False
+
+    def finish(self) -> Summary:
+        """Count, and in place delete, the documents whose files or records are gone."""
+        for doc_id in self.old:
+            if doc_id not in self.owner:
+                self.summary.deleted += 1
+                if not self.fresh:
+                    assert isinstance(self.writer, IndexWriter)
+                    self.writer.delete_by_term("id", doc_id)
+        return self.summary
