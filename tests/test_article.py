@@ -13,6 +13,7 @@ def test_content_hash_is_the_hash_of_every_field_by_name() -> None:
                       date=datetime(2024, 3, 1, 9, 30, tzinfo=UTC), url="https://example.org/a")
     fields = asdict(article)
     fields["date"] = article.date.isoformat()
+    del fields["facets"]  # no facets: left out, so hashes equal those of indexes built before facets existed
     expected = hashlib.sha1("\x1f".join(f"{k}={fields[k]}" for k in sorted(fields)).encode("utf-8")).hexdigest()
     assert article.content_hash() == expected
     assert Article(id="a", title="Talks", body="Other").content_hash() != expected

@@ -241,7 +241,6 @@ def test_filters_that_leave_nothing_say_how_many_match_without_them(features_cli
         ("/?q=xylophone", "<q>xylophone</q>"),
         ("/?q=xylophone+-japan", "<q>xylophone</q>"),
         ("/?q=%22japan+xylophone%22", "<q>xylophone</q>"),
-        ("/?q=the", None),
         ("/?q=title:kishida", None),
         ("/?q=japan+-japan", None),
         ("/?q=%22japan+kishida%22", None),
@@ -254,6 +253,11 @@ def test_spelling_is_blamed_only_for_words_no_article_holds(client, url: str, bl
         assert f"Check the spelling of {blamed}: no article has it." in html
     else:
         assert "spelling" not in html
+
+
+def test_a_query_of_stop_words_finds_articles_and_blames_no_spelling(client) -> None:
+    html = client.get("/?q=the").get_data(as_text=True)
+    assert "No articles match" not in html and "spelling" not in html and 'class="result' in html
 
 
 def test_an_undated_corpus_shows_no_empty_timeline(tmp_path: Path) -> None:
