@@ -39,6 +39,8 @@ synonyms_option = click.option(
     default=settings.SYNONYMS_FILE.default, envvar=settings.SYNONYMS_FILE.envvar, show_envvar=True,
     help=settings.SYNONYMS_FILE.help,
 )
+# The text summary names this many changed files of each kind; --json names them all.
+SHOWN_FILES = 10
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 
 
@@ -90,6 +92,10 @@ def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str,
                f"{summary.documents} documents.")
     click.echo(f"{summary.changed} changes: added {summary.added}, updated {summary.updated}, "
                f"deleted {summary.deleted}; unchanged {summary.unchanged}; skipped {len(summary.skipped)}.")
+    for kind, paths in summary.files.items():
+        if paths:
+            more = f" (and {len(paths) - SHOWN_FILES} more; --json lists all)" if len(paths) > SHOWN_FILES else ""
+            click.echo(f"  {kind} from: {', '.join(paths[:SHOWN_FILES])}{more}")
     for skip in summary.skipped:
         click.echo(f"  skipped {skip.path}: {skip.reason}")
 
@@ -102,6 +108,7 @@ def _summary_dict(summary: build.Summary) -> dict[str, Any]:
     return {
         "full": summary.full, "documents": summary.documents, "changes": summary.changed, "added": summary.added,
         "updated": summary.updated, "deleted": summary.deleted, "unchanged": summary.unchanged,
+        "files": summary.files,
         "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
         "seconds": round(summary.seconds, 3),
     }

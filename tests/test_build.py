@@ -76,6 +76,35 @@ def test_broken_file_is_skipped_and_the_rest_indexed(corpus: Path, tmp_path: Pat
     ]
 
 
+@pytest.mark.parametrize("full", [False, True], ids=["incremental", "full"])
+def test_skipped_files_stay_reported_until_they_are_fixed(corpus: Path, tmp_path: Path, full: bool) -> None:
+    root = tmp_path / "index"
+    (corpus / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "more.jsonl").write_text(json.dumps({"id": "ok", "text": "Good."}) + "\n{broken\n", "utf-8")
+    expected = [("broken.html", "binary file"), ("more.jsonl:2", "invalid JSON")]
+    reindex(corpus, root, full=full)
+    for touch in (False, True):  # unchanged, then touched (same bytes, a new time): still reported, not re-parsed
+        if touch:
+            os.utime(corpus / "broken.html")
+        again = reindex(corpus, root)
+        assert sorted((s.path, s.reason.split(":")[0]) for s in again.skipped) == expected
+    (corpus / "broken.html").write_text("<html><body><p>Fixed at last, with an article.</p></body></html>", "utf-8")
+    fixed = reindex(corpus, root)
+    assert [s.path for s in fixed.skipped] == ["more.jsonl:2"] and fixed.files["added"] == ["broken.html"]
+
+
+def test_the_summary_names_the_files_added_updated_and_deleted(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    first = reindex(corpus, root)
+    assert first.files["added"] == sorted(["000_d3a34fce153d5282.txt", "002_10c5046bec448ba0.txt", "export.jsonl",
+                                           "hostile.txt", "pages/summit.html"])
+    (corpus / "hostile.txt").write_text("A calmer article about council elections.", "utf-8")
+    (corpus / "pages" / "summit.html").unlink()
+    (corpus / "new.txt").write_text("BISHKEK: Parliament met.", "utf-8")
+    second = reindex(corpus, root)
+    assert second.files == {"added": ["new.txt"], "updated": ["hostile.txt"], "deleted": ["pages/summit.html"]}
+
+
 def test_a_file_that_breaks_keeps_its_last_good_version(corpus: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     reindex(corpus, root)

@@ -30,6 +30,8 @@ class Summary:
     documents: int = 0
     writer_rss_mb: float = 0.0  # peak memory of the largest sub-writer process (full builds on several cores)
     processes: int = 1  # sub-writer processes of a full build
+    # The files whose articles were added, updated or deleted (relative paths, sorted).
+    files: dict[str, list[str]] = field(default_factory=lambda: {"added": [], "updated": [], "deleted": []})
 
     @property
     def changed(self) -> int:
@@ -61,8 +63,14 @@ class Run:
     """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
 
     def __init__(self, corpus: Path, writer: Any, old: dict[str, _Doc], manifest: dict[str, str],
-                 fresh: bool, options: ReadOptions = DEFAULT_OPTIONS) -> None:
+                 fresh: bool, options: ReadOptions = DEFAULT_OPTIONS,
+                 recorded_skips: dict[str, list[Skip]] | None = None) -> None:
         self.corpus = corpus
+        # Why each file's articles or lines were skipped, as recorded by the last run: an unchanged file is not
+        # parsed again, but its skips are reported again until it is fixed.
+        self.recorded_skips = recorded_skips or {}
+        self.skips: dict[str, list[Skip]] = {}
+        self.changed_files: dict[str, set[str]] = {"added": set(), "updated": set(), "deleted": set()}
         self.options = options
         self.writer = writer
         self.old = old
@@ -98,9 +106,10 @@ class Run:
             return
         if loaded is None:
             self.files[relpath] = digest
+            self._skip(relpath, self.recorded_skips.get(relpath, []))
             self._keep(relpath)
             return
-        self.summary.skipped.extend(loaded.skips)
+        self._skip(relpath, loaded.skips)
         if not loaded.articles and relpath in self.old_by_path:
             # A file that broke keeps its last good version (in place): a bad save loses nothing.
             self._keep(relpath)
@@ -140,12 +149,14 @@ class Run:
         before = self.old.get(doc_id)
         if before is None:
             self.summary.added += 1
+            self.changed_files["added"].add(relpath)
         elif before.hash == digest and before.path == relpath:
             self.summary.unchanged += 1
             if not self.fresh:
                 return False
         else:
             self.summary.updated += 1
+            self.changed_files["updated"].add(relpath)
         self.written += 1
         return True
 
@@ -164,7 +175,7 @@ class Run:
             self.summary.skipped.append(Skip(part.relpath, part.error or "unreadable"))
             return
         self.files[part.relpath] = part.digest
-        self.summary.skipped.extend(part.skips)
+        self._skip(part.relpath, part.skips)
         self.seen_in_file = self.seen_in_file or bool(part.docs or part.skips)
         for doc_id, digest, docnum in part.docs:
             if not self._claim(part.relpath, doc_id, digest):
@@ -172,15 +183,23 @@ class Run:
         if part.last:
             next(self.ticks, None)
             if not part.whole and not self.seen_in_file:
-                self.summary.skipped.append(Skip(part.relpath, "empty file"))
+                self._skip(part.relpath, [Skip(part.relpath, "empty file")])
             self.seen_in_file = False
 
     def finish(self) -> Summary:
         """Count, and in place delete, the documents whose files or records are gone."""
-        for doc_id in self.old:
+        for doc_id, doc in self.old.items():
             if doc_id not in self.owner:
                 self.summary.deleted += 1
+                self.changed_files["deleted"].add(doc.path)
                 if not self.fresh:
                     assert isinstance(self.writer, IndexWriter)
                     self.writer.delete_by_term("id", doc_id)
+        self.summary.files = {kind: sorted(paths) for kind, paths in self.changed_files.items()}
         return self.summary
+
+    def _skip(self, relpath: str, skips: list[Skip]) -> None:
+        """Report skips found in a file, and record them for the next run."""
+        if skips:
+            self.summary.skipped.extend(skips)
+            self.skips.setdefault(relpath, []).extend(skips)

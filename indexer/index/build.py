@@ -15,7 +15,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
-from indexer.clean.sources import walk_corpus
+from indexer.clean.sources import Skip, walk_corpus
 from indexer.index import store
 from indexer.index.accounting import Run, Summary, indexed_docs  # noqa: F401 - Summary, indexed_docs: public here
 from indexer.index.parts import FileTask, index_task, plan, read_file, to_fields  # noqa: F401 - to_fields: public
@@ -103,12 +103,19 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
         if run.summary.documents != run.written:
             raise BuildError(f"the new index holds {run.summary.documents} documents, {run.written} were added")
         store.write_manifest(build_dir, run.files)
+        _record_skips(build_dir, run)
         store.publish(root, build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     store.prune(root)
     return run.summary
+
+
+def _record_skips(gen: Path, run: Run) -> None:
+    """Keep why files of the corpus were skipped, so that later runs report them until they are fixed."""
+    store.write_skips(gen, {path: [(s.path, s.reason) for s in skips] for path, skips in run.skips.items()
+                            if path in run.files})
 
 
 def _full_workers(paths: list[Path]) -> int:
@@ -130,13 +137,15 @@ def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)
     writer = segment_writer(ix, WRITER_MB)
-    run = Run(corpus, writer, old, store.read_manifest(gen), fresh=False, options=options)
+    recorded = {path: [Skip(p, r) for p, r in skips] for path, skips in store.read_skips(gen).items()}
+    run = Run(corpus, writer, old, store.read_manifest(gen), fresh=False, options=options, recorded_skips=recorded)
     _pass(run, paths, progress)
     if run.summary.changed:
         writer.commit()
     else:
         writer.cancel()
     store.write_manifest(gen, run.files)
+    _record_skips(gen, run)
     run.summary.documents = ix.doc_count()
     ix.close()
     return run.summary
