@@ -281,3 +281,37 @@ def test_cleaning_hands_out_at_most_a_window_of_files() -> None:
     assert next(fed) == 2
     window.close()  # no free slot and closed: feeding stops instead of waiting for ever
     assert list(fed) == []
+
+
+class _Recorder:
+    """A progress display that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.articles = 0
+        self.phases: list[str] = []
+
+    def indexed(self, articles: int) -> None:
+        self.articles += articles
+
+    def phase(self, name: str) -> None:
+        self.phases.append(name)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_progress_counts_articles_of_one_big_export_and_the_writing_phase(tmp_path: Path, monkeypatch,
+                                                                         processes: int) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = [json.dumps({"id": f"a{i}", "title": f"Story {i}", "text": f"Body {i} of the wire story."})
+             for i in range(300)]
+    (corpus / "export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")  # one file, 300 articles
+    if processes == 2:
+        monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 0)
+    progress = _Recorder()
+    summary = reindex(corpus, tmp_path / "index", progress=progress)
+    assert summary.processes == processes and progress.articles == summary.documents == 300
+    assert progress.phases == ["writing the index"]
+    (corpus / "export.jsonl").write_text("\n".join(lines[:290]) + "\n", "utf-8")
+    again = _Recorder()
+    reindex(corpus, tmp_path / "index", progress=again)
+    assert again.articles == 290 and again.phases == ["writing the index"]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
@@ -14,6 +13,27 @@ from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
 from indexer.clean.sources import Loaded, Skip, relative_id
 from indexer.index.parts import FileRead, FileTask, PartResult, read_file
 from indexer.index.schema import column_text
+
+
+class Progress(Protocol):
+    """What a reindex reports as it goes (the CLI draws it): articles as they are indexed, and the phases."""
+
+    def indexed(self, articles: int) -> None:
+        """``articles`` more articles were read and indexed."""
+
+    def phase(self, name: str) -> None:
+        """A new phase began, e.g. "writing the index" (its segments are flushed and committed)."""
+
+
+class _NoProgress:
+    def indexed(self, articles: int) -> None:
+        pass
+
+    def phase(self, name: str) -> None:
+        pass
+
+
+NO_PROGRESS: Progress = _NoProgress()
 
 
 @dataclass
@@ -86,7 +106,8 @@ class Run:
         self.waiting: dict[int, tuple[int, list[PartResult]]] = {}
         self.next_seq = 0
         self.seen_in_file = False
-        self.ticks: Iterator[Path] = iter(())
+        self.progress: Progress = NO_PROGRESS
+        self.planned: int | None = None  # a full build's tasks, once all are handed out
 
     def task(self, path: Path) -> FileTask:
         """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
@@ -110,6 +131,7 @@ class Run:
             self._keep(relpath)
             return
         self._skip(relpath, loaded.skips)
+        self.progress.indexed(len(loaded.articles))
         if not loaded.articles and relpath in self.old_by_path:
             # A file that broke keeps its last good version (in place): a bad save loses nothing.
             self._keep(relpath)
@@ -168,6 +190,18 @@ class Run:
             self.next_seq += 1
             for result in results:
                 self.apply_part(worker, result)
+        self._writing()
+
+    def all_planned(self, tasks: int) -> None:
+        """Every task of a full build has been handed to the writers."""
+        self.planned = tasks
+        self._writing()
+
+    def _writing(self) -> None:
+        # Every task is back: what is left is the sub-writers finishing their segments.
+        if self.planned is not None and self.next_seq == self.planned:
+            self.planned = None
+            self.progress.phase("writing the index")
 
     def apply_part(self, worker: int, part: PartResult) -> None:
         """Account for one part written by ``worker``: a later copy of an id is deleted from its segment."""
@@ -180,8 +214,8 @@ class Run:
         for doc_id, digest, docnum in part.docs:
             if not self._claim(part.relpath, doc_id, digest):
                 self.writer.delete(worker, docnum)
+        self.progress.indexed(len(part.docs))
         if part.last:
-            next(self.ticks, None)
             if not part.whole and not self.seen_in_file:
                 self._skip(part.relpath, [Skip(part.relpath, "empty file")])
             self.seen_in_file = False
