@@ -6,7 +6,7 @@ import html
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ synonyms_option = click.option(
     default=settings.SYNONYMS_FILE.default, envvar=settings.SYNONYMS_FILE.envvar, show_envvar=True,
     help=settings.SYNONYMS_FILE.help,
 )
+# The text summary names this many changed files of each kind; --json names them all.
+SHOWN_FILES = 10
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 
 
@@ -69,7 +71,7 @@ def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str,
         options = ReadOptions(parse_field_map(field_map), parse_facets(facets))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--field/--facet") from exc
-    progress = None if quiet or as_json else _progress_bar
+    progress = None if quiet or as_json else _ProgressBar()
     try:
         summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress, options=options)
     except store.IndexBusy as exc:
@@ -82,6 +84,9 @@ def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str,
         raise click.ClickException(
             f"cannot write the index at {index_dir}: {exc}. The old index is untouched."
         ) from exc
+    finally:
+        if progress is not None:
+            progress.close()
     if as_json:
         click.echo(json.dumps(_summary_dict(summary), indent=2))
         return
@@ -90,18 +95,38 @@ def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str,
                f"{summary.documents} documents.")
     click.echo(f"{summary.changed} changes: added {summary.added}, updated {summary.updated}, "
                f"deleted {summary.deleted}; unchanged {summary.unchanged}; skipped {len(summary.skipped)}.")
+    for kind, paths in summary.files.items():
+        if paths:
+            more = f" (and {len(paths) - SHOWN_FILES} more; --json lists all)" if len(paths) > SHOWN_FILES else ""
+            click.echo(f"  {kind} from: {', '.join(paths[:SHOWN_FILES])}{more}")
     for skip in summary.skipped:
         click.echo(f"  skipped {skip.path}: {skip.reason}")
 
 
-def _progress_bar(paths: Iterable[Path], total: int) -> Iterable[Path]:
-    return tqdm(paths, total=total, unit="file", desc="Indexing", file=sys.stderr, leave=False)
+class _ProgressBar:
+    """The reindex's progress on stderr: articles indexed (a count and a rate), then the phase it is in."""
+
+    def __init__(self) -> None:
+        self.bar = tqdm(unit=" articles", desc="Indexing", file=sys.stderr, leave=False)
+
+    def indexed(self, articles: int) -> None:
+        """Count articles indexed."""
+        self.bar.update(articles)
+
+    def phase(self, name: str) -> None:
+        """Say what the run is doing now (writing the index, after the last article)."""
+        self.bar.set_description_str(name[:1].upper() + name[1:])
+
+    def close(self) -> None:
+        """Take the bar off the screen."""
+        self.bar.close()
 
 
 def _summary_dict(summary: build.Summary) -> dict[str, Any]:
     return {
         "full": summary.full, "documents": summary.documents, "changes": summary.changed, "added": summary.added,
         "updated": summary.updated, "deleted": summary.deleted, "unchanged": summary.unchanged,
+        "files": summary.files,
         "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
         "seconds": round(summary.seconds, 3),
     }

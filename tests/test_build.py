@@ -76,6 +76,35 @@ def test_broken_file_is_skipped_and_the_rest_indexed(corpus: Path, tmp_path: Pat
     ]
 
 
+@pytest.mark.parametrize("full", [False, True], ids=["incremental", "full"])
+def test_skipped_files_stay_reported_until_they_are_fixed(corpus: Path, tmp_path: Path, full: bool) -> None:
+    root = tmp_path / "index"
+    (corpus / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "more.jsonl").write_text(json.dumps({"id": "ok", "text": "Good."}) + "\n{broken\n", "utf-8")
+    expected = [("broken.html", "binary file"), ("more.jsonl:2", "invalid JSON")]
+    reindex(corpus, root, full=full)
+    for touch in (False, True):  # unchanged, then touched (same bytes, a new time): still reported, not re-parsed
+        if touch:
+            os.utime(corpus / "broken.html")
+        again = reindex(corpus, root)
+        assert sorted((s.path, s.reason.split(":")[0]) for s in again.skipped) == expected
+    (corpus / "broken.html").write_text("<html><body><p>Fixed at last, with an article.</p></body></html>", "utf-8")
+    fixed = reindex(corpus, root)
+    assert [s.path for s in fixed.skipped] == ["more.jsonl:2"] and fixed.files["added"] == ["broken.html"]
+
+
+def test_the_summary_names_the_files_added_updated_and_deleted(corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    first = reindex(corpus, root)
+    assert first.files["added"] == sorted(["000_d3a34fce153d5282.txt", "002_10c5046bec448ba0.txt", "export.jsonl",
+                                           "hostile.txt", "pages/summit.html"])
+    (corpus / "hostile.txt").write_text("A calmer article about council elections.", "utf-8")
+    (corpus / "pages" / "summit.html").unlink()
+    (corpus / "new.txt").write_text("BISHKEK: Parliament met.", "utf-8")
+    second = reindex(corpus, root)
+    assert second.files == {"added": ["new.txt"], "updated": ["hostile.txt"], "deleted": ["pages/summit.html"]}
+
+
 def test_a_file_that_breaks_keeps_its_last_good_version(corpus: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     reindex(corpus, root)
@@ -252,3 +281,37 @@ def test_cleaning_hands_out_at_most_a_window_of_files() -> None:
     assert next(fed) == 2
     window.close()  # no free slot and closed: feeding stops instead of waiting for ever
     assert list(fed) == []
+
+
+class _Recorder:
+    """A progress display that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.articles = 0
+        self.phases: list[str] = []
+
+    def indexed(self, articles: int) -> None:
+        self.articles += articles
+
+    def phase(self, name: str) -> None:
+        self.phases.append(name)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_progress_counts_articles_of_one_big_export_and_the_writing_phase(tmp_path: Path, monkeypatch,
+                                                                         processes: int) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = [json.dumps({"id": f"a{i}", "title": f"Story {i}", "text": f"Body {i} of the wire story."})
+             for i in range(300)]
+    (corpus / "export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")  # one file, 300 articles
+    if processes == 2:
+        monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 0)
+    progress = _Recorder()
+    summary = reindex(corpus, tmp_path / "index", progress=progress)
+    assert summary.processes == processes and progress.articles == summary.documents == 300
+    assert progress.phases == ["writing the index"]
+    (corpus / "export.jsonl").write_text("\n".join(lines[:290]) + "\n", "utf-8")
+    again = _Recorder()
+    reindex(corpus, tmp_path / "index", progress=again)
+    assert again.articles == 290 and again.phases == ["writing the index"]

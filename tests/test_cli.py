@@ -23,9 +23,13 @@ def test_reindex_prints_summary_then_no_changes(runner, corpus: Path, tmp_path: 
     assert "(full rebuild)" in first.output
     assert "6 changes: added 6, updated 0, deleted 0; unchanged 0; skipped 1." in first.output
     assert "skipped bad.html: no article text" in first.output
+    assert "added from: 000_d3a34fce153d5282.txt, 002_10c5046bec448ba0.txt, export.jsonl" in first.output
     second = _reindex(runner, corpus, tmp_path / "ix")
-    assert "0 changes: added 0, updated 0, deleted 0; unchanged 6" in second.output
-    assert "(incremental)" in second.output
+    assert "0 changes: added 0, updated 0, deleted 0; unchanged 6; skipped 1." in second.output
+    assert "skipped bad.html: no article text" in second.output  # still broken: still reported
+    assert "(incremental)" in second.output and "from:" not in second.output
+    data = json.loads(_reindex(runner, corpus, tmp_path / "ix", "--json").output)
+    assert data["files"] == {"added": [], "updated": [], "deleted": []} and len(data["skipped"]) == 1
 
 
 def test_reindex_full_and_json(runner, corpus: Path, tmp_path: Path) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
@@ -14,6 +13,27 @@ from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
 from indexer.clean.sources import Loaded, Skip, relative_id
 from indexer.index.parts import FileRead, FileTask, PartResult, read_file
 from indexer.index.schema import column_text
+
+
+class Progress(Protocol):
+    """What a reindex reports as it goes (the CLI draws it): articles as they are indexed, and the phases."""
+
+    def indexed(self, articles: int) -> None:
+        """``articles`` more articles were read and indexed."""
+
+    def phase(self, name: str) -> None:
+        """A new phase began, e.g. "writing the index" (its segments are flushed and committed)."""
+
+
+class _NoProgress:
+    def indexed(self, articles: int) -> None:
+        pass
+
+    def phase(self, name: str) -> None:
+        pass
+
+
+NO_PROGRESS: Progress = _NoProgress()
 
 
 @dataclass
@@ -30,6 +50,8 @@ class Summary:
     documents: int = 0
     writer_rss_mb: float = 0.0  # peak memory of the largest sub-writer process (full builds on several cores)
     processes: int = 1  # sub-writer processes of a full build
+    # The files whose articles were added, updated or deleted (relative paths, sorted).
+    files: dict[str, list[str]] = field(default_factory=lambda: {"added": [], "updated": [], "deleted": []})
 
     @property
     def changed(self) -> int:
@@ -61,8 +83,14 @@ class Run:
     """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
 
     def __init__(self, corpus: Path, writer: Any, old: dict[str, _Doc], manifest: dict[str, str],
-                 fresh: bool, options: ReadOptions = DEFAULT_OPTIONS) -> None:
+                 fresh: bool, options: ReadOptions = DEFAULT_OPTIONS,
+                 recorded_skips: dict[str, list[Skip]] | None = None) -> None:
         self.corpus = corpus
+        # Why each file's articles or lines were skipped, as recorded by the last run: an unchanged file is not
+        # parsed again, but its skips are reported again until it is fixed.
+        self.recorded_skips = recorded_skips or {}
+        self.skips: dict[str, list[Skip]] = {}
+        self.changed_files: dict[str, set[str]] = {"added": set(), "updated": set(), "deleted": set()}
         self.options = options
         self.writer = writer
         self.old = old
@@ -78,7 +106,8 @@ class Run:
         self.waiting: dict[int, tuple[int, list[PartResult]]] = {}
         self.next_seq = 0
         self.seen_in_file = False
-        self.ticks: Iterator[Path] = iter(())
+        self.progress: Progress = NO_PROGRESS
+        self.planned: int | None = None  # a full build's tasks, once all are handed out
 
     def task(self, path: Path) -> FileTask:
         """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
@@ -98,9 +127,11 @@ class Run:
             return
         if loaded is None:
             self.files[relpath] = digest
+            self._skip(relpath, self.recorded_skips.get(relpath, []))
             self._keep(relpath)
             return
-        self.summary.skipped.extend(loaded.skips)
+        self._skip(relpath, loaded.skips)
+        self.progress.indexed(len(loaded.articles))
         if not loaded.articles and relpath in self.old_by_path:
             # A file that broke keeps its last good version (in place): a bad save loses nothing.
             self._keep(relpath)
@@ -140,12 +171,14 @@ class Run:
         before = self.old.get(doc_id)
         if before is None:
             self.summary.added += 1
+            self.changed_files["added"].add(relpath)
         elif before.hash == digest and before.path == relpath:
             self.summary.unchanged += 1
             if not self.fresh:
                 return False
         else:
             self.summary.updated += 1
+            self.changed_files["updated"].add(relpath)
         self.written += 1
         return True
 
@@ -157,6 +190,18 @@ class Run:
             self.next_seq += 1
             for result in results:
                 self.apply_part(worker, result)
+        self._writing()
+
+    def all_planned(self, tasks: int) -> None:
+        """Every task of a full build has been handed to the writers."""
+        self.planned = tasks
+        self._writing()
+
+    def _writing(self) -> None:
+        # Every task is back: what is left is the sub-writers finishing their segments.
+        if self.planned is not None and self.next_seq == self.planned:
+            self.planned = None
+            self.progress.phase("writing the index")
 
     def apply_part(self, worker: int, part: PartResult) -> None:
         """Account for one part written by ``worker``: a later copy of an id is deleted from its segment."""
@@ -164,23 +209,31 @@ class Run:
             self.summary.skipped.append(Skip(part.relpath, part.error or "unreadable"))
             return
         self.files[part.relpath] = part.digest
-        self.summary.skipped.extend(part.skips)
+        self._skip(part.relpath, part.skips)
         self.seen_in_file = self.seen_in_file or bool(part.docs or part.skips)
         for doc_id, digest, docnum in part.docs:
             if not self._claim(part.relpath, doc_id, digest):
                 self.writer.delete(worker, docnum)
+        self.progress.indexed(len(part.docs))
         if part.last:
-            next(self.ticks, None)
             if not part.whole and not self.seen_in_file:
-                self.summary.skipped.append(Skip(part.relpath, "empty file"))
+                self._skip(part.relpath, [Skip(part.relpath, "empty file")])
             self.seen_in_file = False
 
     def finish(self) -> Summary:
         """Count, and in place delete, the documents whose files or records are gone."""
-        for doc_id in self.old:
+        for doc_id, doc in self.old.items():
             if doc_id not in self.owner:
                 self.summary.deleted += 1
+                self.changed_files["deleted"].add(doc.path)
                 if not self.fresh:
                     assert isinstance(self.writer, IndexWriter)
                     self.writer.delete_by_term("id", doc_id)
+        self.summary.files = {kind: sorted(paths) for kind, paths in self.changed_files.items()}
         return self.summary
+
+    def _skip(self, relpath: str, skips: list[Skip]) -> None:
+        """Report skips found in a file, and record them for the next run."""
+        if skips:
+            self.summary.skipped.extend(skips)
+            self.skips.setdefault(relpath, []).extend(skips)

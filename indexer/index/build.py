@@ -8,16 +8,16 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
-from indexer.clean.sources import walk_corpus
+from indexer.clean.sources import Skip, walk_corpus
 from indexer.index import store
-from indexer.index.accounting import Run, Summary, indexed_docs  # noqa: F401 - Summary, indexed_docs: public here
+from indexer.index.accounting import NO_PROGRESS, Progress, Run, Summary, indexed_docs  # noqa: F401 - Summary, indexed_docs: public here
 from indexer.index.parts import FileTask, index_task, plan, read_file, to_fields  # noqa: F401 - to_fields: public
 from indexer.index.schema import get_schema, schema_matches
 from indexer.index.writers import BuildError, LocalWriter, ParallelWriter, segment_writer
@@ -36,7 +36,6 @@ IN_FLIGHT = 512
 # Imported once in the fork server, not again in every worker it starts.
 PRELOAD = ["indexer.index.build", "indexer.index.parts", "indexer.index.batch", "indexer.clean.sources",
            "indexer.index.dedup", "whoosh.writing"]
-Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
 
 def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | None = None,
@@ -84,15 +83,15 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
         else:
             run.writer = LocalWriter(ix, WRITER_MB, index_task, run.task_done)
         run.summary.processes = procs
-        # The progress bar advances as files are indexed, not as they are handed to the writers.
-        run.ticks = iter(progress(paths, len(paths))) if progress is not None else iter(())
+        run.progress = progress or NO_PROGRESS  # it counts articles as the writers report them indexed
         try:
+            tasks = 0
             for task in plan(corpus, paths, options):
                 run.writer.submit(task)
+                tasks += 1
+            run.all_planned(tasks)
             # Results still arrive during the commit: the count is read once every task is accounted for.
             run.writer.commit(expected=lambda: run.written)
-            for _ in run.ticks:  # let the bar finish and close
-                pass
         except BaseException:
             run.writer.cancel()
             raise
@@ -103,12 +102,19 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
         if run.summary.documents != run.written:
             raise BuildError(f"the new index holds {run.summary.documents} documents, {run.written} were added")
         store.write_manifest(build_dir, run.files)
+        _record_skips(build_dir, run)
         store.publish(root, build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     store.prune(root)
     return run.summary
+
+
+def _record_skips(gen: Path, run: Run) -> None:
+    """Keep why files of the corpus were skipped, so that later runs report them until they are fixed."""
+    store.write_skips(gen, {path: [(s.path, s.reason) for s in skips] for path, skips in run.skips.items()
+                            if path in run.files})
 
 
 def _full_workers(paths: list[Path]) -> int:
@@ -130,13 +136,16 @@ def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)
     writer = segment_writer(ix, WRITER_MB)
-    run = Run(corpus, writer, old, store.read_manifest(gen), fresh=False, options=options)
+    recorded = {path: [Skip(p, r) for p, r in skips] for path, skips in store.read_skips(gen).items()}
+    run = Run(corpus, writer, old, store.read_manifest(gen), fresh=False, options=options, recorded_skips=recorded)
     _pass(run, paths, progress)
     if run.summary.changed:
+        (progress or NO_PROGRESS).phase("writing the index")
         writer.commit()
     else:
         writer.cancel()
     store.write_manifest(gen, run.files)
+    _record_skips(gen, run)
     run.summary.documents = ix.doc_count()
     ix.close()
     return run.summary
@@ -144,8 +153,7 @@ def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress
 
 def _pass(run: Run, paths: list[Path], progress: Progress | None = None) -> None:
     """Feed every file to the run; on any error the writer is cancelled and nothing is committed."""
-    # The progress bar advances as files are indexed, not as they are handed to the workers.
-    ticks = iter(progress(paths, len(paths))) if progress is not None else iter(())
+    run.progress = progress or NO_PROGRESS  # it counts articles as they are indexed, in corpus order
     try:
         workers = _workers(len(paths))
         if workers > 1:
@@ -157,15 +165,11 @@ def _pass(run: Run, paths: list[Path], progress: Progress | None = None) -> None
                     for read in pool.imap(read_file, window.feed(run.task(p) for p in paths), chunksize=CLEAN_CHUNK):
                         window.done()
                         run.apply(read)
-                        next(ticks, None)
                 finally:
                     window.close()  # before the pool's exit, which waits for the thread that feeds it
         else:
             for path in paths:
                 run.file(path)
-                next(ticks, None)
-        for _ in ticks:  # let the bar finish and close
-            pass
         run.finish()
     except BaseException:
         run.writer.cancel()

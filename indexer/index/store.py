@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 CURRENT = "current"
 LOCK_FILE = "reindex.lock"
 MANIFEST = "files.json"
+SKIPS = "skips.json"
 GEN_PREFIX = "gen-"
 TMP_PREFIX = "tmp-"
 
@@ -143,6 +144,22 @@ def write_manifest(gen: Path, files: dict[str, str]) -> None:
     tmp = gen / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(files, sort_keys=True), "utf-8")
     os.replace(tmp, gen / MANIFEST)
+
+
+def read_skips(gen: Path) -> dict[str, list[tuple[str, str]]]:
+    """The recorded ``{relative path: [(skipped path, reason), ...]}`` of a generation's last run."""
+    try:
+        data = json.loads((gen / SKIPS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: [(str(p), str(r)) for p, r in v] for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_skips(gen: Path, skips: dict[str, list[tuple[str, str]]]) -> None:
+    """Replace the record of skipped files and lines atomically."""
+    tmp = gen / f".{SKIPS}.tmp"
+    tmp.write_text(json.dumps(skips, sort_keys=True), "utf-8")
+    os.replace(tmp, gen / SKIPS)
 
 
 def _fsync_dir(path: Path) -> None:
