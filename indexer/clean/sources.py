@@ -121,7 +121,7 @@ def decode(data: bytes) -> str:
     guess = chardet.detect(_META_CHARSET.sub(b"<meta", data[:_DETECT_BYTES]))
     detected, confidence = guess.get("encoding"), guess.get("confidence") or 0.0
     multibyte = detected and _codec(detected) in _MULTIBYTE
-    for encoding in [detected, declared] if multibyte and confidence >= 0.3 else [declared, detected]:
+    for encoding in ([detected, declared] if multibyte and confidence >= 0.3 else [declared, detected]):
         if encoding and encoding != "utf-8" and (text := _strict(data, encoding)) is not None:
             return text
     if not (declared or detected):
@@ -143,13 +143,8 @@ def text_article(relpath: str, text: str) -> Article:
     if not parts.body:
         raise SourceError("no article text")
     return Article(
-        id=_doc_id(relpath),
-        path=relpath,
-        title=parts.title,
-        body=parts.body,
-        source=parts.source,
-        credit=parts.credit,
-        dateline=parts.dateline,
+        id=_doc_id(relpath), path=relpath, title=parts.title, body=parts.body,
+        source=parts.source, credit=parts.credit, dateline=parts.dateline,
     )
 
 
@@ -159,15 +154,8 @@ def html_article(relpath: str, text: str) -> Article:
     if not page.body:
         raise SourceError("no article text")
     return Article(
-        id=_doc_id(relpath),
-        path=relpath,
-        title=page.title or derive_title(page.body),
-        body=page.body,
-        source=page.source,
-        author=page.author,
-        date=page.date,
-        url=page.url,
-        language=page.language,
+        id=_doc_id(relpath), path=relpath, title=page.title or derive_title(page.body), body=page.body,
+        source=page.source, author=page.author, date=page.date, url=page.url, language=page.language,
     )
 
 
@@ -192,15 +180,9 @@ def record_article(relpath: str, lineno: int, record: Any) -> Article:
         raise SourceError("no article text")
     doc_id = _optional(record, "id") or f"{_doc_id(relpath)}:{lineno}"
     return Article(
-        id=doc_id,
-        path=relpath,
-        title=_optional(record, "title") or parts.title,
-        body=parts.body,
-        source=_optional(record, "source") or parts.source,
-        credit=parts.credit,
-        dateline=parts.dateline,
-        author=_optional(record, "author"),
-        date=parse_date(_optional(record, "date")),
+        id=doc_id, path=relpath, title=_optional(record, "title") or parts.title, body=parts.body,
+        source=_optional(record, "source") or parts.source, credit=parts.credit, dateline=parts.dateline,
+        author=_optional(record, "author"), date=parse_date(_optional(record, "date")),
         url=_optional(record, "url"),
     )
 
