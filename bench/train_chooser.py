@@ -116,8 +116,8 @@ def bodies(
     known = dict(zip(rows.values(), found, strict=True))  # predicted in one batch: one call per page is slow
 
     def probability(row: list[float]) -> float:
-        # combine() compares with 0.5: shifting the probability moves the model's threshold to ``threshold``.
-        return float(known[tuple(row)]) + 0.5 - threshold
+        # combine() compares with choose.THRESHOLD: shifting the probability moves it to ``threshold``.
+        return float(known[tuple(row)]) + choose.THRESHOLD - threshold
 
     return {
         i: extract.combine(p["main"], p["alt"], p["stats"], lambda p=p: p["rescue"], probability, guard)
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(leave_one_set_out(sets)))
     if args.write:
         train(sets).booster_.save_model(str(choose.MODEL))
-        print(f"wrote {choose.MODEL}")
+        print(f"wrote {choose.MODEL}; threshold for choose.THRESHOLD: {pick_threshold(sets)}")
     return 0
 
 
