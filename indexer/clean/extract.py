@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import trafilatura
 from lxml import etree
@@ -68,7 +69,9 @@ def resiliparse_body(html: str) -> str:
     return normalize_text(text)
 
 
+@lru_cache(maxsize=8)
 def _words(text: str) -> int:
+    # The guard and the rescue ask about the same two candidates: count each once.
     return len(_WORD.findall(text))
 
 
@@ -110,7 +113,7 @@ def extract_body(root: HtmlElement | None, html: str) -> str:
     main = trafilatura_body(root) or trafilatura_body(root, fast=False)
     alt = resiliparse_body(html)
     body = combine(main, alt, page_stats(root), lambda: trafilatura_body(root, fast=False))
-    return "" if _only_menu(body, root) else normalize_text(repair_text(body))
+    return "" if _only_menu(body, root) else normalize_text(repair_text(body, only_if_bad=True))
 
 
 def _only_menu(body: str, root: HtmlElement) -> bool:
