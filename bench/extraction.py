@@ -84,11 +84,16 @@ def sample_ids(ids: Iterable[str], sample: int | None) -> list[str]:
     return sorted(sorted(ids, key=lambda i: hashlib.sha1(i.encode()).hexdigest())[:sample])
 
 
+_WARM_UP = "<html><body><article>" + "<p>A first paragraph of text to warm every extractor up.</p>" * 5 + "</article>"
+
+
 def _init(names: list[str]) -> None:
-    """Load the extractors once per process."""
+    """Load the extractors once per process, and run each once: lazy imports and model loading are not per page."""
     found = available()
     _extractors.clear()
     _extractors.update({n: found[n] for n in names})
+    for extractor in _extractors.values():
+        extractor(_WARM_UP)
 
 
 def _run_page(job: tuple[Path, str, int]) -> tuple[str, dict[str, tuple[str, float]]]:
