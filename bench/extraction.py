@@ -1,25 +1,30 @@
-"""Score the HTML cleaner on an article-extraction benchmark folder, next to the published extractors.
+"""Score the HTML cleaner on every article-extraction set, beside reference extractors run on the same pages.
 
-Usage: ``python bench/extraction.py DATA_DIR [--json] [--out FILE]``
+Usage: ``python bench/extraction.py [DATA_DIR ...] [--sample N] [--workers N] [--json] [--out FILE]``
 
-DATA_DIR is laid out like the Zyte/Scrapinghub article-extraction benchmark: ``html/<id>.html.gz``,
-``ground-truth.json`` (``{id: {"articleBody": ...}}``) and ``extractor-outputs/<name>.json[.gz]`` (a plain
-``{id: {"articleBody": ...}}`` dict or ``{"version": ..., "output": {...}}``). The metric is the benchmark's own:
-``\\w+`` tokens, multisets of 4-token shingles, TP/FP/FN normalised per page, mean precision and mean recall over
-pages, F1 of those two means, accuracy = share of pages whose token list equals the ground truth's.
+With no DATA_DIR, every ``extraction-*`` and ``article-extraction-*`` folder of the shared data is scored. Each
+folder is laid out like the Zyte/Scrapinghub article-extraction benchmark: ``html/<id>.html.gz``,
+``ground-truth.json`` (``{id: {"articleBody": ...}}``) and optionally ``extractor-outputs/<name>.json[.gz]``
+(published outputs: a plain ``{id: {"articleBody": ...}}`` dict or ``{"version": ..., "output": {...}}``).
+The metric is the benchmark's own (``bench/extraction_metric.py``). Per set: F1 / precision / recall, the pages
+whose own F1 is under 0.5 and pages per second, for ours and for each reference (``bench/extractors.py``), all
+run in turn on each page so that machine load hits them alike; the summary row weights the sets equally.
+
+``--sample N`` scores N pages per set, the same N every run (the ids with the smallest SHA-1). ``--workers N``
+spreads pages over N processes; pages/s stays per core (pages over the summed time of that extractor's calls).
+``--out FILE`` writes our bodies as ``{id: {"articleBody": text}}`` (one folder) or ``{set: {id: ...}}``.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
-import random
-import re
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,76 +32,21 @@ from typing import Any
 _ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(_ROOT))
 
-from indexer.clean.html import clean_html  # noqa: E402
+from bench.extraction_metric import (  # noqa: E402
+    aggregate,
+    bootstrap_std,
+    page_score,
+    shingles,
+    tokenize,
+)
+from bench.extraction_report import OURS, all_sets_table, set_payload, set_table, summary  # noqa: E402
+from bench.extractors import available  # noqa: E402
+from bench.shared import DATA  # noqa: E402
 from indexer.clean.sources import decode  # noqa: E402
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-NGRAM = 4
-BOOTSTRAP = 1000
+__all__ = ["aggregate", "evaluate", "main", "page_score", "sample_ids", "shingles", "tokenize"]
 
-PageScore = tuple[float, float, float, bool]  # normalised tp, fp, fn, exact token match
-
-
-def tokenize(text: str | None) -> list[str]:
-    """The benchmark's tokens: every ``\\w+`` run."""
-    return _TOKEN.findall(text or "")
-
-
-def shingles(tokens: list[str], n: int = NGRAM) -> Counter[tuple[str, ...]]:
-    """The multiset of ``n``-token shingles; a text shorter than ``n`` tokens gives one shorter shingle."""
-    grams = (tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
-    return Counter(g for g in grams if g)
-
-
-def page_score(true: str | None, pred: str | None) -> PageScore:
-    """Normalised TP, FP, FN for one page, and whether the token lists are identical."""
-    true_tokens, pred_tokens = tokenize(true), tokenize(pred)
-    t, p = shingles(true_tokens), shingles(pred_tokens)
-    tp = sum((t & p).values())
-    fp = sum((p - t).values())
-    fn = sum((t - p).values())
-    total = tp + fp + fn
-    if total:
-        tp, fp, fn = tp / total, fp / total, fn / total
-    return tp, fp, fn, true_tokens == pred_tokens
-
-
-def _precision(tp: float, fp: float, fn: float) -> float | None:
-    if fp == 0 and fn == 0:
-        return 1.0
-    return tp / (tp + fp) if tp + fp else 0.0
-
-
-def _recall(tp: float, fp: float, fn: float) -> float | None:
-    if fp == 0 and fn == 0:
-        return 1.0
-    return tp / (tp + fn) if tp + fn else 0.0
-
-
-def _mean(values: Sequence[float | None]) -> float:
-    kept = [v for v in values if v is not None]
-    return sum(kept) / len(kept) if kept else 0.0
-
-
-def aggregate(scores: Sequence[PageScore]) -> dict[str, float]:
-    """Mean precision, mean recall, F1 of the two means, and accuracy over pages."""
-    precision = _mean([_precision(*s[:3]) for s in scores])
-    recall = _mean([_recall(*s[:3]) for s in scores])
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    accuracy = sum(s[3] for s in scores) / len(scores) if scores else 0.0
-    return {"f1": f1, "precision": precision, "recall": recall, "accuracy": accuracy}
-
-
-def bootstrap_std(scores: Sequence[PageScore], n: int = BOOTSTRAP, seed: int = 0) -> dict[str, float]:
-    """Standard deviation of each figure over ``n`` resamples of the pages (fixed seed: reproducible)."""
-    rng = random.Random(seed)
-    runs = [aggregate(rng.choices(scores, k=len(scores))) for _ in range(n)] if scores else []
-    out = {}
-    for key in ("f1", "precision", "recall", "accuracy"):
-        values = [r[key] for r in runs]
-        mean = sum(values) / len(values) if values else 0.0
-        out[key] = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5 if values else 0.0
-    return out
+_extractors: dict[str, Callable[[str], str]] = {}
 
 
 def _load_json(path: Path) -> Any:
@@ -120,77 +70,131 @@ def body_of(record: Any) -> str:
     return record if isinstance(record, str) else ""
 
 
-def run_ours(data_dir: Path, ids: list[str]) -> tuple[dict[str, str], float]:
-    """Our cleaner's body for every page, and pages per second (decode + clean, without disk reads)."""
-    raw = {}
-    for page_id in ids:
-        path = data_dir / "html" / f"{page_id}.html.gz"
-        raw[page_id] = gzip.decompress(path.read_bytes()) if path.exists() else b""
-    bodies = {}
-    start = time.perf_counter()
-    for page_id, data in raw.items():
+def find_sets(root: Path = DATA) -> list[Path]:
+    """Every extraction set under the shared data, by name."""
+    found = [*root.glob("extraction-*"), *root.glob("article-extraction-*")]
+    return sorted(p for p in found if (p / "ground-truth.json").is_file())
+
+
+def sample_ids(ids: Iterable[str], sample: int | None) -> list[str]:
+    """All ids, or the ``sample`` ids with the smallest SHA-1: the same pages every run, whatever the order."""
+    ids = sorted(ids)
+    if sample is None or sample >= len(ids):
+        return ids
+    return sorted(sorted(ids, key=lambda i: hashlib.sha1(i.encode()).hexdigest())[:sample])
+
+
+_WARM_UP = "<html><body><article>" + "<p>A first paragraph of text to warm every extractor up.</p>" * 5 + "</article>"
+
+
+def _init(names: list[str]) -> None:
+    """Load the extractors once per process, and run each once: lazy imports and model loading are not per page."""
+    found = available()
+    _extractors.clear()
+    _extractors.update({n: found[n] for n in names})
+    for extractor in _extractors.values():
+        extractor(_WARM_UP)
+
+
+def _run_page(job: tuple[Path, str, int]) -> tuple[str, dict[str, tuple[str, float]]]:
+    """Every extractor on one page, in an order that rotates with the page: each one's body and seconds."""
+    data_dir, page_id, turn = job
+    path = data_dir / "html" / f"{page_id}.html.gz"
+    html = decode(gzip.decompress(path.read_bytes())) if path.exists() else ""
+    names = list(_extractors)
+    names = names[turn % len(names) :] + names[: turn % len(names)]
+    out = {}
+    for name in names:
+        start = time.perf_counter()
         try:
-            bodies[page_id] = clean_html(decode(data)).body if data else ""
+            body = _extractors[name](html) if html else ""
         except Exception:  # noqa: BLE001 - a crash scores as an empty extraction
-            bodies[page_id] = ""
-    elapsed = time.perf_counter() - start
-    return bodies, len(raw) / elapsed if elapsed else 0.0
+            body = ""
+        out[name] = (body, time.perf_counter() - start)
+    return page_id, out
 
 
-def evaluate(data_dir: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """All figures for our cleaner and every published extractor, and our bodies."""
+def run_extractors(
+    data_dir: Path, ids: list[str], names: list[str], workers: int = 1
+) -> tuple[dict[str, dict[str, str]], dict[str, float]]:
+    """Bodies by extractor and page id, and each extractor's pages per second (per core)."""
+    jobs = [(data_dir, page_id, turn) for turn, page_id in enumerate(ids)]
+    if workers > 1:
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=(names,)) as pool:
+            results = list(pool.map(_run_page, jobs, chunksize=4))
+    else:
+        _init(names)
+        results = [_run_page(job) for job in jobs]
+    bodies: dict[str, dict[str, str]] = {n: {} for n in names}
+    seconds = dict.fromkeys(names, 0.0)
+    for page_id, out in results:
+        for name, (body, secs) in out.items():
+            bodies[name][page_id] = body
+            seconds[name] += secs
+    return bodies, {n: len(ids) / s if s else 0.0 for n, s in seconds.items()}
+
+
+def evaluate(
+    data_dir: Path, sample: int | None = None, workers: int = 1, names: list[str] | None = None, std: bool = True
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """All figures for ours, the references and the published outputs on one set, and our bodies."""
     truth = {k: body_of(v) for k, v in _load_json(data_dir / "ground-truth.json").items()}
-    ids = sorted(truth)
-    bodies, speed = run_ours(data_dir, ids)
-    ours_scores = [page_score(truth[i], bodies.get(i)) for i in ids]
-    results: dict[str, Any] = {
-        "ours": {**aggregate(ours_scores), "pages_per_s": speed, "std": bootstrap_std(ours_scores), "pages": len(ids)},
-        "published": {},
-    }
+    ids = sample_ids(truth, sample)
+    names = names or list(available())
+    bodies, speed = run_extractors(data_dir, ids, names, workers)
+
+    def figures(outputs: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+        scores = [page_score(truth[i], body_of(outputs.get(i))) for i in ids]
+        return {**aggregate(scores), **extra, **({"std": bootstrap_std(scores)} if std else {})}
+
+    runs = {n: figures(bodies[n], {"pages_per_s": speed[n]}) for n in names}
+    published = {}
     out_dir = data_dir / "extractor-outputs"
     for path in sorted(out_dir.glob("*.json*")) if out_dir.is_dir() else []:
-        name = path.name.split(".json")[0]
         version, outputs = load_outputs(path)
-        scores = [page_score(truth[i], body_of(outputs.get(i))) for i in ids]
-        results["published"][name] = {**aggregate(scores), "version": version, "std": bootstrap_std(scores)}
-    return results, bodies
+        published[path.name.split(".json")[0]] = figures(outputs, {"version": version})
+    results = {"pages": len(ids), "ours": runs.pop(OURS, None), "references": runs, "published": published}
+    return results, bodies.get(OURS, {})
 
 
-def table(results: dict[str, Any]) -> str:
-    """One table, best F1 first, our cleaner marked."""
-    rows = [("newsfind (ours)", results["ours"])] + list(results["published"].items())
-    rows.sort(key=lambda r: -r[1]["f1"])
-    width = max(len(name) for name, _ in rows)
-    lines = [f"{'extractor':<{width}}  {'F1':<13}  {'precision':<13}  {'recall':<13}  {'accuracy':<13}"]
-    for name, r in rows:
-        cells = [f"{r[k]:.3f} ± {r['std'][k]:.3f}" for k in ("f1", "precision", "recall", "accuracy")]
-        lines.append(f"{name:<{width}}  " + "  ".join(cells))
-    ours = results["ours"]
-    lines.append(f"\n{ours['pages']} pages; our cleaner: {ours['pages_per_s']:.1f} pages/s (decode + clean_html)")
-    return "\n".join(lines)
+def _nest(bodies: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {k: {"articleBody": v} for k, v in bodies.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("data_dirs", type=Path, nargs="*", help="extraction sets (default: every one in the data)")
+    parser.add_argument("--sample", type=int, help="score this many pages per set (the same ones every run)")
+    parser.add_argument("--workers", type=int, default=1, help="processes to spread the pages over")
+    parser.add_argument("--published", type=int, default=2, help="best published outputs per set in the all-set table")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--out", type=Path, help="write our extracted bodies as {ID: {'articleBody': TEXT}}")
     args = parser.parse_args(argv)
-    if not (args.data_dir / "ground-truth.json").is_file():
-        parser.error(f"{args.data_dir} has no ground-truth.json")
-    results, bodies = evaluate(args.data_dir)
+    dirs = args.data_dirs or find_sets()
+    if not dirs:
+        parser.error(f"no extraction sets under {DATA}")
+    for d in dirs:
+        if not (d / "ground-truth.json").is_file():
+            parser.error(f"{d} has no ground-truth.json")
+    single = len(args.data_dirs) == 1
+    sets, bodies = {}, {}
+    for d in dirs:
+        sets[d.name], bodies[d.name] = evaluate(d, args.sample, args.workers, std=single)
     if args.out:
-        args.out.write_text(json.dumps({k: {"articleBody": v} for k, v in bodies.items()}, ensure_ascii=False))
+        payload_out = _nest(bodies[dirs[0].name]) if single else {s: _nest(b) for s, b in bodies.items()}
+        args.out.write_text(json.dumps(payload_out, ensure_ascii=False))
     if args.json:
-        keys = ("f1", "precision", "recall", "accuracy")
-        payload = {
-            "ours": {k: results["ours"][k] for k in (*keys, "pages_per_s")},
-            "published": {n: {k: r[k] for k in keys} for n, r in results["published"].items()},
-        }
+        payload: dict[str, Any] = (
+            set_payload(sets[dirs[0].name])
+            if single
+            else {"sets": {n: set_payload(r) for n, r in sets.items()}, "summary": summary(sets)}
+        )
         print(json.dumps(payload, indent=2))
+    elif single:
+        print(set_table(sets[dirs[0].name]))
     else:
-        print(table(results))
+        print(all_sets_table(sets, args.published))
     return 0
 
 

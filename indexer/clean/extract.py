@@ -1,141 +1,39 @@
-"""Main-content extraction: trafilatura finds the body in the lxml tree, general rules trim it to paragraphs."""
+"""Main-content extraction: two extractors that fail on different pages, and a learned choice between them.
+
+trafilatura's fast pass reads the lxml tree; Resiliparse's main-content extractor reads the markup with its own
+parser (it costs a tenth of trafilatura). ``indexer.clean.choose`` picks one body per page. Then a guard: the
+body kept must not be a small part of the other candidate (a menu or a "scroll to top" line where the other
+found an article); and when both found almost nothing on a page full of text, trafilatura runs again with its
+fallbacks (readability, jusText), which win back most of those pages.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from functools import lru_cache
 
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLParserException
 
-from indexer.clean.normalize import normalize_inline, normalize_text, repair_text
+from indexer.clean.choose import MIN_ALONE, alt_probability, page_stats, prefers_alt
+from indexer.clean.normalize import normalize_text, repair_text
+from indexer.clean.render import render_body
 
 log = logging.getLogger(__name__)
 
-# Class/id words of page furniture that extractors keep when it sits inside the article element.
-_FURNITURE = re.compile(
-    r"(?:^|[\s_-])(?:newsletter|signup|sign-up|subscribe|subscription|share|sharing|social|related|recommended|"
-    r"most-?popular|trending|promo|outbrain|taboola|cookie|consent|gdpr|comments?|disqus|advert\w*|"
-    r"ad-?slot|ad-?container|sponsored|breadcrumbs?|author-?bio|latest|more-?stories|recirc\w*|print|reprints?|"
-    r"article-tools)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
-_NEVER_FURNITURE = ("html", "body", "main", "article")
-FURNITURE_TAGS = {"nav", "header", "footer", "aside", "h1", "time"}
-_LONG_PARAGRAPH = 80  # characters: a paragraph this long is prose, not a teaser
-_BIG_TREE = 25_000  # elements: past this, extraction narrows to the article element and skips fallbacks
-_MIN_ARTICLE = 250  # characters of text an article element must hold to be trusted on its own
-_TEASER_MAX = 200  # characters: a longer block is kept even when it is mostly links
-
-
-def _signature(el: HtmlElement) -> str:
-    return f"{el.get('id') or ''} {el.get('class') or ''}".strip()
-
-
-def drop_furniture(root: HtmlElement) -> None:
-    """Remove elements whose class or id names page furniture, and lists of story cards."""
-    doomed = [
-        el for el in root.iter()
-        if isinstance(el.tag, str) and el.tag not in _NEVER_FURNITURE
-        and (el.tag in FURNITURE_TAGS or _FURNITURE.search(_signature(el)))
-    ]
-    doomed += [el for el in root.iter("ul", "ol") if _is_teaser_list(el)]
-    for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
-
-
-def _is_teaser_list(el: HtmlElement) -> bool:
-    """A list of story cards: every item has a linked headline."""
-    items = el.findall("li")
-    return len(items) >= 2 and all(li.xpath("(.//h2|.//h3|.//h4|.//h5)[.//a]") for li in items)
-
-
-def merge_chunks(root: HtmlElement) -> None:
-    """Join an article body split into several same-class containers, so the extractor sees all of it."""
-    groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
-    for p in root.iter("p"):
-        parent = p.getparent()
-        if parent is not None and parent.get("class") and len(p.text_content()) >= _LONG_PARAGRAPH:
-            chunks = groups[(parent.tag, parent.get("class"))]
-            if parent not in chunks:
-                chunks.append(parent)
-    for chunks in groups.values():
-        if len(chunks) < 2 or any(c in set(d.iterancestors()) for c in chunks for d in chunks):
-            continue
-        first = chunks[0]
-        for chunk in chunks[1:]:
-            for child in list(chunk):
-                first.append(child)
-            chunk.drop_tree()
-
-
-def _text(el: etree._Element) -> str:
-    return normalize_inline("".join(el.itertext()))
-
-
-def _host(url: str | None) -> str:
-    host = urlsplit(url or "").hostname or ""
-    return host.removeprefix("www.")
-
-
-def _internal(target: str | None, site: str) -> bool:
-    """A link to the page's own site (relative, or the same host up to subdomains)."""
-    host = _host(target)
-    return not host or not site or host == site or host.endswith("." + site) or site.endswith("." + host)
-
-
-def _link_share(el: etree._Element, site: str) -> float:
-    """The share of a block's text that links elsewhere on the same site (teasers, not sources)."""
-    text = len(_text(el))
-    links = sum(len(_text(ref)) for ref in el.iter("ref") if _internal(ref.get("target"), site))
-    return links / text if text else 1.0
-
-
-def _is_teaser(el: etree._Element, site: str, share: float) -> bool:
-    """A short block that mostly links to other pages of the same site: "read more", related stories."""
-    return len(_text(el)) < _TEASER_MAX and _link_share(el, site) > share
-
-
-def render(xml: str, url: str | None = None) -> str:
-    """Paragraphs out of trafilatura's XML: headline and link-only teasers dropped."""
-    root = etree.fromstring(xml.encode("utf-8"))
-    main = root.find("main")
-    if main is None:
-        return ""
-    blocks: list[str] = []
-    seen_prose = False
-    site = _host(url)
-    for el in main:
-        if el.tag == "head" and not seen_prose:
-            continue  # the headline and standfirst are metadata, not body
-        if el.tag == "list":
-            blocks.extend(_text(i) for i in el.iter("item") if not _is_teaser(i, site, 0.5))
-            continue
-        if el.tag == "table":
-            for row in el.iter("row"):
-                blocks.append(" ".join(_text(c) for c in row))
-            continue
-        text = _text(el)
-        if not text or _is_teaser(el, site, 0.6):
-            continue
-        seen_prose = seen_prose or el.tag == "p"
-        blocks.append(text)
-    return normalize_text(repair_text("\n".join(blocks)))
-
-
-def _narrow_to_article(root: HtmlElement) -> None:
-    """On a huge page, keep only the element marked as the article, when one holds enough text."""
-    body = root.find("body")
-    for candidate in root.xpath("//*[@itemprop='articleBody'] | //article | //main"):
-        if body is not None and len(candidate.text_content()) >= _MIN_ARTICLE:
-            for child in list(body):
-                body.remove(child)
-            body.append(candidate)
-            return
+# Never part of an article's text; trafilatura drops them too, but only after copying the whole tree twice.
+_INERT = ("script", "style", "noscript", "svg", "template", "iframe", "link", "meta")
+_WORD = re.compile(r"\w+")
+LOST_SHARE = 0.2  # a body under this share of the other candidate's words has lost the article the other kept
+LOST_MIN_WORDS = 100  # ...provided the other candidate is itself an article, not a caption
+RESCUE_SHARE = 0.03  # both bodies under this share of the page's words: the fallbacks get a try
+RESCUE_MIN_PAGE = 300  # words on the page for a rescue to be worth running
+_CHARS_PER_WORD = 6
 
 
 def parse(html: str) -> HtmlElement | None:
@@ -146,17 +44,81 @@ def parse(html: str) -> HtmlElement | None:
         return None
 
 
-def extract_body(root: HtmlElement | None, url: str | None = None) -> str:
+def strip_inert(root: HtmlElement) -> None:
+    """Remove scripts, styles, comments and other elements that never hold article text (in place)."""
+    etree.strip_elements(root, etree.Comment, *_INERT, with_tail=False)
+
+
+def trafilatura_body(root: HtmlElement, fast: bool = True) -> str:
+    """trafilatura's main text as paragraphs; ``fast=False`` adds its readability and jusText fallbacks."""
+    # bare_extraction hands over the body element: extract() would hash it and write XML only for render to
+    # parse it again (a fifth of the time).
+    document = trafilatura.bare_extraction(
+        root, output_format="xml", include_comments=False, include_links=False, include_tables=True, fast=fast
+    )
+    body = getattr(document, "body", None)
+    return render_body(body) if body is not None else ""
+
+
+def resiliparse_body(html: str) -> str:
+    """Resiliparse's main-content text, without reader comments, alt texts or post metadata."""
+    try:
+        text = extract_plain_text(html, main_content=True, comments=False, alt_texts=False, post_meta=False)
+    except (HTMLParserException, TypeError, ValueError):
+        return ""
+    return normalize_text(text)
+
+
+@lru_cache(maxsize=8)
+def _words(text: str) -> int:
+    # The guard and the rescue ask about the same two candidates: count each once.
+    return len(_WORD.findall(text))
+
+
+def keep_article(chosen: str, other: str) -> str:
+    """``other`` when ``chosen`` kept only a small part of the article ``other`` found, else ``chosen``."""
+    kept, found = _words(chosen), _words(other)
+    return other if found >= LOST_MIN_WORDS and kept < LOST_SHARE * found else chosen
+
+
+def needs_rescue(main: str, alt: str, stats: tuple[int, int, int]) -> bool:
+    """Both candidates found almost nothing on a page with plenty of text."""
+    page_words = stats[1] / _CHARS_PER_WORD
+    return page_words >= RESCUE_MIN_PAGE and max(_words(main), _words(alt)) < RESCUE_SHARE * page_words
+
+
+def combine(
+    main: str,
+    alt: str,
+    stats: tuple[int, int, int],
+    rescue: Callable[[], str],
+    probability: Callable[[list[float]], float] = alt_probability,
+    guard: bool = True,
+) -> str:
+    """The chosen candidate, guarded against a lost article, rescued by ``rescue()`` when both found nothing."""
+    body, other = (alt, main) if prefers_alt(main, alt, stats, probability) else (main, alt)
+    if guard:
+        body = keep_article(body, other)
+    if guard and needs_rescue(main, alt, stats):
+        body = keep_article(body, rescue())
+    return body
+
+
+def extract_body(root: HtmlElement | None, html: str) -> str:
     """The article body of a parsed page, paragraph by paragraph (the tree is modified)."""
     if root is None:
         return ""
-    drop_furniture(root)
-    merge_chunks(root)
-    big = sum(1 for _ in root.iter()) > _BIG_TREE
-    if big:
-        _narrow_to_article(root)
-    # The fallbacks (readability, jusText) win back pages the main pass misreads, but cost too much on huge trees.
-    xml = trafilatura.extract(
-        root, output_format="xml", include_comments=False, include_links=True, include_tables=True, fast=big,
-    )
-    return render(xml, url) if xml else ""
+    strip_inert(root)
+    # A page too short for the fast pass (a brief, a test page) is where the fallbacks cost least.
+    main = trafilatura_body(root) or trafilatura_body(root, fast=False)
+    alt = resiliparse_body(html)
+    body = combine(main, alt, page_stats(root), lambda: trafilatura_body(root, fast=False))
+    return "" if _only_menu(body, root) else normalize_text(repair_text(body, only_if_bad=True))
+
+
+def _only_menu(body: str, root: HtmlElement) -> bool:
+    """A body of a few words, all of them from the page's menus: a page with no article at all."""
+    words = _WORD.findall(body)
+    if not words or len(words) >= MIN_ALONE:
+        return False
+    return set(words) <= set(_WORD.findall(" ".join(root.xpath("//nav//text()"))))

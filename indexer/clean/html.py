@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bs4 import BeautifulSoup, SoupStrainer, Tag
+import lxml.html
+from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from indexer.clean.dates import parse_date
 from indexer.clean.extract import extract_body, parse
@@ -18,10 +21,22 @@ from indexer.clean.normalize import normalize_inline, repair_text
 log = logging.getLogger(__name__)
 
 PARSER = "lxml"
-# The tags metadata comes from; BeautifulSoup builds objects for these only.
-_META_TAGS = SoupStrainer(["title", "meta", "link", "script", "h1", "time"])
-_ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle",
-                  "OpinionNewsArticle", "Report", "WebPage", "LiveBlogPosting"}
+# The tags metadata comes from, in document order; BeautifulSoup parses these only.
+_META_XPATH = etree.XPath(
+    "//title | //meta | //link[@rel='canonical'] | //script[@type='application/ld+json'] | (//h1)[1]"
+    " | (//time[@datetime])[1]"
+)
+_ARTICLE_TYPES = {
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "BlogPosting",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "Report",
+    "WebPage",
+    "LiveBlogPosting",
+}
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
 
 
@@ -146,8 +161,20 @@ def extract_metadata(soup: BeautifulSoup, html_lang: str | None = None) -> dict[
     time_tag = soup.find("time", attrs={"datetime": True})
     date = (
         parse_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-        or parse_date(_meta(metas, "article:published_time", "datepublished", "pubdate", "publishdate",
-                            "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date"))
+        or parse_date(
+            _meta(
+                metas,
+                "article:published_time",
+                "datepublished",
+                "pubdate",
+                "publishdate",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "sailthru.date",
+                "parsely-pub-date",
+            )
+        )
         or parse_date(str(time_tag["datetime"]) if isinstance(time_tag, Tag) else None)
     )
     canonical = soup.find("link", attrs={"rel": "canonical", "href": True})
@@ -167,11 +194,16 @@ def extract_metadata(soup: BeautifulSoup, html_lang: str | None = None) -> dict[
     }
 
 
+def metadata_markup(root: HtmlElement) -> str:
+    """The page's metadata tags only (title, meta, canonical link, JSON-LD, first h1, time), as HTML."""
+    return "".join(lxml.html.tostring(el, encoding="unicode", with_tail=False) for el in _META_XPATH(root))
+
+
 def clean_html(html: str) -> PageParts:
     """Parse a page and return its cleaned metadata and body."""
-    # BeautifulSoup reads the metadata tags; trafilatura reads the body from lxml's tree. Building a
-    # BeautifulSoup tree of the whole page and serialising it again for trafilatura cost three times as much.
-    soup = BeautifulSoup(html, PARSER, parse_only=_META_TAGS)
     root = parse(html)
+    # BeautifulSoup reads the metadata from the few tags that carry it, picked out of lxml's tree (which
+    # trafilatura needs anyway): handing it the whole page cost as much as extracting the body.
+    soup = BeautifulSoup(metadata_markup(root) if root is not None else html, PARSER)
     meta = extract_metadata(soup, root.get("lang") if root is not None else None)
-    return PageParts(body=extract_body(root, meta["url"]), **meta)
+    return PageParts(body=extract_body(root, html), **meta)
