@@ -122,7 +122,7 @@ class _ProgressBar:
         self.bar.close()
 
 
-def _summary_dict(summary: build.Summary) -> dict[str, Any]:
+def _summary_dict(summary: build.Report) -> dict[str, Any]:
     return {
         "full": summary.full, "documents": summary.documents, "changes": summary.changed, "added": summary.added,
         "updated": summary.updated, "deleted": summary.deleted, "unchanged": summary.unchanged,

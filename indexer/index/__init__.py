@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "reindex": "build", "Summary": "build", "BuildError": "writers", "get_schema": "schema",
+    "reindex": "build", "Report": "build", "BuildError": "writers", "get_schema": "schema",
     "IndexMissing": "store", "IndexBusy": "store", "StoreError": "store", "open_index": "store",
     "current_dir": "store",
 }

@@ -37,7 +37,7 @@ NO_PROGRESS: Progress = _NoProgress()
 
 
 @dataclass
-class Summary:
+class Report:
     """What a reindex did."""
 
     added: int = 0
@@ -101,7 +101,7 @@ class Run:
         self.fresh = fresh
         self.files: dict[str, str] = {}
         self.owner: dict[str, str] = {}
-        self.summary = Summary(full=fresh)
+        self.summary = Report(full=fresh)
         self.written = 0
         self.waiting: dict[int, tuple[int, list[PartResult]]] = {}
         self.next_seq = 0
@@ -220,7 +220,7 @@ class Run:
                 self._skip(part.relpath, [Skip(part.relpath, "empty file")])
             self.seen_in_file = False
 
-    def finish(self) -> Summary:
+    def finish(self) -> Report:
         """Count, and in place delete, the documents whose files or records are gone."""
         for doc_id, doc in self.old.items():
             if doc_id not in self.owner:

@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
 from indexer.clean.sources import Skip, walk_corpus
 from indexer.index import store
-from indexer.index.accounting import NO_PROGRESS, Progress, Run, Summary, indexed_docs  # noqa: F401 - Summary, indexed_docs: public here
+from indexer.index.accounting import NO_PROGRESS, Progress, Report, Run, indexed_docs  # noqa: F401 - Report, indexed_docs: public here
 from indexer.index.parts import FileTask, index_task, plan, read_file, to_fields  # noqa: F401 - to_fields: public
 from indexer.index.schema import get_schema, schema_matches
 from indexer.index.writers import BuildError, LocalWriter, ParallelWriter, segment_writer
@@ -39,7 +39,7 @@ PRELOAD = ["indexer.index.build", "indexer.index.parts", "indexer.index.batch", 
 
 
 def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | None = None,
-            options: ReadOptions = DEFAULT_OPTIONS) -> Summary:
+            options: ReadOptions = DEFAULT_OPTIONS) -> Report:
     """Bring the index at ``root`` up to date with ``corpus``; ``full`` rebuilds from scratch, and so does a change
     of ``options`` (how JSONL records are read, which fields are facets)."""
     corpus, root = Path(corpus), Path(root)
@@ -69,7 +69,7 @@ def _schema_matches(root: Path, options: ReadOptions) -> bool:
 
 
 def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: Progress | None,
-          options: ReadOptions) -> Summary:
+          options: ReadOptions) -> Report:
     old = indexed_docs(store.open_index(root)) if exists else {}
     build_dir = store.new_build_dir(root)
     try:
@@ -131,7 +131,7 @@ def _full_workers(paths: list[Path]) -> int:
 
 
 def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress | None,
-                 options: ReadOptions) -> Summary:
+                 options: ReadOptions) -> Report:
     ix = store.open_writable(root)
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)
