@@ -24,6 +24,7 @@ from indexer.clean.dates import to_utc_naive
 from indexer.clean.places import detect_places
 from indexer.clean.sources import Loaded, Skip, file_hash, load_bytes, relative_id, walk_corpus
 from indexer.index import dedup, store
+from indexer.index.codec import uses_current_codec
 from indexer.index.schema import column_text, get_schema, schema_matches
 from indexer.index.writers import BuildError, ParallelWriter, segment_writer
 
@@ -248,10 +249,11 @@ def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | N
 
 
 def _schema_matches(root: Path) -> bool:
-    """False when the index was built by another version (other fields, another places detector)."""
+    """False when the index was built by another version (other fields, another places detector, another
+    postings format)."""
     ix = store.open_index(root)
     try:
-        return schema_matches(ix.schema)
+        return schema_matches(ix.schema) and uses_current_codec(ix)
     finally:
         ix.close()
 

@@ -17,6 +17,8 @@ from whoosh.codec.base import Segment
 from whoosh.index import Index
 from whoosh.writing import PostingPool, SegmentWriter
 
+from indexer.index.codec import codec
+
 log = logging.getLogger(__name__)
 
 # Documents travel to a sub-writer in batches: one pickle per batch, not per document.
@@ -64,9 +66,9 @@ class FastPool(PostingPool):
 
 
 def segment_writer(ix: Index, limitmb: int, lock: bool = True) -> SegmentWriter:
-    """A plain Whoosh writer that uses ``FastPool``."""
+    """A plain Whoosh writer that uses ``FastPool`` and writes our codec."""
     # Segments stay separate files, read on demand: a compound file is copied into each reader's memory.
-    writer = SegmentWriter(ix, limitmb=limitmb, _lk=lock, compound=False)
+    writer = SegmentWriter(ix, limitmb=limitmb, _lk=lock, compound=False, codec=codec())
     writer.pool = FastPool(writer.temp_storage(), writer.newsegment, limitmb=limitmb)
     return writer
 
