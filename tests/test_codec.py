@@ -7,7 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.formats import Characters, Positions
 from whoosh.qparser import QueryParser
 from whoosh.query import Query
 from whoosh.searching import Searcher
@@ -16,6 +19,7 @@ from bench import corpus as corpus_mod
 from indexer.index import build, store, writers
 from indexer.index.build import reindex
 from indexer.index.codec import ArrayCodec, ArrayMatcher, uses_current_codec
+from indexer.index.codec import values as values_
 from indexer.search.highlight import MarkFormatter, snippet_fragmenter
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.searchers import SearcherCache
@@ -208,3 +212,38 @@ def test_the_queries_find_something(pair: tuple[Searcher, Searcher]) -> None:
     """The comparisons above compare real answers: most queries match, across several blocks."""
     found = [len(search(pair[1], text, per_page=20).hits) for text in TEXTS]
     assert sum(n > 0 for n in found) >= len(TEXTS) - 2
+
+
+occurrences = st.lists(
+    st.tuples(st.integers(0, 70_000), st.integers(0, 300_000), st.integers(0, 300)), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(postings=st.lists(occurrences, min_size=1, max_size=40), chars=st.booleans(), ordered=st.booleans())
+def test_values_round_trip_as_whoosh_encodes_them(postings: list, chars: bool, ordered: bool) -> None:
+    """Positions and characters kept as arrays give back Whoosh's encoded bytes and positions exactly; positions
+    out of order keep Whoosh's bytes."""
+    format_ = Characters() if chars else Positions()
+    if ordered:  # what an analyzer gives: ascending positions, tokens one after another
+        postings = [_ordered(occ) for occ in postings]
+    encoded = [format_.encode(occ if chars else [p for p, _, _ in occ]) for occ in postings]
+    data, kind = values_.encode(format_, encoded)
+    stored = values_.Values(memoryview(b"xx" + data), 2, len(encoded), kind, 0)
+    assert [stored.value(k, format_) for k in range(len(encoded))] == encoded
+    if ordered:
+        assert stored.native
+    rows = np.arange(len(encoded))[::-2]
+    if stored.native:
+        counts, flat = stored.positions(rows)
+        expected = [format_.decode_positions(encoded[k]) for k in rows]
+        assert counts.tolist() == [len(e) for e in expected] and flat.tolist() == [p for e in expected for p in e]
+
+
+def _ordered(occ: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    out, pos, char = [], 0, 0
+    for p, s, n in occ:
+        pos, char = pos + p % 50, char + s % 40
+        out.append((pos, char, char + n))
+        char += n
+    return out

@@ -7,10 +7,9 @@ A term's record in the postings file (``.pst``)::
     ids        gaps between consecutive ids (the first gap is 0, the first id is in the header), u1/u2/u4
     weights    nothing (all 1.0), u1 or u2 (whole numbers), or f4 (what Whoosh's W3 blocks keep)
 
-The encoded values (positions and characters, in the field format's own encoding, so Whoosh's decoders read
-them) live apart, in the values file (``.pos``), at the header's value offset: the byte length of each value
-(u1/u2/u4; none when the format's values have a fixed size) followed by the values themselves. A query reads
-them only for phrases and highlights; ids and weights stay packed together in the page cache.
+The values (positions and characters) live apart, in the values file (``.pos``), at the header's value offset
+(see ``values``): a query reads them only for phrases and highlights, and ids and weights stay packed together
+in the page cache.
 """
 
 from __future__ import annotations
@@ -18,22 +17,20 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+
+from indexer.index.codec import values as values_
+from indexer.index.codec.values import Values, uint_width
 
 MAGIC = b"NFP1"
 # The block size of Whoosh's W3 codec: the same blocks give Whoosh's block-quality skipping the same bounds.
 BLOCK = 128
 HEADER = struct.Struct("<4sIIIBBBxIQ")
-NO_VALUES, FIXED_VALUES = 0, 255
 ALL_ONES, FLOAT = 0, 4
 _UINTS = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 _F4, _F8, _U4, _U1 = np.dtype("<f4"), np.dtype("<f8"), np.dtype("<u4"), np.dtype("<u1")
-
-
-def uint_width(largest: int) -> int:
-    """The fewest bytes (1, 2 or 4) that hold unsigned integers up to ``largest``."""
-    return 1 if largest < 1 << 8 else 2 if largest < 1 << 16 else 4
 
 
 def weight_kind(weights: np.ndarray) -> int:
@@ -51,14 +48,15 @@ def encode(
     blocks: list[tuple[int, float, int, int]],
     value_offset: int,
     values: Sequence[bytes],
-    fixed_size: int | None,
+    format_: Any,
 ) -> tuple[bytes, bytes]:
     """A term's record for the postings file and its values for the values file (``ids`` ascending,
     ``weights`` float32, one ``(last id, top weight, shortest, longest)`` per block)."""
     gaps = np.diff(ids, prepend=ids[:1])
     id_width = uint_width(int(gaps.max()))
     kind = weight_kind(weights)
-    value_bytes, value_kind = _encode_values(values, fixed_size)
+    value_bytes, value_kind = values_.encode(format_, values)
+    fixed_size = format_.fixed_value_size()
     header = HEADER.pack(
         MAGIC, len(ids), len(blocks), int(ids[0]), id_width, kind, value_kind, fixed_size or 0, value_offset
     )
@@ -74,17 +72,6 @@ def encode(
     if kind != ALL_ONES:
         parts.append(weights.astype(_F4 if kind == FLOAT else _UINTS[kind]).tobytes())
     return b"".join(parts), value_bytes
-
-
-def _encode_values(values: Sequence[bytes], fixed_size: int | None) -> tuple[bytes, int]:
-    blob = b"".join(values)
-    if not blob:
-        return b"", NO_VALUES
-    if fixed_size:
-        return blob, FIXED_VALUES
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    width = uint_width(int(lengths.max()))
-    return lengths.astype(_UINTS[width]).tobytes() + blob, width
 
 
 class TermRecord:
@@ -141,24 +128,6 @@ class TermRecord:
         )
 
     @cached_property
-    def _value_ends(self) -> np.ndarray:
-        """Where each value ends in the values blob (the values file's lengths, summed once)."""
-        lengths = np.frombuffer(self._values, _UINTS[self._value_kind], self.count, self._value_offset)
-        return np.cumsum(lengths, dtype=np.int64)
-
-    def value(self, k: int) -> bytes | None:
-        """The encoded value of posting ``k`` (None when the format keeps none, as Whoosh's W3 reader gives)."""
-        kind = self._value_kind
-        if kind == NO_VALUES:
-            return None if self._fixed_size == 0 else b""
-        if kind == FIXED_VALUES:
-            start = self._value_offset + k * self._fixed_size
-            return bytes(self._values[start : start + self._fixed_size])
-        ends = self._value_ends
-        blob = self._value_offset + kind * self.count
-        start = blob + (int(ends[k - 1]) if k else 0)
-        return bytes(self._values[start : blob + int(ends[k])])
-
-    def values(self, rows: np.ndarray) -> list[bytes | None]:
-        """The encoded values of the postings at ``rows``."""
-        return [self.value(k) for k in rows.tolist()]
+    def values(self) -> Values:
+        """The term's values (positions, characters), from the values file."""
+        return Values(self._values, self._value_offset, self.count, self._value_kind, self._fixed_size)

@@ -12,6 +12,7 @@ from whoosh.matching import LeafMatcher, ReadTooFar
 from whoosh.util.numeric import byte_to_length
 
 from indexer.index.codec.layout import BLOCK, TermRecord
+from indexer.index.codec.values import CHARACTERS
 
 
 def mapped(file: StructFile) -> memoryview:
@@ -130,8 +131,18 @@ class ArrayMatcher(LeafMatcher):
         return self._weights[self._i]
 
     def value(self) -> bytes | None:
-        """The current posting's encoded value (positions, characters)."""
-        return self.record.value(self._block * BLOCK + self._i)
+        """The current posting's encoded value (positions, characters), as the field's format encodes it."""
+        return self.record.values.value(self._block * BLOCK + self._i, self.format)
+
+    def value_as(self, astype: str) -> Any:
+        """The current posting's value decoded; positions and characters straight from the arrays."""
+        values = self.record.values
+        if astype in ("positions", "characters") and values.native and self.format.supports(astype):
+            occurrences = values.occurrences(self._block * BLOCK + self._i)
+            if astype == "positions" and values.kind == CHARACTERS:
+                return [o[0] for o in occurrences]
+            return occurrences
+        return super().value_as(astype)
 
     def all_ids(self) -> Any:
         """The ids from the current posting on."""

@@ -71,7 +71,7 @@ class ArrayPostingsWriter(W3PostingsWriter):
             self._blocks,
             self._valuefile.tell(),
             self._term_values,
-            self._format.fixed_value_size(),
+            self._format,
         )
         start = self._postfile.tell()
         self._postfile.write(record)

@@ -4,14 +4,17 @@ not yet rebuilt) a block at a time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Format
 from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
 from indexer.index.codec import ArrayMatcher
+from indexer.index.codec.values import Values
 from indexer.search.columns import per_reader
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -22,12 +25,25 @@ LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 @dataclass
 class Postings:
-    """One term's postings in a segment: ascending ids, weights (term frequencies), and the encoded values
-    (positions and characters) when asked for."""
+    """One term's postings in a segment: ascending ids, weights (term frequencies), and, when asked for, the
+    values (positions and characters): our codec's arrays (``stored``, at ``rows``) or the encoded bytes."""
 
     ids: np.ndarray
     weights: np.ndarray
     values: np.ndarray | None = None  # of bytes objects
+    stored: Values | None = None
+    rows: np.ndarray | None = None
+
+
+def positions(postings: Postings, at: np.ndarray, format_: Format) -> tuple[np.ndarray, np.ndarray]:
+    """How many positions each of the postings at ``at`` has, and all those positions one after the other:
+    straight from our codec's arrays, else each posting's value decoded."""
+    if postings.stored is not None and postings.rows is not None:
+        return postings.stored.positions(postings.rows[at])
+    assert postings.values is not None, "read without values"
+    decoded = [format_.decode_positions(v) for v in postings.values[at]]
+    counts = np.fromiter(map(len, decoded), dtype=np.int64, count=len(decoded))
+    return counts, np.fromiter(chain.from_iterable(decoded), dtype=np.int64, count=int(counts.sum()))
 
 
 def read(matcher: Matcher, within: np.ndarray | None = None, values: bool = False) -> Postings:
@@ -52,7 +68,12 @@ def _read_arrays(matcher: ArrayMatcher, within: np.ndarray | None, values: bool)
         found[found] = ids[rows[found]] == within[found]
         rows = rows[found]
         ids, weights = ids[rows], weights[rows]
-    return Postings(ids, weights, _objects(record.values(rows)) if values else None)
+    if not values:
+        return Postings(ids, weights)
+    stored = record.values
+    if stored.native:
+        return Postings(ids, weights, stored=stored, rows=rows)
+    return Postings(ids, weights, _objects([stored.value(k, matcher.format) for k in rows.tolist()]))
 
 
 def _read_any(matcher: Matcher, within: np.ndarray | None, values: bool) -> Postings:
