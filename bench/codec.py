@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("var/bench-codec"), help="scratch folder")
     parser.add_argument("--passes", type=int, default=2, help="timed passes over the query set")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each format")
+    parser.add_argument("--build-only", action="store_true", help="build the corpus and both indexes, then stop")
     args = parser.parse_args(argv)
     out = args.out / str(args.size)
     corpus = out / "corpus"
@@ -110,6 +111,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, make in FORMATS.items():
         if store.current_dir(roots[name]) is None:
             build(corpus, roots[name], make)
+    if args.build_only:
+        return
     texts = [(q.kind, q.whoosh()) for q in make_queries(corpus_mod.load_pool())]
     report = {
         "articles": args.size,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
-from whoosh.formats import Characters, Positions
+from whoosh.formats import Characters, Frequency, Positions
 from whoosh.qparser import QueryParser
 from whoosh.query import Query
 from whoosh.searching import Searcher
@@ -247,3 +248,13 @@ def _ordered(occ: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         out.append((pos, char, char + n))
         char += n
     return out
+
+
+@given(st.lists(st.integers(1, 60_000), min_size=1, max_size=300))
+def test_frequencies_round_trip_as_whoosh_encodes_them(counts: list[int]) -> None:
+    format_ = Frequency()
+    encoded = [struct.pack("!I", n) for n in counts]
+    data, kind = values_.encode(format_, encoded)
+    stored = values_.Values(memoryview(b"x" + data), 1, len(encoded), kind, format_.fixed_value_size())
+    assert kind == values_.FREQUENCIES and len(data) <= 4 + 2 * len(counts)
+    assert [stored.value(k, format_) for k in range(len(counts))] == encoded

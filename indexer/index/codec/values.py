@@ -9,6 +9,7 @@ term keeps them as columns instead, so a phrase check reads every document's pos
     starts   (characters only) each start character less the previous occurrence's end character (the first: its
              start), then each occurrence's length in characters
 
+A ``Frequency`` format's values (each a 4-byte count) are kept as one column of counts (after the widths).
 Any other format (or gaps that would be negative) keeps Whoosh's encoded bytes: their lengths, then the bytes.
 ``value`` gives any posting's value as the format encodes it, so Whoosh's decoders and highlighter read it.
 """
@@ -22,10 +23,11 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from whoosh.formats import Characters, Positions
+from whoosh.formats import Characters, Frequency, Positions
 
-NONE, FIXED, POSITIONS, CHARACTERS = 0, 255, 16, 17  # else 1, 2 or 4: the width of each encoded value's length
+NONE, FIXED, POSITIONS, CHARACTERS, FREQUENCIES = 0, 255, 16, 17, 18  # else 1, 2 or 4: the width of each length
 WIDTHS = struct.Struct("<4B")
+FREQUENCY = struct.Struct("!I")  # Whoosh's encoding of a Frequency value
 _UINTS = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 
 
@@ -47,6 +49,9 @@ def encode(format_: Any, values: Sequence[bytes]) -> tuple[bytes, int]:
         native = _encode_native(format_, values)
         if native is not None:
             return native
+    if type(format_) is Frequency and all(len(v) == FREQUENCY.size for v in values):
+        width, counts = _column(np.frombuffer(b"".join(values), dtype=">u4"))
+        return WIDTHS.pack(width, 0, 0, 0) + counts, FREQUENCIES
     fixed = format_.fixed_value_size()
     if fixed:
         return b"".join(values), FIXED
@@ -92,6 +97,11 @@ class Values:
         return self.kind in (POSITIONS, CHARACTERS)
 
     @cached_property
+    def _frequencies(self) -> np.ndarray:
+        width = self._buffer[self._offset]
+        return np.frombuffer(self._buffer, _UINTS[width], self._count, self._offset + WIDTHS.size)
+
+    @cached_property
     def _columns(self) -> dict[str, np.ndarray]:
         """The stored arrays, and where each posting's occurrences (or encoded bytes) begin and end."""
         if not self.native:
@@ -116,6 +126,8 @@ class Values:
         if self.kind == FIXED:
             start = self._offset + k * self._fixed_size
             return bytes(self._buffer[start : start + self._fixed_size])
+        if self.kind == FREQUENCIES:
+            return FREQUENCY.pack(int(self._frequencies[k]))
         if self.native:
             return format_.encode(self.occurrences(k))
         columns = self._columns
