@@ -12,14 +12,15 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import Index
 
 from indexer.index.codec.layout import BLOCK
-from indexer.index.codec.reader import ArrayMatcher, ArrayTermsReader
+from indexer.index.codec.reader import ArrayMatcher, ArrayTermsReader, MappedPerDocReader, mapped_file
 from indexer.index.codec.writer import VALUES_EXT, ArrayFieldWriter
 
 __all__ = ["ArrayCodec", "ArrayMatcher", "codec", "uses_current_codec"]
 
 
 class ArrayCodec(W3Codec):
-    """W3 with postings as typed arrays in memory-mapped files (``.pst`` ids and weights, ``.pos`` values)."""
+    """W3 with postings as typed arrays (``.pst`` ids and weights, ``.pos`` values); every file of a segment is
+    read through a memory map, so server workers share one copy in the page cache."""
 
     # Bumped when the layout changes: an index written with another version is rebuilt.
     VERSION = 1
@@ -32,12 +33,16 @@ class ArrayCodec(W3Codec):
         """The writer of a segment's terms and postings."""
         return ArrayFieldWriter(self, storage, segment)
 
+    def per_document_reader(self, storage: Any, segment: Any) -> MappedPerDocReader:
+        """The reader of a segment's stored fields, lengths and columns."""
+        return MappedPerDocReader(storage, segment)
+
     def terms_reader(self, storage: Any, segment: Any) -> ArrayTermsReader:
         """The reader of a segment's terms and postings."""
         tiname = segment.make_filename(self.TERMS_EXT)
         return ArrayTermsReader(
             self,
-            storage.open_file(tiname),
+            mapped_file(storage.open_file(tiname)),
             storage.file_length(tiname),
             segment.open_file(storage, self.POSTS_EXT),
             segment.open_file(storage, VALUES_EXT),

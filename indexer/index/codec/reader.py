@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import mmap
+import os
 from bisect import bisect_left
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3TermInfo, W3TermsReader
+from whoosh.codec.whoosh3 import W3PerDocReader, W3TermInfo, W3TermsReader
 from whoosh.filedb.structfile import StructFile
 from whoosh.matching import LeafMatcher, ReadTooFar
 from whoosh.util.numeric import byte_to_length
@@ -25,6 +26,33 @@ def mapped(file: StructFile) -> memoryview:
         return memoryview(file.read())  # a file inside a compound segment or in memory
     finally:
         file.close()
+
+
+class MappedFile(StructFile):
+    """A Whoosh structured file read from a memory map: a read is a slice of the map, not a seek and a system
+    call."""
+
+    def get(self, position: int, length: int) -> bytes:
+        """``length`` bytes at ``position``."""
+        return self.file[position : position + length]
+
+
+def mapped_file(file: StructFile) -> StructFile:
+    """The file as a ``MappedFile`` when it is a real, non-empty file (else the file itself)."""
+    if not file.is_real or os.fstat(file.fileno()).st_size == 0:
+        return file
+    try:
+        return MappedFile(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ), name=file._name)
+    finally:
+        file.close()
+
+
+class MappedPerDocReader(W3PerDocReader):
+    """W3's reader of stored fields, field lengths and columns, on memory-mapped column files."""
+
+    def _get_column_file(self, fieldname: str) -> tuple[StructFile, int, int]:
+        colfile, offset, length = super()._get_column_file(fieldname)
+        return mapped_file(colfile), offset, length
 
 
 class ArrayTermsReader(W3TermsReader):
