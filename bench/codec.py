@@ -102,6 +102,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--passes", type=int, default=2, help="timed passes over the query set")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each format")
     parser.add_argument("--build-only", action="store_true", help="build the corpus and both indexes, then stop")
+    parser.add_argument(
+        "--build",
+        choices=sorted(FORMATS),
+        nargs="*",
+        default=sorted(FORMATS),
+        help="which formats this run may build (a missing other one is waited for)",
+    )
     args = parser.parse_args(argv)
     out = args.out / str(args.size)
     corpus = out / "corpus"
@@ -109,8 +116,10 @@ def main(argv: list[str] | None = None) -> None:
         corpus_mod.generate(corpus, args.size)
     roots = {name: out / name for name in FORMATS}
     for name, make in FORMATS.items():
-        if store.current_dir(roots[name]) is None:
+        if store.current_dir(roots[name]) is None and name in args.build:
             build(corpus, roots[name], make)
+    while any(store.current_dir(root) is None for root in roots.values()):  # built by another run
+        time.sleep(10)
     if args.build_only:
         return
     texts = [(q.kind, q.whoosh()) for q in make_queries(corpus_mod.load_pool())]

@@ -10,17 +10,21 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.qparser import QueryParser
 from whoosh.query import Query
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from bench import corpus as corpus_mod
 from indexer.index import build, store, writers
 from indexer.index.build import reindex
-from indexer.index.codec import ArrayCodec, ArrayMatcher, uses_current_codec
+from indexer.index.codec import ArrayCodec, ArrayMatcher, codec, uses_current_codec
 from indexer.index.codec import values as values_
+from indexer.index.schema import get_schema
 from indexer.search.highlight import MarkFormatter, snippet_fragmenter
 from indexer.search.ranking.arrays import score_all, top
 from indexer.search.searchers import SearcherCache
@@ -258,3 +262,19 @@ def test_frequencies_round_trip_as_whoosh_encodes_them(counts: list[int]) -> Non
     stored = values_.Values(memoryview(b"x" + data), 1, len(encoded), kind, format_.fixed_value_size())
     assert kind == values_.FREQUENCIES and len(data) <= 4 + 2 * len(counts)
     assert [stored.value(k, format_) for k in range(len(counts))] == encoded
+
+
+@pytest.mark.parametrize("where", ["folder", "memory"])
+def test_compound_segments_on_disk_and_in_memory_are_read(where: str, tmp_path: Path) -> None:
+    """Whoosh's default writer packs a segment into one compound file (or keeps it in memory): read without maps."""
+    schema = get_schema()
+    ix = RamStorage().create_index(schema) if where == "memory" else whoosh_index.create_in(str(tmp_path), schema)
+    writer = SegmentWriter(ix, codec=codec(), compound=True)
+    for n in range(300):
+        writer.add_document(id=str(n), title="alpha beta", body="gamma alpha delta " * (n % 5 + 1))
+    writer.commit()
+    with ix.searcher() as searcher:
+        results = searcher.search(QueryParser("body", schema).parse('"gamma alpha"'), terms=True)
+        assert len(results) == 300 and results[0].highlights("body").count("gamma") >= 1
+        assert type(searcher.reader().segment().codec()) is ArrayCodec
+    ix.close()
