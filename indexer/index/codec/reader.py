@@ -75,8 +75,17 @@ class ArrayTermsReader(W3TermsReader):
         return ArrayMatcher(record, format_, term=(fieldname, tbytes), scorer=scorer)
 
     def close(self) -> None:
-        """Close the term index; the maps are released with the last array that views them."""
+        """Close the term index and the maps (each map holds a file descriptor); a map that arrays still view
+        (a caller kept a posting list) is released with the last of them instead."""
         self._tindex.close()
+        for view in (self.postings_map, self.values_map):
+            target = view.obj
+            try:
+                view.release()
+                if isinstance(target, mmap.mmap):
+                    target.close()
+            except BufferError:
+                pass
 
 
 class ArrayMatcher(LeafMatcher):
