@@ -32,13 +32,15 @@ from indexer.search.searching import search
 FORMATS = {"w3": W3Codec, "ours": codec}
 
 
-def build(corpus: Path, root: Path, make_codec: Any) -> None:
+def build(corpus: Path, root: Path, make_codec: Any) -> float:
     """Our full build of ``corpus`` with the given codec, in this process (so the codec reaches the writer, and
-    both formats get one segment with the same document numbers)."""
+    both formats get one segment with the same document numbers); the CPU seconds it took."""
     saved = build_mod.PARALLEL_MIN_FILES, writers.codec
     build_mod.PARALLEL_MIN_FILES, writers.codec = 10**9, make_codec
+    started = time.process_time()
     try:
         reindex(corpus, root, full=True)
+        return round(time.process_time() - started, 1)
     finally:
         build_mod.PARALLEL_MIN_FILES, writers.codec = saved
 
@@ -115,9 +117,11 @@ def main(argv: list[str] | None = None) -> None:
     if not corpus.is_dir():
         corpus_mod.generate(corpus, args.size)
     roots = {name: out / name for name in FORMATS}
+    build_cpu_s = {}
     for name, make in FORMATS.items():
         if store.current_dir(roots[name]) is None and name in args.build:
-            build(corpus, roots[name], make)
+            build_cpu_s[name] = build(corpus, roots[name], make)
+    print(json.dumps({"build_cpu_s": build_cpu_s}))
     while any(store.current_dir(root) is None for root in roots.values()):  # built by another run
         time.sleep(10)
     if args.build_only:
