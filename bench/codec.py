@@ -97,13 +97,13 @@ def profile(root: Path, texts: list[tuple[str, str]], top: int = 25) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Build, copy into both formats, measure; print JSON (and the profiles with ``--profile``)."""
+    """Build the corpus in both formats, measure; print JSON (and the profiles with ``--profile``)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=10_000, help="articles in the corpus")
     parser.add_argument("--out", type=Path, default=Path("var/bench-codec"), help="scratch folder")
     parser.add_argument("--passes", type=int, default=2, help="timed passes over the query set")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each format")
-    parser.add_argument("--build-only", action="store_true", help="build the corpus and both indexes, then stop")
+    parser.add_argument("--build-only", action="store_true", help="build the corpus and the indexes, then stop")
     parser.add_argument(
         "--build",
         choices=sorted(FORMATS),
@@ -122,10 +122,10 @@ def main(argv: list[str] | None = None) -> None:
         if store.current_dir(roots[name]) is None and name in args.build:
             build_cpu_s[name] = build(corpus, roots[name], make)
     print(json.dumps({"build_cpu_s": build_cpu_s}))
-    while any(store.current_dir(root) is None for root in roots.values()):  # built by another run
-        time.sleep(10)
     if args.build_only:
         return
+    while any(store.current_dir(root) is None for root in roots.values()):  # built by another run
+        time.sleep(10)
     texts = [(q.kind, q.whoosh()) for q in make_queries(corpus_mod.load_pool())]
     report = {
         "articles": args.size,
