@@ -18,6 +18,7 @@ from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
 from indexer.clean.sources import Skip, walk_corpus
 from indexer.index import store
 from indexer.index.accounting import NO_PROGRESS, Progress, Report, Run, indexed_docs  # noqa: F401 - Report, indexed_docs: public here
+from indexer.index.codec import uses_current_codec
 from indexer.index.parts import FileTask, index_task, plan, read_file, to_fields  # noqa: F401 - to_fields: public
 from indexer.index.schema import get_schema, schema_matches
 from indexer.index.writers import BuildError, LocalWriter, ParallelWriter, segment_writer
@@ -60,10 +61,11 @@ def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | N
 
 
 def _schema_matches(root: Path, options: ReadOptions) -> bool:
-    """False when the index was built by another version (other fields, another places detector) or options."""
+    """False when the index was built by another version (other fields, another places detector, another
+    postings format) or with other options."""
     ix = store.open_index(root)
     try:
-        return schema_matches(ix.schema, options.facets, options.key())
+        return schema_matches(ix.schema, options.facets, options.key()) and uses_current_codec(ix)
     finally:
         ix.close()
 

@@ -18,6 +18,7 @@ from whoosh.index import Index
 from whoosh.writing import PostingPool, SegmentWriter
 
 from indexer.index.batch import BatchSegmentWriter
+from indexer.index.codec import codec
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,10 @@ class FastPool(PostingPool):
 
 
 def segment_writer(ix: Index, limitmb: int, lock: bool = True, cls: type[SegmentWriter] | None = None) -> Any:
-    """A Whoosh writer (``cls``, a SegmentWriter by default) that uses ``FastPool``: every writer is made here."""
+    """A Whoosh writer (``cls``, a SegmentWriter by default) that uses ``FastPool`` and writes our codec: every
+    writer is made here."""
     # Segments stay separate files, read on demand: a compound file is copied into each reader's memory.
-    writer = (cls or SegmentWriter)(ix, limitmb=limitmb, _lk=lock, compound=False)
+    writer = (cls or SegmentWriter)(ix, limitmb=limitmb, _lk=lock, compound=False, codec=codec())
     writer.pool = FastPool(writer.temp_storage(), writer.newsegment, limitmb=limitmb)
     return writer
 

@@ -179,11 +179,10 @@ class _Leaf:
             within = found[word][0].ids
             if not len(within):
                 return _EMPTY_IDS, _EMPTY_SCORES
-        # Every word's postings for the documents that have all of them, row by row.
+        # Every word's positions in the documents that have all of them.
         at = {w: np.searchsorted(p.ids, within) for w, (p, _) in found.items()}
-        decode = field.format.decode_positions
-        keep = np.fromiter((_consecutive(words, {w: set(decode(found[w][0].values[at[w][row]])) for w in found})
-                            for row in range(len(within))), dtype=bool, count=len(within))
+        spans = {w: postings_.positions(found[w][0], at[w], field.format) for w in found}
+        keep = _consecutive(words, spans, len(within))
         ids = within[keep]
         scores = np.zeros(len(ids))
         for word in words:
@@ -223,14 +222,16 @@ class _Leaf:
 
 
 
-def _consecutive(words: list[bytes], positions: dict[bytes, set[int]]) -> bool:
-    """Whether the words occur one right after the other somewhere (each word's positions given)."""
-    starts = positions[words[0]]
+def _consecutive(words: list[bytes], spans: dict[bytes, tuple[np.ndarray, np.ndarray]], rows: int) -> np.ndarray:
+    """Which rows have the words one right after the other somewhere (each word's positions given per row as
+    counts and all positions in a row); every (row, position) is one integer, so each step is one ``isin``."""
+    keys = {w: (np.repeat(np.arange(rows, dtype=np.int64), counts) << 32) + flat for w, (counts, flat) in spans.items()}
+    starts = keys[words[0]]
     for k, word in enumerate(words[1:], 1):
-        starts = {p for p in starts if p + k in positions[word]}
-        if not starts:
-            return False
-    return bool(starts)
+        starts = starts[np.isin(starts + k, keys[word])]
+    keep = np.zeros(rows, dtype=bool)
+    keep[starts >> 32] = True
+    return keep
 
 
 def _boosted(scored: tuple[np.ndarray, np.ndarray], boost: float) -> tuple[np.ndarray, np.ndarray]:

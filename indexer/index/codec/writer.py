@@ -1,0 +1,101 @@
+"""Writing postings in the array layout: Whoosh's W3 field writer with our postings writer and a values file."""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, W3TermInfo
+from whoosh.filedb.structfile import StructFile
+from whoosh.util.numeric import length_to_byte
+
+from indexer.index.codec import layout
+
+VALUES_EXT = ".pos"
+# Written first in each file, so no record starts at offset 0 (and an empty file can still be memory-mapped).
+FILE_MAGIC = b"NFv1"
+
+
+class ArrayPostingsWriter(W3PostingsWriter):
+    """Gathers a term's postings in W3's blocks (so the term info's statistics are W3's, to the bit) and writes
+    them as one record of typed arrays when the term ends."""
+
+    def __init__(self, postfile: StructFile, valuefile: StructFile, blocklimit: int = layout.BLOCK) -> None:
+        super().__init__(postfile, blocklimit, byteids=False, compression=0, inlinelimit=0)
+        self._valuefile = valuefile
+
+    def start_postings(self, format_: Any, terminfo: W3TermInfo) -> None:
+        """Begin a term."""
+        super().start_postings(format_, terminfo)
+        self._term_ids = array("I")
+        self._term_weights = array("f")
+        self._term_values: list[bytes] = []
+        self._blocks: list[tuple[int, float, int, int]] = []
+
+    def add_posting(self, id_: int, weight: float, vbytes: bytes, length: int | None = None) -> None:
+        """Add one posting (W3's, without its per-posting type checks, keeping empty values in step)."""
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        self._values.append(vbytes)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _write_block(self, last: bool = False) -> None:
+        # A block only adds to the term's arrays; the record is written whole by finish_postings.
+        self._terminfo.add_block(self)
+        self._term_ids.extend(self._ids)
+        self._term_weights.extend(self._weights)
+        self._term_values.extend(self._values)
+        self._blocks.append(
+            (self._ids[-1], float(self._maxweight), length_to_byte(self._minlength), length_to_byte(self._maxlength))
+        )
+        self._blockcount += 1
+        self._new_block()
+
+    def finish_postings(self) -> W3TermInfo:
+        """Write the term's record and return its term info."""
+        if self._ids:
+            self._write_block(last=True)
+        terminfo = self._terminfo
+        record, values = layout.encode(
+            np.frombuffer(self._term_ids, dtype=np.uint32).astype(np.int64),
+            np.frombuffer(self._term_weights, dtype=np.float32),
+            self._blocks,
+            self._valuefile.tell(),
+            self._term_values,
+            self._format,
+        )
+        start = self._postfile.tell()
+        self._postfile.write(record)
+        self._valuefile.write(values)
+        terminfo.set_extent(start, len(record))
+        self._terminfo = None
+        return terminfo
+
+
+class ArrayFieldWriter(W3FieldWriter):
+    """W3's field writer (its term index is kept) writing postings with ``ArrayPostingsWriter``."""
+
+    def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
+        super().__init__(codec, storage, segment)
+        self._postfile.write(FILE_MAGIC)
+        self._valuefile = self._create_file(VALUES_EXT)
+        self._valuefile.write(FILE_MAGIC)
+
+    def start_field(self, fieldname: str, fieldobj: Any) -> None:
+        """Begin a field."""
+        super().start_field(fieldname, fieldobj)
+        self._postwriter = ArrayPostingsWriter(self._postfile, self._valuefile, self._codec._blocklimit)
+
+    def close(self) -> None:
+        """Close the term index, postings and values files."""
+        super().close()
+        self._valuefile.close()
