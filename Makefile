@@ -42,6 +42,7 @@ bench: install
 	$(PY) -m bench.run $(foreach n,$(SIZES),--size $(n)) $(BENCH_ARGS)
 
 lint: install
+	$(VENV)/bin/ruff format --check indexer webapp tests bench
 	$(VENV)/bin/ruff check indexer webapp tests bench
 
 clean:

@@ -13,8 +13,16 @@ from bench.shared import DATA
 
 SOURCES_FILES = (DATA / "news-bbc" / "bbc.jsonl", DATA / "news-agnews-test" / "agnews_test.jsonl")
 OUTLETS = ("Daily Herald", "Morning Post", "Evening Standard", "City Tribune", "Global Wire", "Harbor Gazette")
-AUTHORS = ("Anna Kowalski", "James Okafor", "Mei Tanaka", "Luis Ortega", "Sara Lindqvist", "Omar Haddad",
-           "Priya Raman", "Tom Becker")
+AUTHORS = (
+    "Anna Kowalski",
+    "James Okafor",
+    "Mei Tanaka",
+    "Luis Ortega",
+    "Sara Lindqvist",
+    "Omar Haddad",
+    "Priya Raman",
+    "Tom Becker",
+)
 JSONL_BATCH = 100
 _EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 _SPAN_DAYS = 10 * 365
@@ -72,16 +80,25 @@ def _html(a: dict[str, str]) -> str:
         f'</title>\n<meta property="og:site_name" content="{e(a["source"])}">\n'
         f'<meta property="og:title" content="{e(a["title"])}">\n<meta name="author" content="{e(a["author"])}">\n'
         f'<meta property="article:published_time" content="{a["date"]}">\n'
-        '<script>window.analytics = {track: function () {}};</script></head>\n<body>'
+        "<script>window.analytics = {track: function () {}};</script></head>\n<body>"
         '<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a></nav>\n'
-        f'<article><h1>{e(a["title"])}</h1>\n{paragraphs}</article>\n'
-        '<aside>Most read: subscribe to our newsletter</aside><footer>All rights reserved.</footer></body></html>\n'
+        f"<article><h1>{e(a['title'])}</h1>\n{paragraphs}</article>\n"
+        "<aside>Most read: subscribe to our newsletter</aside><footer>All rights reserved.</footer></body></html>\n"
     )
 
 
 def _record(a: dict[str, str]) -> str:
-    return json.dumps({"id": a["id"], "title": a["title"], "text": a["body"], "source": a["source"],
-                       "author": a["author"], "date": a["date"]}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "id": a["id"],
+            "title": a["title"],
+            "text": a["body"],
+            "source": a["source"],
+            "author": a["author"],
+            "date": a["date"],
+        },
+        ensure_ascii=False,
+    )
 
 
 def generate(out: Path, n: int, seed: int = 6, pool: Pool | None = None) -> dict[str, int]:
@@ -171,9 +188,18 @@ def real_news(out: Path, n: int, seed: int = 6) -> dict[str, int]:
                 break
             r = json.loads(line)
             date = _EPOCH + timedelta(days=rng.randrange(_SPAN_DAYS), seconds=rng.randrange(86400))
-            records.append(json.dumps({"id": r["id"], "title": r["title"].strip(), "text": r["text"],
-                                       "source": rng.choice(OUTLETS), "date": date.isoformat()},
-                                      ensure_ascii=False))
+            records.append(
+                json.dumps(
+                    {
+                        "id": r["id"],
+                        "title": r["title"].strip(),
+                        "text": r["text"],
+                        "source": rng.choice(OUTLETS),
+                        "date": date.isoformat(),
+                    },
+                    ensure_ascii=False,
+                )
+            )
             real += 1
     pool = load_pool() if len(records) < n else None
     while len(records) < n:

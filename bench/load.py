@@ -52,6 +52,7 @@ def _wait_ready(url: str, timeout: float = 30.0) -> None:
 
 def sequential(base: str, queries: list[BenchQuery]) -> dict[str, float]:
     """One client, one request at a time (keep-alive off, as a browser's first request): p50/p95 in ms."""
+
     def get(q: BenchQuery) -> float:
         started = time.perf_counter()
         with urllib.request.urlopen(f"{base}/api/search?{urlencode({'q': q.whoosh()})}", timeout=30) as response:
@@ -64,16 +65,27 @@ def sequential(base: str, queries: list[BenchQuery]) -> dict[str, float]:
     return {"seq_p50_ms": cuts[49], "seq_p95_ms": cuts[94]}
 
 
-def load_test(root: Path, queries: list[BenchQuery], workers: int = 2, seconds: int = 15,
-              connections: int = 4) -> dict[str, Any]:
+def load_test(
+    root: Path, queries: list[BenchQuery], workers: int = 2, seconds: int = 15, connections: int = 4
+) -> dict[str, Any]:
     """Requests/s, p50/p99 latency and errors for ``/api/search`` over the query set, and worker RSS."""
     import psutil  # a bench-only dependency (the "bench" extra)
 
     port = _free_port()
     env = {**os.environ, "NEWSSEARCH_INDEX_DIR": str(root)}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "webapp:create_app()"], env=env)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "webapp:create_app()",
+        ],
+        env=env,
+    )
     try:
         _wait_ready(f"http://127.0.0.1:{port}/api/health")
         one_client = sequential(f"http://127.0.0.1:{port}", queries)
@@ -81,19 +93,44 @@ def load_test(root: Path, queries: list[BenchQuery], workers: int = 2, seconds: 
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(_LUA.replace("PATHS", paths))
         # Warm every worker's searcher and caches first, then measure.
-        subprocess.run(["wrk", "-t1", f"-c{connections}", "-d3s", "-s", script.name, f"http://127.0.0.1:{port}"],
-                       capture_output=True, check=True)
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
-                              script.name, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
+        subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", "-d3s", "-s", script.name, f"http://127.0.0.1:{port}"],
+            capture_output=True,
+            check=True,
+        )
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         os.unlink(script.name)
         match = re.search(r"BENCH (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", out.stdout)
         if match is None:
             raise RuntimeError(f"unexpected wrk output: {out.stdout}")
         requests, duration_us, errors = int(match[1]), int(match[2]), int(match[3])
         rss = [c.memory_info().rss / 1e6 for c in psutil.Process(server.pid).children()]
-        return {"rps": requests / (duration_us / 1e6), "p50_ms": float(match[4]) / 1000,
-                "p99_ms": float(match[5]) / 1000, "errors": errors, "requests": requests, "workers": workers,
-                "connections": connections, "worker_rss_mb": max(rss) if rss else None, **one_client}
+        return {
+            "rps": requests / (duration_us / 1e6),
+            "p50_ms": float(match[4]) / 1000,
+            "p99_ms": float(match[5]) / 1000,
+            "errors": errors,
+            "requests": requests,
+            "workers": workers,
+            "connections": connections,
+            "worker_rss_mb": max(rss) if rss else None,
+            **one_client,
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -53,14 +53,23 @@ def main(argv: list[str]) -> None:
     meter = CpuMeter()
     summary = reindex(corpus, root, full="--full" in argv)
     cpu_seconds = meter.seconds()
-    print(json.dumps({
-        "seconds": summary.seconds, "cpu_seconds": cpu_seconds, "documents": summary.documents,
-        "changed": summary.changed, "skipped": len(summary.skipped), "full": summary.full,
-        # ru_maxrss is in KiB on Linux: the peak of this process (reading, ordering, feeding the writers) and of
-        # the largest sub-writer process (a full build on several cores); cleaning workers are not counted.
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "writer_rss_mb": summary.writer_rss_mb, "processes": summary.processes,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": summary.seconds,
+                "cpu_seconds": cpu_seconds,
+                "documents": summary.documents,
+                "changed": summary.changed,
+                "skipped": len(summary.skipped),
+                "full": summary.full,
+                # ru_maxrss is in KiB on Linux: the peak of this process (reading, ordering, feeding the writers) and of
+                # the largest sub-writer process (a full build on several cores); cleaning workers are not counted.
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "writer_rss_mb": summary.writer_rss_mb,
+                "processes": summary.processes,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

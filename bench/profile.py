@@ -72,9 +72,26 @@ def main(argv: list[str] | None = None) -> None:
         return
     with tempfile.TemporaryDirectory() as scratch:
         raw = args.raw or Path(scratch) / "stacks.txt"
-        subprocess.run([_py_spy(), "record", "--format", "raw", "--rate", "200", "--output", str(raw), "--",
-                        sys.executable, "-m", "bench.profile", args.index, "--queries-only"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                _py_spy(),
+                "record",
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--output",
+                str(raw),
+                "--",
+                sys.executable,
+                "-m",
+                "bench.profile",
+                args.index,
+                "--queries-only",
+            ],
+            check=True,
+            capture_output=True,
+        )
         table = shares(raw.read_text("utf-8"))
     print("| stage | share of query time |\n| --- | ---: |")
     for name, share in table.items():

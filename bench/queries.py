@@ -14,8 +14,16 @@ from bench.corpus import OUTLETS, Pool
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _NAME = re.compile(r"\b([A-Z][a-z]{2,}) ([A-Z][a-z]{2,})\b")
 # (kind, how many): at least 500 in all.
-MIX = (("common", 90), ("rare", 70), ("two_words", 80), ("three_words", 50), ("phrase", 70), ("name", 60),
-       ("title", 30), ("filtered", 70))
+MIX = (
+    ("common", 90),
+    ("rare", 70),
+    ("two_words", 80),
+    ("three_words", 50),
+    ("phrase", 70),
+    ("name", 60),
+    ("title", 30),
+    ("filtered", 70),
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,14 @@ def make_queries(pool: Pool, seed: int = 6) -> list[BenchQuery]:
     by_freq = [w for w, _ in df.most_common()]
     common = by_freq[:400]
     rare = sorted(w for w, n in df.items() if 3 <= n <= 8)
-    names = sorted({f"{a} {b}" for p in pool.long_paragraphs[:4000] for a, b in _NAME.findall(p)
-                    if a.lower() not in STOP_WORDS and b.lower() not in STOP_WORDS})
+    names = sorted(
+        {
+            f"{a} {b}"
+            for p in pool.long_paragraphs[:4000]
+            for a, b in _NAME.findall(p)
+            if a.lower() not in STOP_WORDS and b.lower() not in STOP_WORDS
+        }
+    )
     outlets = [o.split()[-1].lower() for o in OUTLETS]
 
     def words_from_paragraph(k: int) -> tuple[str, ...]:

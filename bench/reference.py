@@ -42,8 +42,7 @@ class Tantivy:
         self.searcher = index.searcher()
 
     @classmethod
-    def build(cls, docs: Iterable[RefDoc], path: Path | None = None, threads: int = 1,
-              heap_mb: int = 50) -> Tantivy:
+    def build(cls, docs: Iterable[RefDoc], path: Path | None = None, threads: int = 1, heap_mb: int = 50) -> Tantivy:
         """Index the records, on disk at ``path`` or in memory."""
         import tantivy
 
@@ -89,12 +88,15 @@ class Fts5:
         self.db = db
 
     @classmethod
-    def build(cls, docs: Iterable[RefDoc], path: Path | None = None, tokenize: str = FTS5_TOKENIZE,
-              optimize: bool = False) -> Fts5:
+    def build(
+        cls, docs: Iterable[RefDoc], path: Path | None = None, tokenize: str = FTS5_TOKENIZE, optimize: bool = False
+    ) -> Fts5:
         """Index the records in one transaction, in the file ``path`` or in memory."""
         db = sqlite3.connect(":memory:" if path is None else path, check_same_thread=False)
-        db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, source, published UNINDEXED,"
-                   f" tokenize='{tokenize}')")
+        db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, source, published UNINDEXED,"
+            f" tokenize='{tokenize}')"
+        )
         with db:
             db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", docs)
         if optimize:
@@ -113,7 +115,8 @@ class Fts5:
         snippet = "snippet(docs, 2, '<mark>', '</mark>', '…', 40)" if snippets else "NULL"
         rows = self.db.execute(
             f"SELECT id, {bm25}, {snippet}, title, source, published FROM docs WHERE docs MATCH ?"
-            f" ORDER BY {bm25} LIMIT ?", (match, limit)
+            f" ORDER BY {bm25} LIMIT ?",
+            (match, limit),
         )
         return [RefHit(row[0], -float(row[1]), row[2]) for row in rows]  # bm25(): lower is better
 

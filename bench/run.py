@@ -56,9 +56,17 @@ def ours_searcher(root: Path) -> Search:
     return lambda q: engine.search(q.whoosh(), page=1, per_page=10).total
 
 
-def bench_size(size: int, work: Path, systems: tuple[str, ...], http_seconds: int, seed: int,
-               max_queries: int | None = None, kind: str = "mixed") -> dict[str, Any]:
+def bench_size(
+    size: int,
+    work: Path,
+    systems: tuple[str, ...],
+    http_seconds: int,
+    seed: int,
+    max_queries: int | None = None,
+    kind: str = "mixed",
+) -> dict[str, Any]:
     """Every figure for one corpus size (``max_queries`` trims the query set, for tests only)."""
+
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {size}: {msg}", file=sys.stderr, flush=True)
         # A run too long to wait for still leaves every figure measured so far.
@@ -74,8 +82,15 @@ def bench_size(size: int, work: Path, systems: tuple[str, ...], http_seconds: in
         files = corpus_mod.generate(corpus, size, seed=seed, pool=pool)
     queries = make_queries(pool, seed=seed)[:max_queries]
     corpus_mb = dir_mb(corpus)
-    result: dict[str, Any] = {"corpus": kind, "size": size, "corpus_mb": round(corpus_mb, 1), "files": files,
-                              "build": {}, "query": {}, "queries": len(queries)}
+    result: dict[str, Any] = {
+        "corpus": kind,
+        "size": size,
+        "corpus_mb": round(corpus_mb, 1),
+        "files": files,
+        "build": {},
+        "query": {},
+        "queries": len(queries),
+    }
     log(f"corpus {corpus_mb:.0f} MB, {files}; {len(queries)} queries")
 
     full = run_ours(corpus, root, full=True)
@@ -87,9 +102,13 @@ def bench_size(size: int, work: Path, systems: tuple[str, ...], http_seconds: in
     log(f"ours full build {full['seconds']:.1f} s")
     changed = corpus_mod.touch_fraction(corpus, 0.01)
     inc = run_ours(corpus, root, full=False)
-    result["incremental"] = {"seconds": round(inc["seconds"], 3), "full_seconds": round(full["seconds"], 3),
-                             "files_changed": changed, "documents_changed": inc["changed"],
-                             "ratio": round(inc["seconds"] / full["seconds"], 4)}
+    result["incremental"] = {
+        "seconds": round(inc["seconds"], 3),
+        "full_seconds": round(full["seconds"], 3),
+        "files_changed": changed,
+        "documents_changed": inc["changed"],
+        "ratio": round(inc["seconds"] / full["seconds"], 4),
+    }
     log(f"incremental {inc['seconds']:.2f} s")
     result["query"]["ours"] = _rounded(latencies(ours_searcher(root), queries))
     log(f"ours query {result['query']['ours']}")
@@ -119,8 +138,13 @@ def bench_size(size: int, work: Path, systems: tuple[str, ...], http_seconds: in
 
 
 def _build_figures(docs: int, corpus_mb: float, seconds: float, index_mb: float) -> dict[str, float]:
-    return {"docs": docs, "seconds": round(seconds, 2), "docs_per_s": round(docs / seconds, 1),
-            "mb_per_s": round(corpus_mb / seconds, 2), "index_mb": round(index_mb, 1)}
+    return {
+        "docs": docs,
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(docs / seconds, 1),
+        "mb_per_s": round(corpus_mb / seconds, 2),
+        "index_mb": round(index_mb, 1),
+    }
 
 
 def _rounded(figures: dict[str, Any]) -> dict[str, Any]:
@@ -129,24 +153,32 @@ def _rounded(figures: dict[str, Any]) -> dict[str, Any]:
 
 def markdown(results: list[dict[str, Any]]) -> str:
     """The side-by-side table, with ratios and the targets."""
-    lines = ["| corpus | size | system | build docs/s | build CPU s | index MB | query p50 ms | p95 ms | p99 ms |",
-             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| corpus | size | system | build docs/s | build CPU s | index MB | query p50 ms | p95 ms | p99 ms |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in results:
         for name in SYSTEMS:
             b, q = r["build"].get(name), r["query"].get(name)
             if b is None:
                 continue
-            lines.append(f"| {r.get('corpus', 'mixed')} | {r['size']:,} | {name} | {b['docs_per_s']:,.0f} | "
-                         f"{b.get('cpu_seconds', 0):.0f} | {b['index_mb']:.0f} | {q['p50_ms']:.2f} | "
-                         f"{q['p95_ms']:.2f} | {q['p99_ms']:.2f} |")
+            lines.append(
+                f"| {r.get('corpus', 'mixed')} | {r['size']:,} | {name} | {b['docs_per_s']:,.0f} | "
+                f"{b.get('cpu_seconds', 0):.0f} | {b['index_mb']:.0f} | {q['p50_ms']:.2f} | "
+                f"{q['p95_ms']:.2f} | {q['p99_ms']:.2f} |"
+            )
         if "http" in r and "seq_p50_ms" in r["http"]:
             h = r["http"]
-            lines.append(f"| {r.get('corpus', 'mixed')} | {r['size']:,} | ours over HTTP (one client) | | | | "
-                         f"{h['seq_p50_ms']:.2f} ({h['seq_minus_in_process_p50_ms']:+.2f}) | {h['seq_p95_ms']:.2f} | |")
+            lines.append(
+                f"| {r.get('corpus', 'mixed')} | {r['size']:,} | ours over HTTP (one client) | | | | "
+                f"{h['seq_p50_ms']:.2f} ({h['seq_minus_in_process_p50_ms']:+.2f}) | {h['seq_p95_ms']:.2f} | |"
+            )
     lines += ["", "| corpus | size | target | measured | holds |", "| --- | ---: | --- | --- | --- |"]
     for r in results:
-        lines += [f"| {r.get('corpus', 'mixed')} | {r['size']:,} | {t} | {m} | {'yes' if ok else 'no'} |"
-                  for t, m, ok in _targets(r)]
+        lines += [
+            f"| {r.get('corpus', 'mixed')} | {r['size']:,} | {t} | {m} | {'yes' if ok else 'no'} |"
+            for t, m, ok in _targets(r)
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -176,12 +208,22 @@ def _targets(r: dict[str, Any]) -> list[tuple[str, str, bool]]:
         if "seq_p50_ms" in h:
             gap = h["seq_minus_in_process_p50_ms"]
             out.append(("one HTTP client's p50 within 2 ms of in-process p50", f"{gap:+.2f} ms", gap <= 2))
-        out.append((f"HTTP ≥ 80% of {h['workers']} workers x in-process q/s ({h['target_rps']} req/s), 0 errors",
-                    f"{h['rps']:.1f} req/s, p99 {h['p99_ms']:.0f} ms, {h['errors']} errors",
-                    h["rps"] >= h["target_rps"] and h["errors"] == 0))
+        out.append(
+            (
+                f"HTTP ≥ 80% of {h['workers']} workers x in-process q/s ({h['target_rps']} req/s), 0 errors",
+                f"{h['rps']:.1f} req/s, p99 {h['p99_ms']:.0f} ms, {h['errors']} errors",
+                h["rps"] >= h["target_rps"] and h["errors"] == 0,
+            )
+        )
     rss = r["rss_mb"]
-    out.append(("peak RSS reported", f"indexer {rss['indexer']:.0f} MB (+ sub-writer {rss.get('sub_writer', 0):.0f} MB"
-                f" each), worker {rss.get('worker', 0):.0f} MB", True))
+    out.append(
+        (
+            "peak RSS reported",
+            f"indexer {rss['indexer']:.0f} MB (+ sub-writer {rss.get('sub_writer', 0):.0f} MB"
+            f" each), worker {rss.get('worker', 0):.0f} MB",
+            True,
+        )
+    )
     return out
 
 
@@ -191,8 +233,10 @@ def merged(path: Path, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         saved = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         saved = []
+
     def key(r: dict[str, Any]) -> tuple[str, int]:
         return r.get("corpus", "mixed"), r["size"]
+
     by_key = {key(r): r for r in saved if isinstance(r, dict) and "size" in r}
     by_key.update((key(r), r) for r in results)
     return [by_key[k] for k in sorted(by_key, key=lambda k: (k[0] != "real", k[1]))]
@@ -200,8 +244,9 @@ def merged(path: Path, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def append_history(path: Path, results: list[dict[str, Any]]) -> None:
     """Add this run's figures, with the date and commit, to the history file (one JSON object a line)."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=Path(__file__).parent).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent
+    ).stdout.strip()
     when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     with path.open("a", encoding="utf-8") as history:
         for r in results:
@@ -212,8 +257,12 @@ def main(argv: list[str] | None = None) -> None:
     """Parse options, run every size, write JSON and markdown."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, action="append", help="corpus size (repeatable; default 10k and 100k)")
-    parser.add_argument("--corpus", action="append", choices=("real", "mixed"),
-                        help="real: distinct real news as JSONL; mixed: txt/html/jsonl (repeatable; default both)")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        choices=("real", "mixed"),
+        help="real: distinct real news as JSONL; mixed: txt/html/jsonl (repeatable; default both)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout, write nothing")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated; ours always runs")
     parser.add_argument("--http-seconds", type=int, default=15, help="wrk duration (0 skips the HTTP test)")

@@ -44,8 +44,13 @@ def read_corpus(corpus: Path) -> Iterator[RefDoc]:
                 for n, line in enumerate(lines):
                     if line.strip():
                         r = json.loads(line)
-                        yield RefDoc(str(r.get("id") or f"{path.stem}:{n}"), r.get("title") or "", r.get("text") or "",
-                                     r.get("source") or "", r.get("date") or "")
+                        yield RefDoc(
+                            str(r.get("id") or f"{path.stem}:{n}"),
+                            r.get("title") or "",
+                            r.get("text") or "",
+                            r.get("source") or "",
+                            r.get("date") or "",
+                        )
         elif suffix == ".txt":
             title, _, body = path.read_text("utf-8", errors="replace").strip().partition("\n")
             yield RefDoc(path.stem, title, body)
@@ -58,18 +63,24 @@ def read_corpus(corpus: Path) -> Iterator[RefDoc]:
 
 # --- naive Whoosh: StemmingAnalyzer, everything stored, one writer with default settings ------------------
 
+
 def naive_build(corpus: Path, out: Path) -> int:
     """Index the corpus the way the Whoosh docs show it."""
     analyzer = StemmingAnalyzer()
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer, stored=True),
-                    body=TEXT(analyzer=analyzer, stored=True), source=TEXT(analyzer=analyzer, stored=True),
-                    published=STORED())
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        source=TEXT(analyzer=analyzer, stored=True),
+        published=STORED(),
+    )
     out.mkdir(parents=True)
     writer = whoosh_index.create_in(str(out), schema).writer()
     docs = 0
     for doc in read_corpus(corpus):
-        writer.add_document(id=doc.id, title=doc.title, body=doc.body, source=doc.source,
-                            published=doc.published or None)
+        writer.add_document(
+            id=doc.id, title=doc.title, body=doc.body, source=doc.source, published=doc.published or None
+        )
         docs += 1
     writer.commit()
     return docs
@@ -92,6 +103,7 @@ def naive_searcher(out: Path) -> tuple[Search, Callable[[], None]]:
 
 
 # --- tantivy and SQLite FTS5 (bench/reference.py, shared with the relevance benchmark) -------------------
+
 
 def tantivy_build(corpus: Path, out: Path) -> int:
     """Index with tantivy: English stemming, two indexing threads."""

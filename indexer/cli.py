@@ -31,12 +31,22 @@ from indexer.search import (
 )
 
 index_option = click.option(
-    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=settings.INDEX_DIR.default,
-    envvar=settings.INDEX_DIR.envvar, show_default=True, show_envvar=True, help=settings.INDEX_DIR.help,
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=settings.INDEX_DIR.default,
+    envvar=settings.INDEX_DIR.envvar,
+    show_default=True,
+    show_envvar=True,
+    help=settings.INDEX_DIR.help,
 )
 synonyms_option = click.option(
-    "--synonyms", "synonyms_file", type=click.Path(dir_okay=False, path_type=Path),
-    default=settings.SYNONYMS_FILE.default, envvar=settings.SYNONYMS_FILE.envvar, show_envvar=True,
+    "--synonyms",
+    "synonyms_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=settings.SYNONYMS_FILE.default,
+    envvar=settings.SYNONYMS_FILE.envvar,
+    show_envvar=True,
     help=settings.SYNONYMS_FILE.help,
 )
 # The text summary names this many changed files of each kind; --json names them all.
@@ -44,8 +54,10 @@ SHOWN_FILES = 10
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 
 
-@click.group(epilog="Exit status: 0 on success, 1 when a command fails (the message says why and what to do), "
-                    "2 for a usage error.")
+@click.group(
+    epilog="Exit status: 0 on success, 1 when a command fails (the message says why and what to do), "
+    "2 for a usage error."
+)
 @click.version_option(package_name="newsfind")
 def cli() -> None:
     """Clean news articles, index them, and search the index."""
@@ -54,18 +66,45 @@ def cli() -> None:
 @cli.command()
 @index_option
 @click.option(
-    "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=settings.CORPUS_DIR.default,
-    envvar=settings.CORPUS_DIR.envvar, show_default=True, show_envvar=True, help=settings.CORPUS_DIR.help,
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=settings.CORPUS_DIR.default,
+    envvar=settings.CORPUS_DIR.envvar,
+    show_default=True,
+    show_envvar=True,
+    help=settings.CORPUS_DIR.help,
 )
 @click.option("--full", is_flag=True, help="Rebuild from scratch in a new directory and swap it in atomically.")
-@click.option("--field", "field_map", multiple=True, metavar="FIELD=NAME", envvar=settings.JSONL_FIELDS.envvar,
-              show_envvar=True, help=settings.JSONL_FIELDS.help + " Repeatable.")
-@click.option("--facet", "facets", multiple=True, metavar="NAME", envvar=settings.FACETS.envvar, show_envvar=True,
-              help=settings.FACETS.help + " Repeatable.")
+@click.option(
+    "--field",
+    "field_map",
+    multiple=True,
+    metavar="FIELD=NAME",
+    envvar=settings.JSONL_FIELDS.envvar,
+    show_envvar=True,
+    help=settings.JSONL_FIELDS.help + " Repeatable.",
+)
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    metavar="NAME",
+    envvar=settings.FACETS.envvar,
+    show_envvar=True,
+    help=settings.FACETS.help + " Repeatable.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @json_option
-def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str, ...], facets: tuple[str, ...],
-            quiet: bool, as_json: bool) -> None:
+def reindex(
+    index_dir: Path,
+    corpus_dir: Path,
+    full: bool,
+    field_map: tuple[str, ...],
+    facets: tuple[str, ...],
+    quiet: bool,
+    as_json: bool,
+) -> None:
     """Index new, changed and deleted files of the corpus (everything with --full, or new --field/--facet)."""
     try:
         options = ReadOptions(parse_field_map(field_map), parse_facets(facets))
@@ -91,10 +130,13 @@ def reindex(index_dir: Path, corpus_dir: Path, full: bool, field_map: tuple[str,
         click.echo(json.dumps(_summary_dict(summary), indent=2))
         return
     kind = "full rebuild" if summary.full else "incremental"
-    click.echo(f"Indexed {corpus_dir} into {index_dir} ({kind}) in {summary.seconds:.2f} s: "
-               f"{summary.documents} documents.")
-    click.echo(f"{summary.changed} changes: added {summary.added}, updated {summary.updated}, "
-               f"deleted {summary.deleted}; unchanged {summary.unchanged}; skipped {len(summary.skipped)}.")
+    click.echo(
+        f"Indexed {corpus_dir} into {index_dir} ({kind}) in {summary.seconds:.2f} s: {summary.documents} documents."
+    )
+    click.echo(
+        f"{summary.changed} changes: added {summary.added}, updated {summary.updated}, "
+        f"deleted {summary.deleted}; unchanged {summary.unchanged}; skipped {len(summary.skipped)}."
+    )
     for kind, paths in summary.files.items():
         if paths:
             more = f" (and {len(paths) - SHOWN_FILES} more; --json lists all)" if len(paths) > SHOWN_FILES else ""
@@ -124,8 +166,13 @@ class _ProgressBar:
 
 def _summary_dict(summary: build.Report) -> dict[str, Any]:
     return {
-        "full": summary.full, "documents": summary.documents, "changes": summary.changed, "added": summary.added,
-        "updated": summary.updated, "deleted": summary.deleted, "unchanged": summary.unchanged,
+        "full": summary.full,
+        "documents": summary.documents,
+        "changes": summary.changed,
+        "added": summary.added,
+        "updated": summary.updated,
+        "deleted": summary.deleted,
+        "unchanged": summary.unchanged,
         "files": summary.files,
         "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
         "seconds": round(summary.seconds, 3),
@@ -154,30 +201,70 @@ def ship(index_dir: Path, replicas: tuple[Path, ...]) -> None:
 @synonyms_option
 @click.argument("query")
 @click.option("--page", default="1", show_default=True, help="Page of results.")
-@click.option("--per-page", default=str(settings.PER_PAGE.default), envvar=settings.PER_PAGE.envvar, show_default=True,
-              show_envvar=True, help=f"Results per page (1 to {MAX_PER_PAGE}).")
+@click.option(
+    "--per-page",
+    default=str(settings.PER_PAGE.default),
+    envvar=settings.PER_PAGE.envvar,
+    show_default=True,
+    show_envvar=True,
+    help=f"Results per page (1 to {MAX_PER_PAGE}).",
+)
 @click.option("--sort", default=SORTS[0], show_default=True, help=f"Order of results: {', '.join(SORTS)}.")
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--place", "places", multiple=True, help="Only articles mentioning this country (repeatable).")
-@click.option("--filter", "field_filters", multiple=True, metavar="NAME:VALUE",
-              help="Only articles with this value of a facet declared at indexing, e.g. category:business "
-                   "(repeatable).")
+@click.option(
+    "--filter",
+    "field_filters",
+    multiple=True,
+    metavar="NAME:VALUE",
+    help="Only articles with this value of a facet declared at indexing, e.g. category:business (repeatable).",
+)
 @click.option("--from", "date_from", help="Published on or after this day (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before this day (YYYY-MM-DD).")
 @json_option
-@click.option("--format", "export_as", type=click.Choice(EXPORT_FORMATS),
-              help="Print every result (not one page) as CSV or JSON Lines, for spreadsheets and scripts.")
-@click.option("--limit", type=click.IntRange(1, MAX_EXPORT), default=MAX_EXPORT, show_default=True,
-              help="With --format: at most this many results.")
-def search_command(index_dir: Path, synonyms_file: Path, query: str, page: str, per_page: str, sort: str,
-                   sources: tuple[str, ...], places: tuple[str, ...], field_filters: tuple[str, ...],
-                   date_from: str | None, date_to: str | None, as_json: bool, export_as: str | None,
-                   limit: int) -> None:
+@click.option(
+    "--format",
+    "export_as",
+    type=click.Choice(EXPORT_FORMATS),
+    help="Print every result (not one page) as CSV or JSON Lines, for spreadsheets and scripts.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_EXPORT),
+    default=MAX_EXPORT,
+    show_default=True,
+    help="With --format: at most this many results.",
+)
+def search_command(
+    index_dir: Path,
+    synonyms_file: Path,
+    query: str,
+    page: str,
+    per_page: str,
+    sort: str,
+    sources: tuple[str, ...],
+    places: tuple[str, ...],
+    field_filters: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+    export_as: str | None,
+    limit: int,
+) -> None:
     """Search the index and print ranked results with highlighted snippets."""
     if as_json and export_as:
         raise click.UsageError("--json prints one page and --format every result: choose one")
-    args = {"q": query, "page": page, "per_page": per_page, "sort": sort, "source": list(sources),
-            "place": list(places), "filter": list(field_filters), "from": date_from, "to": date_to}
+    args = {
+        "q": query,
+        "page": page,
+        "per_page": per_page,
+        "sort": sort,
+        "source": list(sources),
+        "place": list(places),
+        "filter": list(field_filters),
+        "from": date_from,
+        "to": date_to,
+    }
     try:
         request = SearchRequest.from_args(args)
     except SearchError as exc:  # the same validation as the web page's and the API's
@@ -198,8 +285,11 @@ def _print_results(results: SearchResults) -> None:
     """A page of results for a terminal: the counts, then each hit with its highlighted snippets."""
     query = results.query
     about = "" if results.total_exact else "about "
-    counted = f"{results.total:,} stories ({results.articles:,} articles)" if results.folded else (
-        f"{results.total:,} result{'' if results.total == 1 else 's'}")
+    counted = (
+        f"{results.total:,} stories ({results.articles:,} articles)"
+        if results.folded
+        else (f"{results.total:,} result{'' if results.total == 1 else 's'}")
+    )
     found = f"{about}{counted} for {query!r} ({results.took_ms:.1f} ms)"
     if results.page > results.total_pages:
         click.echo(f"{found}: page {results.page} is past the last ({results.total_pages})")
@@ -244,19 +334,40 @@ def stats(index_dir: Path, as_json: bool) -> None:
 @cli.command()
 @index_option
 @synonyms_option
-@click.option("--host", default=settings.HOST.default, envvar=settings.HOST.envvar, show_default=True,
-              show_envvar=True, help=settings.HOST.help)
-@click.option("--port", type=click.IntRange(1, 65535), default=settings.PORT.default, envvar=settings.PORT.envvar,
-              show_default=True, show_envvar=True, help=settings.PORT.help)
-@click.option("--workers", type=click.IntRange(1, 64), default=settings.WORKERS.default,
-              envvar=settings.WORKERS.envvar, show_default=True, show_envvar=True, help=settings.WORKERS.help)
+@click.option(
+    "--host",
+    default=settings.HOST.default,
+    envvar=settings.HOST.envvar,
+    show_default=True,
+    show_envvar=True,
+    help=settings.HOST.help,
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=settings.PORT.default,
+    envvar=settings.PORT.envvar,
+    show_default=True,
+    show_envvar=True,
+    help=settings.PORT.help,
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=settings.WORKERS.default,
+    envvar=settings.WORKERS.envvar,
+    show_default=True,
+    show_envvar=True,
+    help=settings.WORKERS.help,
+)
 def serve(index_dir: Path, synonyms_file: Path, host: str, port: int, workers: int) -> None:
     """Serve the search page and the JSON API with the production server (gunicorn) until Ctrl-C."""
     from webapp.serve import serve as run_server  # the web app is only imported to serve
 
     if store.current_dir(index_dir) is None:
-        click.echo(f"No index at {index_dir} yet: the page answers 503 until you run {_reindex_hint(index_dir)}",
-                   err=True)
+        click.echo(
+            f"No index at {index_dir} yet: the page answers 503 until you run {_reindex_hint(index_dir)}", err=True
+        )
     click.echo(f"Serving {index_dir} at http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     run_server({"INDEX_DIR": str(index_dir), "SYNONYMS_FILE": str(synonyms_file or "")}, host, port, workers)
 

@@ -37,13 +37,15 @@ SYNONYMS_FILE = Setting(
 )
 # How a JSONL export is read (indexer/clean/jsonl.py); both change the index format, so a change rebuilds it.
 JSONL_FIELDS = Setting(
-    "JSONL_FIELDS", "",
+    "JSONL_FIELDS",
+    "",
     "JSONL field names to read an article field from, as FIELD=NAME (body=story_text), space-separated; tried "
     "before the common names (text/body/content/article, title/headline, date/published/publishedAt/pubDate, "
     "url/link, source/outlet/publisher, author/byline, id/guid).",
 )
 FACETS = Setting(
-    "FACETS", "",
+    "FACETS",
+    "",
     "JSONL fields kept as keyword facets to count and filter on (category), space-separated.",
 )
 

@@ -25,8 +25,10 @@ def require_data(*folders: str) -> None:
     """Check the shared development data has these folders; if not, fail under ``CI=true``, else skip."""
     missing = [name for name in folders if not (DATA / name).is_dir()]
     if missing:
-        message = (f"shared data missing: {', '.join(missing)} in {DATA} (it belongs at ../shared/data beside the "
-                   "repository, or set NEWSFIND_DATA)")
+        message = (
+            f"shared data missing: {', '.join(missing)} in {DATA} (it belongs at ../shared/data beside the "
+            "repository, or set NEWSFIND_DATA)"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -37,6 +39,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for mark in item.iter_markers("needs_data"):
         require_data(*mark.args)
 
+
 SEED_IDS = ("000_d3a34fce153d5282", "002_10c5046bec448ba0")
 HOSTILE_TEXT = (
     "Hostile article about elections.\n"
@@ -44,11 +47,22 @@ HOSTILE_TEXT = (
     "A link javascript:alert(2) and a closing </textarea> tag and &lt;b&gt;entities&lt;/b&gt; too."
 )
 RECORDS = [
-    {"id": "wire-1", "title": "Uzbekistan opens new rail link", "text": "TASHKENT: Uzbekistan opened a rail link "
-     "to Kyrgyzstan on Tuesday.", "source": "Wire Service", "date": "2024-03-05", "url": "https://wire.example/1",
-     "author": "A. Writer"},
-    {"id": "wire-2", "title": "Election results announced", "text": "The election commission announced results "
-     "after a long count.", "source": "Wire Service", "date": "2022-11-20T10:00:00Z"},
+    {
+        "id": "wire-1",
+        "title": "Uzbekistan opens new rail link",
+        "text": "TASHKENT: Uzbekistan opened a rail link to Kyrgyzstan on Tuesday.",
+        "source": "Wire Service",
+        "date": "2024-03-05",
+        "url": "https://wire.example/1",
+        "author": "A. Writer",
+    },
+    {
+        "id": "wire-2",
+        "title": "Election results announced",
+        "text": "The election commission announced results after a long count.",
+        "source": "Wire Service",
+        "date": "2022-11-20T10:00:00Z",
+    },
 ]
 
 
@@ -129,27 +143,66 @@ STORY = (
     "measured at each dam so that every country could check them."
 )
 FEATURE_RECORDS = [
-    {"id": "story-1", "title": "Central Asian ministers agree summer water releases", "text": STORY,
-     "source": "Steppe Wire", "date": "2024-05-06"},
-    {"id": "story-2", "title": "Ministers agree water releases for summer", "text": STORY
-     + " The agreement still needs the approval of the three governments.", "source": "Daily Reprint",
-     "date": "2024-05-07"},
-    {"id": "story-3", "title": "Water release deal for the summer", "text": STORY.replace("Monday", "Tuesday")
-     .replace("dry winter", "very dry winter").replace("farmers downstream", "growers downstream"),
-     "source": "Central Post", "date": "2024-05-08"},
-    {"id": "dam-1", "title": "Rogun dam construction speeds up", "text": "Tajikistan said construction of the "
-     "Rogun dam on the Vakhsh river is ahead of schedule, and the reservoir will hold water for irrigation and "
-     "power downstream.", "source": "Steppe Wire", "date": "2023-09-12"},
-    {"id": "kg-1", "title": "Kirghizia parliament passes budget", "text": "BISHKEK: The parliament of Kirghizia "
-     "passed the budget on Wednesday after a long debate about pensions.", "source": "Central Post",
-     "date": "2023-02-01"},
-    {"id": "kg-2", "title": "Kyrgyzstan and Kazakhstan sign border treaty", "text": "President Tokayev of "
-     "Kazakhstan and the president of Kyrgyzstan signed a treaty on the border.", "source": "Steppe Wire",
-     "date": "2022-12-15"},
-    {"id": "kz-1", "title": "Tokaev addresses the nation", "text": "President Tokaev spoke about reforms, the "
-     "economy and the parliament in his yearly address.", "source": "Daily Reprint", "date": "2023-02-20"},
-    {"id": "undated", "title": "Undated note on pensions", "text": "A note about pensions and the parliament "
-     "without any date.", "source": "Central Post"},
+    {
+        "id": "story-1",
+        "title": "Central Asian ministers agree summer water releases",
+        "text": STORY,
+        "source": "Steppe Wire",
+        "date": "2024-05-06",
+    },
+    {
+        "id": "story-2",
+        "title": "Ministers agree water releases for summer",
+        "text": STORY + " The agreement still needs the approval of the three governments.",
+        "source": "Daily Reprint",
+        "date": "2024-05-07",
+    },
+    {
+        "id": "story-3",
+        "title": "Water release deal for the summer",
+        "text": STORY.replace("Monday", "Tuesday")
+        .replace("dry winter", "very dry winter")
+        .replace("farmers downstream", "growers downstream"),
+        "source": "Central Post",
+        "date": "2024-05-08",
+    },
+    {
+        "id": "dam-1",
+        "title": "Rogun dam construction speeds up",
+        "text": "Tajikistan said construction of the "
+        "Rogun dam on the Vakhsh river is ahead of schedule, and the reservoir will hold water for irrigation and "
+        "power downstream.",
+        "source": "Steppe Wire",
+        "date": "2023-09-12",
+    },
+    {
+        "id": "kg-1",
+        "title": "Kirghizia parliament passes budget",
+        "text": "BISHKEK: The parliament of Kirghizia "
+        "passed the budget on Wednesday after a long debate about pensions.",
+        "source": "Central Post",
+        "date": "2023-02-01",
+    },
+    {
+        "id": "kg-2",
+        "title": "Kyrgyzstan and Kazakhstan sign border treaty",
+        "text": "President Tokayev of Kazakhstan and the president of Kyrgyzstan signed a treaty on the border.",
+        "source": "Steppe Wire",
+        "date": "2022-12-15",
+    },
+    {
+        "id": "kz-1",
+        "title": "Tokaev addresses the nation",
+        "text": "President Tokaev spoke about reforms, the economy and the parliament in his yearly address.",
+        "source": "Daily Reprint",
+        "date": "2023-02-20",
+    },
+    {
+        "id": "undated",
+        "title": "Undated note on pensions",
+        "text": "A note about pensions and the parliament without any date.",
+        "source": "Central Post",
+    },
 ]
 
 
@@ -158,8 +211,7 @@ def features_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the search-features corpus, built once."""
     base = tmp_path_factory.mktemp("features")
     (base / "corpus").mkdir()
-    (base / "corpus" / "features.jsonl").write_text("\n".join(json.dumps(r) for r in FEATURE_RECORDS) + "\n",
-                                                    "utf-8")
+    (base / "corpus" / "features.jsonl").write_text("\n".join(json.dumps(r) for r in FEATURE_RECORDS) + "\n", "utf-8")
     reindex(base / "corpus", base / "index")
     return base / "index"
 

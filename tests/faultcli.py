@@ -77,8 +77,10 @@ def _install_readonly(folder: str) -> None:
 
     def inside(path) -> bool:  # type: ignore[no-untyped-def]
         try:
-            return os.path.realpath(os.fspath(path)).startswith(folder + os.sep) or os.path.realpath(
-                os.fspath(path)) == folder
+            return (
+                os.path.realpath(os.fspath(path)).startswith(folder + os.sep)
+                or os.path.realpath(os.fspath(path)) == folder
+            )
         except TypeError:  # a file descriptor
             return False
 

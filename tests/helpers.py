@@ -44,8 +44,13 @@ def cli_env(**extra: str) -> dict[str, str]:
 def run_cli(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m indexer ARGS`` to completion."""
     return subprocess.run(
-        [PYTHON, "-m", "indexer", *args], cwd=ROOT, env=cli_env(**env), capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [PYTHON, "-m", "indexer", *args],
+        cwd=ROOT,
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -54,7 +59,11 @@ def start_cli(*args: str, module: str = "indexer", log: Path | None = None, **en
     out = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     try:
         return subprocess.Popen(
-            [PYTHON, "-m", module, *args], cwd=ROOT, env=cli_env(**env), stdout=out, stderr=subprocess.STDOUT,
+            [PYTHON, "-m", module, *args],
+            cwd=ROOT,
+            env=cli_env(**env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     finally:
@@ -88,17 +97,33 @@ def get_json(url: str, timeout: float = 10) -> tuple[int, Any]:
 
 
 @contextmanager
-def gunicorn(index_dir: Path, workers: int = 2, threads: int = 2,
-             started: list[subprocess.Popen[bytes]] | None = None) -> Iterator[str]:
+def gunicorn(
+    index_dir: Path, workers: int = 2, threads: int = 2, started: list[subprocess.Popen[bytes]] | None = None
+) -> Iterator[str]:
     """Serve ``webapp:create_app()`` with gunicorn on 127.0.0.1 and a free port; yields the base URL.
 
     ``started``, when given, receives the server's process (the leader of its own process group)."""
     port = free_port()
     proc = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads), "--bind",
-         f"127.0.0.1:{port}", "--timeout", "30", "webapp:create_app()"],
-        cwd=ROOT, env=cli_env(NEWSSEARCH_INDEX_DIR=str(index_dir)), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "30",
+            "webapp:create_app()",
+        ],
+        cwd=ROOT,
+        env=cli_env(NEWSSEARCH_INDEX_DIR=str(index_dir)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     if started is not None:
         started.append(proc)

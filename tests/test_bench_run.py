@@ -16,8 +16,7 @@ needs_data = pytest.mark.needs_data("news-bbc", "news-agnews-test")
 
 @needs_data
 def test_one_size_reports_every_figure(tmp_path: Path) -> None:
-    result = run.bench_size(60, tmp_path, ("ours", "naive_whoosh", "fts5"), http_seconds=0, seed=6,
-                              max_queries=40)
+    result = run.bench_size(60, tmp_path, ("ours", "naive_whoosh", "fts5"), http_seconds=0, seed=6, max_queries=40)
     assert result["size"] == 60
     assert set(result["build"]) == set(result["query"]) == {"ours", "naive_whoosh", "fts5"}
     for figures in result["build"].values():
@@ -36,7 +35,9 @@ def test_markdown_table_has_a_row_per_system_and_the_targets() -> None:
     figures = {"docs": 10, "seconds": 1.0, "docs_per_s": 10.0, "mb_per_s": 1.0, "index_mb": 1.0}
     latency = {"p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0}
     result = {
-        "corpus": "real", "size": 10, "build": dict.fromkeys(run.SYSTEMS, figures),
+        "corpus": "real",
+        "size": 10,
+        "build": dict.fromkeys(run.SYSTEMS, figures),
         "query": dict.fromkeys(run.SYSTEMS, latency),
         "incremental": {"seconds": 0.1, "full_seconds": 1.0, "ratio": 0.1},
         "http": {"rps": 5.0, "p99_ms": 9.0, "errors": 0, "workers": 2, "target_rps": 4.0},

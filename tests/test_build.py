@@ -72,7 +72,8 @@ def test_broken_file_is_skipped_and_the_rest_indexed(corpus: Path, tmp_path: Pat
     summary = reindex(corpus, tmp_path / "index")
     assert summary.added == 6
     assert sorted((s.path, s.reason) for s in summary.skipped) == [
-        ("broken.html", "binary file"), ("empty.txt", "empty file"),
+        ("broken.html", "binary file"),
+        ("empty.txt", "empty file"),
     ]
 
 
@@ -96,8 +97,9 @@ def test_skipped_files_stay_reported_until_they_are_fixed(corpus: Path, tmp_path
 def test_the_summary_names_the_files_added_updated_and_deleted(corpus: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     first = reindex(corpus, root)
-    assert first.files["added"] == sorted(["000_d3a34fce153d5282.txt", "002_10c5046bec448ba0.txt", "export.jsonl",
-                                           "hostile.txt", "pages/summit.html"])
+    assert first.files["added"] == sorted(
+        ["000_d3a34fce153d5282.txt", "002_10c5046bec448ba0.txt", "export.jsonl", "hostile.txt", "pages/summit.html"]
+    )
     (corpus / "hostile.txt").write_text("A calmer article about council elections.", "utf-8")
     (corpus / "pages" / "summit.html").unlink()
     (corpus / "new.txt").write_text("BISHKEK: Parliament met.", "utf-8")
@@ -192,8 +194,9 @@ def test_an_index_with_an_older_schema_is_rebuilt_in_full(corpus: Path, tmp_path
     assert summary.full and summary.added == 6
 
 
-def test_an_index_with_places_from_another_detector_version_is_rebuilt(corpus: Path, tmp_path: Path,
-                                                                       monkeypatch) -> None:
+def test_an_index_with_places_from_another_detector_version_is_rebuilt(
+    corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
     from indexer.index import schema
 
     root = tmp_path / "index"
@@ -205,8 +208,9 @@ def test_an_index_with_places_from_another_detector_version_is_rebuilt(corpus: P
     assert not reindex(corpus, root).full
 
 
-def test_an_index_with_minhash_signatures_of_another_scheme_is_rebuilt(corpus: Path, tmp_path: Path,
-                                                                       monkeypatch) -> None:
+def test_an_index_with_minhash_signatures_of_another_scheme_is_rebuilt(
+    corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
     from indexer.index import schema
 
     root = tmp_path / "index"
@@ -238,8 +242,7 @@ def test_parallel_build_keeps_the_first_file_and_updates_in_place(corpus: Path, 
 
 
 @pytest.mark.usefixtures("parallel")
-def test_a_lost_document_fails_the_build_and_keeps_the_old_index(corpus: Path, tmp_path: Path,
-                                                                 monkeypatch) -> None:
+def test_a_lost_document_fails_the_build_and_keeps_the_old_index(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     root = tmp_path / "index"
     reindex(corpus, root)
     before = store.current_dir(root)
@@ -298,12 +301,14 @@ class _Recorder:
 
 
 @pytest.mark.parametrize("processes", [1, 2])
-def test_progress_counts_articles_of_one_big_export_and_the_writing_phase(tmp_path: Path, monkeypatch,
-                                                                         processes: int) -> None:
+def test_progress_counts_articles_of_one_big_export_and_the_writing_phase(
+    tmp_path: Path, monkeypatch, processes: int
+) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    lines = [json.dumps({"id": f"a{i}", "title": f"Story {i}", "text": f"Body {i} of the wire story."})
-             for i in range(300)]
+    lines = [
+        json.dumps({"id": f"a{i}", "title": f"Story {i}", "text": f"Body {i} of the wire story."}) for i in range(300)
+    ]
     (corpus / "export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")  # one file, 300 articles
     if processes == 2:
         monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 0)

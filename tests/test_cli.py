@@ -72,13 +72,16 @@ def test_search_json_and_bad_index(runner, built_index: Path, tmp_path: Path) ->
     assert missing.exit_code == 1 and "no index at" in missing.output
 
 
-@pytest.mark.parametrize(("options", "expected"), [
-    (["--source", "Wire Service"], {"wire-1", "wire-2"}),
-    (["--place", "Uzbekistan"], {"wire-1"}),
-    (["--from", "2023-01-01"], {"wire-1"}),
-    (["--to", "2023-01-01"], {"wire-2"}),
-    (["--source", "Nobody"], set()),
-])
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--source", "Wire Service"], {"wire-1", "wire-2"}),
+        (["--place", "Uzbekistan"], {"wire-1"}),
+        (["--from", "2023-01-01"], {"wire-1"}),
+        (["--to", "2023-01-01"], {"wire-2"}),
+        (["--source", "Nobody"], set()),
+    ],
+)
 def test_search_filters(runner, built_index: Path, options: list[str], expected: set[str]) -> None:
     result = runner.invoke(cli, ["search", "rail OR election", "--json", "--index", str(built_index), *options])
     assert result.exit_code == 0, result.output
@@ -86,11 +89,16 @@ def test_search_filters(runner, built_index: Path, options: list[str], expected:
 
 
 def test_search_sort_and_usage_errors_exit_2(runner, built_index: Path) -> None:
-    result = runner.invoke(cli, ["search", "rail OR election", "--sort", "oldest", "--json", "--index",
-                                 str(built_index)])
+    result = runner.invoke(
+        cli, ["search", "rail OR election", "--sort", "oldest", "--json", "--index", str(built_index)]
+    )
     assert [h["id"] for h in json.loads(result.output)["hits"]] == ["wire-2", "wire-1", "hostile"]  # undated last
-    for bad in (["--sort", "random"], ["--from", "yesterday"], ["--per-page", "0"],
-                ["--from", "2005-01-01", "--to", "2004-01-01"]):
+    for bad in (
+        ["--sort", "random"],
+        ["--from", "yesterday"],
+        ["--per-page", "0"],
+        ["--from", "2005-01-01", "--to", "2004-01-01"],
+    ):
         assert runner.invoke(cli, ["search", "rail", "--index", str(built_index), *bad]).exit_code == 2
     assert "Exit status" in runner.invoke(cli, ["--help"]).output
 
@@ -98,8 +106,9 @@ def test_search_sort_and_usage_errors_exit_2(runner, built_index: Path) -> None:
 def test_search_sorted_by_date_prints_no_score(runner, built_index: Path) -> None:
     by_date = runner.invoke(cli, ["search", "rule of law", "--sort", "newest", "--index", str(built_index)])
     assert by_date.exit_code == 0 and "id: " in by_date.output and "score" not in by_date.output
-    data = json.loads(runner.invoke(cli, ["search", "law", "--sort", "oldest", "--json", "--index",
-                                          str(built_index)]).output)
+    data = json.loads(
+        runner.invoke(cli, ["search", "law", "--sort", "oldest", "--json", "--index", str(built_index)]).output
+    )
     assert data["hits"] and all(h["score"] is None for h in data["hits"])
     assert "score: " in runner.invoke(cli, ["search", "rule of law", "--index", str(built_index)]).output
 
@@ -127,8 +136,9 @@ def test_stats_on_two_incremental_runs_of_text_files_without_sources(runner, tmp
 
 
 @pytest.mark.parametrize("passed", [None, "elsewhere/ix"])
-def test_the_reindex_hint_keeps_the_index_the_user_passed(runner, passed: str | None, tmp_path: Path,
-                                                          monkeypatch) -> None:
+def test_the_reindex_hint_keeps_the_index_the_user_passed(
+    runner, passed: str | None, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # the default index folder is relative: make sure none is there
     result = runner.invoke(cli, ["stats", *(["--index", passed] if passed else [])], env={"NEWSSEARCH_INDEX_DIR": None})
     assert result.exit_code == 1
@@ -139,8 +149,18 @@ def test_the_reindex_hint_keeps_the_index_the_user_passed(runner, passed: str | 
 @pytest.mark.slow
 def test_serve_runs_the_production_server(built_index: Path, tmp_path: Path) -> None:
     port = free_port()
-    proc = start_cli("serve", "--index", str(built_index), "--host", "127.0.0.1", "--port", str(port),
-                     "--workers", "1", log=tmp_path / "serve.log")
+    proc = start_cli(
+        "serve",
+        "--index",
+        str(built_index),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        log=tmp_path / "serve.log",
+    )
     try:
         deadline = time.monotonic() + 30
         while (answer := _health(port)) is None and proc.poll() is None and time.monotonic() < deadline:

@@ -68,11 +68,11 @@ def _reindex(corpus: Path, root: Path, monkeypatch: pytest.MonkeyPatch, w3: bool
         reindex(corpus, root, full=full)
 
 
-
 def _search(searcher: Searcher, text: str, **options: object) -> SearchResults:
     """One search page through the core's own search function, on one format's searcher."""
     synonyms = load_synonyms(SYNONYMS_FILE.default)
     return searching.search(searcher, SearchRequest(text, **options), synonyms)  # type: ignore[arg-type]
+
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Searcher, Searcher]]:

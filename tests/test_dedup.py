@@ -46,8 +46,9 @@ def sequential_leaders(signatures: list[bytes]) -> list[int | None]:
     found: list[int | None] = []
     for i, sig in enumerate(signatures):
         keys = [(b, sig[b * width : (b + 1) * width]) for b in range(BANDS)] if sig else []
-        lead = next((o for key in keys for o in buckets.get(key, ())
-                     if similarity(sig, signatures[o]) >= THRESHOLD), None)
+        lead = next(
+            (o for key in keys for o in buckets.get(key, ()) if similarity(sig, signatures[o]) >= THRESHOLD), None
+        )
         found.append(lead)
         if lead is None:
             for key in keys:

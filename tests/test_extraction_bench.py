@@ -15,7 +15,6 @@ from bench.shared import DATA
 DEV = DATA / "article-extraction-dev"
 
 
-
 def test_tokens_and_shingles() -> None:
     assert tokenize("Hello, world! It's 2024_x.") == ["Hello", "world", "It", "s", "2024_x"]
     assert shingles(["a", "b"]) == {("a", "b"): 1}  # shorter than 4 tokens: one shorter shingle

@@ -84,23 +84,26 @@ def test_the_benchmark_queries_rank_as_whoosh_ranks_them(searcher: Searcher) -> 
 
 
 @needs_data
-@pytest.mark.parametrize("query", [
-    AndNot(Or([Term("body", "year"), Term("title", "year")]), Term("body", "market")),
-    AndMaybe(Term("body", "govern"), Term("title", "elect")),
-    And([Term("body", "year", boost=3.0), Or([Term("title", "new"), Term("body", "new")], boost=0.5)]),
-    Or([Term("body", "minist")], boost=7.0),  # Whoosh ignores a one-child group's boost
-    Or([Term("body", "zzzznotaword"), Term("body", "peopl")]),
-    And([Term("body", "zzzznotaword"), Term("body", "peopl")]),
-    Term("nosuchfield", "x"),
-    Phrase("body", ["prime", "minist"]),
-    Phrase("title", ["prime", "minist"], boost=2.0),
-    Phrase("body", ["said", "the", "govern"]),  # a stop word the analyzer dropped leaves a gap: no match
-    Phrase("body", ["year", "year"]),
-    Phrase("body", ["zzzznotaword", "year"]),
-    And([Phrase("body", ["last", "year"]), Term("body", "market")]),
-    Or([Phrase("body", ["last", "year"]), Phrase("title", ["last", "year"]), Term("body", "growth")]),
-    AndNot(Term("body", "year"), Phrase("body", ["last", "year"])),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        AndNot(Or([Term("body", "year"), Term("title", "year")]), Term("body", "market")),
+        AndMaybe(Term("body", "govern"), Term("title", "elect")),
+        And([Term("body", "year", boost=3.0), Or([Term("title", "new"), Term("body", "new")], boost=0.5)]),
+        Or([Term("body", "minist")], boost=7.0),  # Whoosh ignores a one-child group's boost
+        Or([Term("body", "zzzznotaword"), Term("body", "peopl")]),
+        And([Term("body", "zzzznotaword"), Term("body", "peopl")]),
+        Term("nosuchfield", "x"),
+        Phrase("body", ["prime", "minist"]),
+        Phrase("title", ["prime", "minist"], boost=2.0),
+        Phrase("body", ["said", "the", "govern"]),  # a stop word the analyzer dropped leaves a gap: no match
+        Phrase("body", ["year", "year"]),
+        Phrase("body", ["zzzznotaword", "year"]),
+        And([Phrase("body", ["last", "year"]), Term("body", "market")]),
+        Or([Phrase("body", ["last", "year"]), Phrase("title", ["last", "year"]), Term("body", "growth")]),
+        AndNot(Term("body", "year"), Phrase("body", ["last", "year"])),
+    ],
+)
 def test_every_supported_shape_scores_as_whoosh_does(searcher: Searcher, query: Query) -> None:
     assert_same(searcher, query)
 
@@ -112,20 +115,34 @@ def test_a_phrase_without_words_matches_nothing(searcher: Searcher) -> None:
 
 
 @needs_data
-@pytest.mark.parametrize("query", [Phrase("body", ["prime", "minister"], slop=3), Prefix("body", "gov"),
-                                   Or([Term("body", "a"), Term("body", "b")], minmatch=2)])
+@pytest.mark.parametrize(
+    "query",
+    [
+        Phrase("body", ["prime", "minister"], slop=3),
+        Prefix("body", "gov"),
+        Or([Term("body", "a"), Term("body", "b")], minmatch=2),
+    ],
+)
 def test_other_shapes_are_left_to_whoosh(searcher: Searcher, query: Query) -> None:
     assert score_all(searcher, query) is None
 
 
 @needs_data
-@pytest.mark.parametrize("filters", [Filters(), Filters(sources=("Daily Herald", "Global Wire")),
-                                     Filters(date_from=date(2018, 1, 1), date_to=date(2020, 6, 30)),
-                                     Filters(places=("United States",))])
-@pytest.mark.parametrize("text", ["government plans", "market -oil", "the prime minister said on tuesday",
-                                  "\"prime minister\" government"])
-def test_search_pages_match_the_collector_path(searcher: Searcher, monkeypatch: pytest.MonkeyPatch,
-                                               filters: Filters, text: str) -> None:
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(sources=("Daily Herald", "Global Wire")),
+        Filters(date_from=date(2018, 1, 1), date_to=date(2020, 6, 30)),
+        Filters(places=("United States",)),
+    ],
+)
+@pytest.mark.parametrize(
+    "text", ["government plans", "market -oil", "the prime minister said on tuesday", '"prime minister" government']
+)
+def test_search_pages_match_the_collector_path(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch, filters: Filters, text: str
+) -> None:
     fast = search(searcher, text, per_page=20, filters=filters, fuzzy="off").to_dict()
     monkeypatch.setattr(search_mod, "score_all", lambda *_: None)
     slow = search(searcher, text, per_page=20, filters=filters, fuzzy="off").to_dict()

@@ -114,8 +114,9 @@ def test_sigkilled_reindex_leaves_the_index_serving_and_the_next_run_recovers(
     corpus, root = world
     flags, reached = PHASES[phase]
     before = _gen_files(root)
-    proc = start_cli("reindex", "--quiet", *flags, "--corpus", str(corpus), "--index", str(root),
-                     log=tmp_path / "killed.log")
+    proc = start_cli(
+        "reindex", "--quiet", *flags, "--corpus", str(corpus), "--index", str(root), log=tmp_path / "killed.log"
+    )
     try:
         in_time = _wait_for(lambda: reached(root, before), proc)
         time.sleep(delay)
@@ -137,8 +138,18 @@ def test_sigkilled_reindex_leaves_the_index_serving_and_the_next_run_recovers(
 def test_sigkill_during_the_swap(world: tuple[Path, Path], tmp_path: Path, point: str) -> None:
     corpus, root = world
     first = store.current_dir(root)
-    proc = start_cli("reindex", "--quiet", "--full", "--corpus", str(corpus), "--index", str(root),
-                     module="tests.faultcli", log=tmp_path / "killed.log", NEWSFIND_FAULT=f"swap:{point}")
+    proc = start_cli(
+        "reindex",
+        "--quiet",
+        "--full",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(root),
+        module="tests.faultcli",
+        log=tmp_path / "killed.log",
+        NEWSFIND_FAULT=f"swap:{point}",
+    )
     try:
         proc.wait(timeout=120)
     finally:
@@ -157,8 +168,18 @@ def test_a_second_reindex_exits_with_a_clear_message(world: tuple[Path, Path], t
     corpus, root = world
     release = tmp_path / "release"
     # The first run holds the lock until the test releases it: the build alone may be quicker than a CLI start.
-    first = start_cli("reindex", "--quiet", "--full", "--corpus", str(corpus), "--index", str(root),
-                      module="tests.faultcli", log=tmp_path / "first.log", NEWSFIND_FAULT=f"hold:{release}")
+    first = start_cli(
+        "reindex",
+        "--quiet",
+        "--full",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(root),
+        module="tests.faultcli",
+        log=tmp_path / "first.log",
+        NEWSFIND_FAULT=f"hold:{release}",
+    )
     try:
         lock = root / store.LOCK_FILE
         assert _wait_for(lambda: lock.read_text().strip() == str(first.pid), first)
@@ -189,7 +210,12 @@ def test_disk_full_during_a_build_is_a_clear_error_and_the_old_index_serves(
     corpus, root = world
     result = subprocess.run(
         [PYTHON, "-m", "indexer", "reindex", "--quiet", *flags, "--corpus", str(corpus), "--index", str(root)],
-        cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         preexec_fn=_limit_file_size,
     )
     assert result.returncode == 1, result.stdout + result.stderr
@@ -209,9 +235,13 @@ def test_read_only_index_directory_is_a_clear_error_and_the_old_index_serves(
 ) -> None:
     corpus, root = world
     result = subprocess.run(
-        [PYTHON, "-m", "tests.faultcli", "reindex", "--quiet", *flags, "--corpus", str(corpus), "--index",
-         str(root)], cwd=ROOT, env=cli_env(NEWSFIND_FAULT="readonly", NEWSFIND_FAULT_DIR=str(root)),
-        capture_output=True, text=True, timeout=120, check=False,
+        [PYTHON, "-m", "tests.faultcli", "reindex", "--quiet", *flags, "--corpus", str(corpus), "--index", str(root)],
+        cwd=ROOT,
+        env=cli_env(NEWSFIND_FAULT="readonly", NEWSFIND_FAULT_DIR=str(root)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"Error: cannot write the index at {root}: [Errno 30] Read-only file system" in result.stderr
@@ -219,8 +249,15 @@ def test_read_only_index_directory_is_a_clear_error_and_the_old_index_serves(
     assert _served_total(root) == OLD
 
 
-def _query_loop(base: str, stop: threading.Event, seen: Counter, failures: list[str], states: set[str],
-                deadline: float, max_requests: int) -> None:
+def _query_loop(
+    base: str,
+    stop: threading.Event,
+    seen: Counter,
+    failures: list[str],
+    states: set[str],
+    deadline: float,
+    max_requests: int,
+) -> None:
     """Query until told to stop (bounded in count and time); record each response's index state."""
     for n in range(max_requests):
         if stop.is_set() or time.monotonic() > deadline:
@@ -250,8 +287,10 @@ def test_reindex_under_query_load(tmp_path: Path) -> None:
     stop, seen, failures, observed = threading.Event(), Counter(), [], set()
     with gunicorn(root) as base:
         deadline = time.monotonic() + 120
-        threads = [threading.Thread(target=_query_loop, args=(base, stop, seen, failures, observed, deadline, 3000))
-                   for _ in range(4)]
+        threads = [
+            threading.Thread(target=_query_loop, args=(base, stop, seen, failures, observed, deadline, 3000))
+            for _ in range(4)
+        ]
         for thread in threads:
             thread.start()
         try:

@@ -107,7 +107,9 @@ def test_the_search_page_links_its_feed(feed_client) -> None:
 def test_an_entry_links_its_article_page_and_the_original_apart(feed_client) -> None:
     entries = {e.id.rsplit("/", 1)[1]: e for e in _feed(feed_client, "q=rates").entries}
     assert [(link.rel, link.href.split("/")[-1]) for link in entries["new"].links] == [
-        ("alternate", "new"), ("related", "rates?a=1&b=2")]
+        ("alternate", "new"),
+        ("related", "rates?a=1&b=2"),
+    ]
     assert [link.rel for link in entries["old"].links] == ["alternate"]  # no original URL: the page only
     xml = feed_client.get("/feed?q=rates").get_data(as_text=True)
     assert xml.count('rel="alternate" type="text/html"') == 1 + 4 and xml.count('rel="related"') == 1  # feed + entries

@@ -29,10 +29,16 @@ GOOD = "Election council news\n\nTOKYO: The council met on Tuesday to discuss th
 
 def _png() -> bytes:
     """A real 1x1 PNG image."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _hostile_corpus(folder: Path) -> dict[str, str]:
@@ -50,8 +56,13 @@ def _hostile_corpus(folder: Path) -> dict[str, str]:
     (folder / "huge.html").write_text(page + "</article></body></html>", "utf-8")
     depth = 20_000
     (folder / "deep.html").write_text(
-        "<html><head><title>Deep</title></head><body>" + "<div>" * depth + "<p>The wombat story.</p>"
-        + "</div>" * depth + "</body></html>", "utf-8")
+        "<html><head><title>Deep</title></head><body>"
+        + "<div>" * depth
+        + "<p>The wombat story.</p>"
+        + "</div>" * depth
+        + "</body></html>",
+        "utf-8",
+    )
     records = [
         json.dumps({"id": "rec-1", "title": "Good record", "text": "The narwhal council met."}),
         "{not json",
@@ -71,12 +82,19 @@ def _hostile_corpus(folder: Path) -> dict[str, str]:
     # A FIFO: opening one blocks until a writer comes, so an indexer that opens it naively hangs for ever.
     os.mkfifo(folder / "pipe.txt")
     expected = {
-        "empty.txt": "empty file", "blank.html": "empty file", "image.html": "binary file",
-        "huge.html": "too large", "export.jsonl:2": "invalid JSON", "export.jsonl:3": "not a JSON object",
-        "export.jsonl:4": "no article text", "export.jsonl:5": "invalid JSON",
-        "export.jsonl": "duplicate id 'rec-1'", "same.txt": "duplicate id 'same' (already in same.html)",
+        "empty.txt": "empty file",
+        "blank.html": "empty file",
+        "image.html": "binary file",
+        "huge.html": "too large",
+        "export.jsonl:2": "invalid JSON",
+        "export.jsonl:3": "not a JSON object",
+        "export.jsonl:4": "no article text",
+        "export.jsonl:5": "invalid JSON",
+        "export.jsonl": "duplicate id 'rec-1'",
+        "same.txt": "duplicate id 'same' (already in same.html)",
         "loop.txt": "unreadable: Too many levels of symbolic links",
-        "dangling.html": "unreadable: No such file or directory", "pipe.txt": "unreadable: not a regular file",
+        "dangling.html": "unreadable: No such file or directory",
+        "pipe.txt": "unreadable: not a regular file",
     }
     if os.geteuid() != 0:  # as root, permissions do not stop reads; the FIFO and broken links cover that case
         (folder / "secret.txt").write_text(GOOD.format(word="secret"), "utf-8")
@@ -90,8 +108,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     """The hostile corpus indexed once by the real CLI; its JSON summary."""
     base = tmp_path_factory.mktemp("hostile")
     expected = _hostile_corpus(base / "corpus")
-    result = run_cli("reindex", "--json", "--corpus", str(base / "corpus"), "--index", str(base / "index"),
-                     timeout=180)
+    result = run_cli("reindex", "--json", "--corpus", str(base / "corpus"), "--index", str(base / "index"), timeout=180)
     assert result.returncode == 0, result.stderr
     return base, expected, json.loads(result.stdout)
 
@@ -116,8 +133,13 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(hostile) -> No
     assert not ids & {"empty", "blank", "image", "huge", "loop", "dangling", "pipe", "same.txt"}
     engine = Engine(base / "index")
     try:
-        for word, doc_id in [("zürich", "latin1"), ("quokka", "stray-bytes"), ("narwhal", "rec-1"),
-                             ("okapi", "rec-3"), ("ibex", "same")]:
+        for word, doc_id in [
+            ("zürich", "latin1"),
+            ("quokka", "stray-bytes"),
+            ("narwhal", "rec-1"),
+            ("okapi", "rec-3"),
+            ("ibex", "same"),
+        ]:
             assert [h.id for h in engine.search(word).hits] == [doc_id], word
         assert engine.search("duplicate").total == 0
     finally:
@@ -127,8 +149,7 @@ def test_bad_files_are_skipped_with_a_reason_and_the_rest_indexed(hostile) -> No
 @pytest.mark.slow
 def test_an_incremental_run_over_the_hostile_corpus_reports_the_same_skips(hostile) -> None:
     base, expected, first = hostile
-    result = run_cli("reindex", "--json", "--corpus", str(base / "corpus"), "--index", str(base / "index"),
-                     timeout=180)
+    result = run_cli("reindex", "--json", "--corpus", str(base / "corpus"), "--index", str(base / "index"), timeout=180)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["changes"] == 0 and summary["documents"] == first["documents"]
@@ -167,11 +188,66 @@ def test_a_jsonl_line_with_a_nul_byte_does_not_lose_the_good_lines() -> None:
 # --- queries: the search core -------------------------------------------------------------------------------
 
 TOKENS = [
-    "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "-", "+", '"', "'", "(", ")", "[", "]", "{", "}", "*", "?", "~",
-    "^", ":", "\\", "/", "title:", "source:", "author:", "credit:", "dateline:", "body:", "id:", "date:", "path:",
-    "nosuchfield:", "hash:", "election", "council", "law", "a*", "ab*", "*ion", "e?ection", "rule~2", "law^3",
-    "[a TO z]", "date:[2020 TO]", "date:>2020", "İstanbul", "ß", "e\u0301", "\u200b", "\ufeff", "日本", "العربية",
-    "\U0001f600", "\x00", "\ud800", "%", "&amp;", "<script>", "''",
+    "AND",
+    "OR",
+    "NOT",
+    "ANDNOT",
+    "ANDMAYBE",
+    "TO",
+    "-",
+    "+",
+    '"',
+    "'",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "*",
+    "?",
+    "~",
+    "^",
+    ":",
+    "\\",
+    "/",
+    "title:",
+    "source:",
+    "author:",
+    "credit:",
+    "dateline:",
+    "body:",
+    "id:",
+    "date:",
+    "path:",
+    "nosuchfield:",
+    "hash:",
+    "election",
+    "council",
+    "law",
+    "a*",
+    "ab*",
+    "*ion",
+    "e?ection",
+    "rule~2",
+    "law^3",
+    "[a TO z]",
+    "date:[2020 TO]",
+    "date:>2020",
+    "İstanbul",
+    "ß",
+    "e\u0301",
+    "\u200b",
+    "\ufeff",
+    "日本",
+    "العربية",
+    "\U0001f600",
+    "\x00",
+    "\ud800",
+    "%",
+    "&amp;",
+    "<script>",
+    "''",
 ]
 queries = st.one_of(
     st.text(max_size=300),
@@ -211,11 +287,28 @@ ENDPOINTS = ["/api/search", "/", "/api/health", "/api/documents/{id}", "/doc/{id
 # What a 200 from each endpoint is (JSON under /api/ otherwise, HTML elsewhere).
 MEDIA_TYPES = {"/feed": "application/atom+xml", "/api/export": "text/csv"}
 EXTREME = [
-    {"page": "1000000000"}, {"page": "0"}, {"page": "-1"}, {"per_page": "-1"}, {"per_page": "0"},
-    {"per_page": "101"}, {"per_page": "10" * 40}, {"page": "1e3"}, {"page": "NaN"}, {"page": "１"},
-    {"page": " 2"}, {"page": "0x10"}, {"q": "x" * 10_000}, {"q": "election\x00"}, {"q": "\x00" * 600},
-    {"q": "title:" * 80}, {"q": "(" * 400}, {"q": '"' * 499}, {"q": "a* " * 160}, {"q": "election", "page": "99"},
-    {"q": "election", "page": "100", "per_page": "100"}, {"q": "election", "page": "101", "per_page": "100"},
+    {"page": "1000000000"},
+    {"page": "0"},
+    {"page": "-1"},
+    {"per_page": "-1"},
+    {"per_page": "0"},
+    {"per_page": "101"},
+    {"per_page": "10" * 40},
+    {"page": "1e3"},
+    {"page": "NaN"},
+    {"page": "１"},
+    {"page": " 2"},
+    {"page": "0x10"},
+    {"q": "x" * 10_000},
+    {"q": "election\x00"},
+    {"q": "\x00" * 600},
+    {"q": "title:" * 80},
+    {"q": "(" * 400},
+    {"q": '"' * 499},
+    {"q": "a* " * 160},
+    {"q": "election", "page": "99"},
+    {"q": "election", "page": "100", "per_page": "100"},
+    {"q": "election", "page": "101", "per_page": "100"},
 ]
 
 
@@ -256,8 +349,10 @@ def test_extreme_parameters_answer_200_or_a_clear_400(api_client, endpoint: str,
 )
 def test_random_parameters_never_cause_a_500(api_client, endpoint: str, doc_id: str, params: dict[str, str]) -> None:
     path = endpoint.format(id=quote(doc_id.encode("utf-8", "surrogatepass"), safe=""))
-    query = "&".join(f"{quote(k.encode('utf-8', 'surrogatepass'))}={quote(v.encode('utf-8', 'surrogatepass'))}"
-                     for k, v in params.items())
+    query = "&".join(
+        f"{quote(k.encode('utf-8', 'surrogatepass'))}={quote(v.encode('utf-8', 'surrogatepass'))}"
+        for k, v in params.items()
+    )
     started = time.perf_counter()
     response = api_client.get(f"{path}?{query}")
     assert time.perf_counter() - started < 10
@@ -278,14 +373,26 @@ def empty_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base / "index"
 
 
-@pytest.mark.parametrize(("url", "status"), [
-    ("/api/search?q=election", 200), ("/api/search?q=election&sort=newest", 200),
-    ("/api/search?q=election&source=Wire&from=2020-01-01", 200), ("/api/search?q=election&collapse=off", 200),
-    ("/api/suggest?q=elec", 200), ("/api/health", 200), ("/", 200), ("/?q=election", 200),
-    ("/?q=election&sort=oldest", 200), ("/api/documents/a", 404), ("/api/documents/a/related", 404),
-    ("/doc/a", 404), ("/feed?q=election", 200), ("/api/export?q=election", 200),
-    ("/api/export?q=election&format=jsonl&sort=newest", 200),
-])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/search?q=election", 200),
+        ("/api/search?q=election&sort=newest", 200),
+        ("/api/search?q=election&source=Wire&from=2020-01-01", 200),
+        ("/api/search?q=election&collapse=off", 200),
+        ("/api/suggest?q=elec", 200),
+        ("/api/health", 200),
+        ("/", 200),
+        ("/?q=election", 200),
+        ("/?q=election&sort=oldest", 200),
+        ("/api/documents/a", 404),
+        ("/api/documents/a/related", 404),
+        ("/doc/a", 404),
+        ("/feed?q=election", 200),
+        ("/api/export?q=election", 200),
+        ("/api/export?q=election&format=jsonl&sort=newest", 200),
+    ],
+)
 def test_an_empty_index_answers_every_endpoint(empty_index: Path, url: str, status: int) -> None:
     client = create_app({"INDEX_DIR": str(empty_index)}).test_client()
     response = client.get(url)
@@ -299,9 +406,16 @@ def test_an_empty_index_answers_every_endpoint(empty_index: Path, url: str, stat
         assert response.get_data(as_text=True).count("\n") == (1 if "jsonl" not in url else 0)  # a header at most
 
 
-@pytest.mark.parametrize("args", [["search", "election"], ["search", "election", "--sort", "newest"],
-                                  ["search", "election", "--json"], ["stats"],
-                                  ["search", "election", "--format", "csv"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "election"],
+        ["search", "election", "--sort", "newest"],
+        ["search", "election", "--json"],
+        ["stats"],
+        ["search", "election", "--format", "csv"],
+    ],
+)
 def test_an_empty_index_answers_in_the_cli(empty_index: Path, args: list[str]) -> None:
     result = CliRunner().invoke(cli, [*args, "--index", str(empty_index)])
     assert result.exit_code == 0, result.output

@@ -15,8 +15,9 @@ def _terms(query) -> set[str]:
     return {text for _, text in query.iter_all_terms()}
 
 
-@pytest.mark.parametrize(("word", "edits"), [("japan", 1), ("tash", 0), ("kyrgyzstan", 2), ("summits", 1),
-                                             ("a" * 41, 0)])
+@pytest.mark.parametrize(
+    ("word", "edits"), [("japan", 1), ("tash", 0), ("kyrgyzstan", 2), ("summits", 1), ("a" * 41, 0)]
+)
 def test_typos_allowed_grow_with_word_length(word: str, edits: int) -> None:
     assert max_edits(word) == edits
 

@@ -123,8 +123,11 @@ def test_stop_words_carry_no_weight_among_other_words() -> None:
 def _licence_fee_corpus() -> list[dict]:
     topics = ["budgets and staffing", "orchestras and regional radio", "sport rights and children's programmes"]
     full = [  # long articles, each different (near-duplicates would be folded), with each word once
-        {"id": f"all-{n}", "title": f"Broadcasting review {n}",
-         "text": f"Ministers met about {topic} on {day}. " * 30 + "The BBC said the licence fee would rise."}
+        {
+            "id": f"all-{n}",
+            "title": f"Broadcasting review {n}",
+            "text": f"Ministers met about {topic} on {day}. " * 30 + "The BBC said the licence fee would rise.",
+        }
         for n, (topic, day) in enumerate(zip(topics, ["Monday", "Tuesday", "Friday"], strict=True))
     ]
     # Short articles with one of the words, repeated and in the title: plain BM25 puts them first.
@@ -183,36 +186,44 @@ def test_a_long_query_quoting_a_missing_title_relaxes_on_its_words() -> None:
 
 def _topic_corpus() -> list[dict]:
     glaciers = [  # agreeing results: each article shares most of its words with the others
-        {"id": f"ice-{n}", "title": f"Greenland glacier report {n}",
-         "text": f"Greenland glacier ice sheet melting meltwater fjord calving season {n}. " * 3}
+        {
+            "id": f"ice-{n}",
+            "title": f"Greenland glacier report {n}",
+            "text": f"Greenland glacier ice sheet melting meltwater fjord calving season {n}. " * 3,
+        }
         for n in range(12)
     ]
     mixed = [  # one word of the query each, otherwise nothing in common
         {"id": f"mix-{n}", "title": title, "text": text}
-        for n, (title, text) in enumerate([
-            ("Football", "The ice on the pitch delayed kickoff for the cup final."),
-            ("Markets", "Shares in a melting pot of tech stocks slid on Monday."),
-            ("Cooking", "Sheet pan dinners are popular with busy parents."),
-            ("Travel", "The season for cruises in the Caribbean starts soon."),
-            ("Music", "A report on the orchestra budget was published."),
-            ("Politics", "The glacier pace of reform frustrated voters in Leeds."),
-            ("Science", "Meltwater samples from Mars rovers were analysed."),
-            ("Health", "Calving cows need vets on call through the winter."),
-            ("Tech", "A fjord-themed phone case sold out in hours."),
-            ("Film", "The ice skating drama opened to strong reviews."),
-            ("Books", "A season of readings begins at the city library."),
-            ("Art", "The report praised the gallery's new sculpture wing."),
-            ("Weather", "A sheet of rain hit the coast on Sunday."),
-            ("Schools", "Exam season tests pupils and their parents."),
-        ])
+        for n, (title, text) in enumerate(
+            [
+                ("Football", "The ice on the pitch delayed kickoff for the cup final."),
+                ("Markets", "Shares in a melting pot of tech stocks slid on Monday."),
+                ("Cooking", "Sheet pan dinners are popular with busy parents."),
+                ("Travel", "The season for cruises in the Caribbean starts soon."),
+                ("Music", "A report on the orchestra budget was published."),
+                ("Politics", "The glacier pace of reform frustrated voters in Leeds."),
+                ("Science", "Meltwater samples from Mars rovers were analysed."),
+                ("Health", "Calving cows need vets on call through the winter."),
+                ("Tech", "A fjord-themed phone case sold out in hours."),
+                ("Film", "The ice skating drama opened to strong reviews."),
+                ("Books", "A season of readings begins at the city library."),
+                ("Art", "The report praised the gallery's new sculpture wing."),
+                ("Weather", "A sheet of rain hit the coast on Sunday."),
+                ("Schools", "Exam season tests pupils and their parents."),
+            ]
+        )
     ]
     return glaciers + mixed
 
 
-@pytest.mark.parametrize(("query_text", "expanded"), [
-    ("report on glacier ice sheet melting in the calving season", True),
-    ("ice melting sheet season report pitch", False),  # ten matches, each about something else
-])
+@pytest.mark.parametrize(
+    ("query_text", "expanded"),
+    [
+        ("report on glacier ice sheet melting in the calving season", True),
+        ("ice melting sheet season report pitch", False),  # ten matches, each about something else
+    ],
+)
 def test_feedback_only_when_the_first_results_agree(tmp_path, query_text: str, expanded: bool) -> None:
     from indexer.search.ranking import feedback
 

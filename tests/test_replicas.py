@@ -53,8 +53,9 @@ def _client(base: str, stop: threading.Event, states: Counter, failures: list[st
 def _balancer(bind: str, nodes: list[str], log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NEWSFIND_BIND": bind, **{f"NEWSFIND_NODE{i}": n for i, n in enumerate(nodes, 1)}}
     with log.open("wb") as out:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen(["haproxy", "-db", "-f", str(CONFIG)], env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["haproxy", "-db", "-f", str(CONFIG)], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -89,8 +90,12 @@ def test_a_node_dies_and_a_generation_rolls_out_under_load(tmp_path: Path) -> No
         client = threading.Thread(target=_client, args=(base, stop, states, failures))
         client.start()
         # wrk loads the balancer until interrupted (then it prints its report); bounded by -d all the same.
-        wrk = subprocess.Popen(["wrk", "-t1", "-c4", f"-d{ROLLOUT_SECONDS + 30}s", "--timeout", "10s", base + QUERY],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        wrk = subprocess.Popen(
+            ["wrk", "-t1", "-c4", f"-d{ROLLOUT_SECONDS + 30}s", "--timeout", "10s", base + QUERY],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         time.sleep(2)
         # Node 3 is killed as `kill` does (SIGTERM): it stops taking connections and finishes what it was
         # answering. (A SIGKILL mid-response cuts the bytes already on their way; no balancer can replay those.)

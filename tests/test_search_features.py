@@ -49,8 +49,7 @@ def test_places_facet_counts_and_filters(engine) -> None:
     assert chosen.facets.place == results.facets.place  # the place facet ignores its own filter
     assert chosen.facets.source == {"Central Post": 1, "Steppe Wire": 1}  # the others honour it
     both = Filters(places=("Kyrgyzstan", "Tajikistan"), sources=("Steppe Wire",))
-    assert set(_ids(engine.search("parliament OR treaty OR rogun", collapse=False, filters=both))) == {
-        "kg-2", "dam-1"}
+    assert set(_ids(engine.search("parliament OR treaty OR rogun", collapse=False, filters=both))) == {"kg-2", "dam-1"}
     assert _ids(engine.search("parliament", filters=Filters(places=("Atlantis",)))) == []
 
 
@@ -66,9 +65,16 @@ def test_timeline_switches_to_months_and_honours_every_filter(engine) -> None:
     assert timeline.interval == "month"
     assert (timeline.buckets[0].label, timeline.buckets[-1].label) == ("2022-12", "2024-05")
     assert {b.label: b.count for b in timeline.buckets if b.count} == {
-        "2022-12": 1, "2023-02": 2, "2023-09": 1, "2024-05": 3}
-    filtered = engine.search("parliament OR water OR treaty", collapse=False,
-                      filters=Filters(sources=("Central Post",), date_from=date(2023, 1, 1))).timeline
+        "2022-12": 1,
+        "2023-02": 2,
+        "2023-09": 1,
+        "2024-05": 3,
+    }
+    filtered = engine.search(
+        "parliament OR water OR treaty",
+        collapse=False,
+        filters=Filters(sources=("Central Post",), date_from=date(2023, 1, 1)),
+    ).timeline
     assert {b.label: b.count for b in filtered.buckets if b.count} == {"2023-02": 1, "2024-05": 1}
     assert filtered.undated == 0  # a date filter leaves undated articles out of the results, and so out of here
 
@@ -248,8 +254,7 @@ def test_an_index_from_before_the_features_still_answers(tmp_path: Path, open_en
     assert engine.suggest("wat") == [] and [r.id for r in engine.related("a")] == ["b"]
 
 
-@pytest.mark.parametrize("q", ["parliament", "water OR parliament OR treaty", "president", "dam summer",
-                               "budget"])
+@pytest.mark.parametrize("q", ["parliament", "water OR parliament OR treaty", "president", "dam summer", "budget"])
 def test_facets_from_the_ranking_pass_equal_a_separate_count(plain_engine, features_index: Path, q: str) -> None:
     from indexer.search.facets import count
 
@@ -274,8 +279,9 @@ def test_facets_timeline_and_articles_count_the_same_articles(engine, q: str, co
     assert results.total == results.articles if not collapse else results.total <= results.articles
 
 
-def test_the_page_the_api_and_the_cli_say_stories_and_articles_when_copies_fold(features_client, runner,
-                                                                               features_index: Path) -> None:
+def test_the_page_the_api_and_the_cli_say_stories_and_articles_when_copies_fold(
+    features_client, runner, features_index: Path
+) -> None:
     data = features_client.get("/api/search?q=water").get_json()
     assert (data["total"]["value"], data["articles"]) == (2, 4)
     assert sum(data["facets"]["source"].values()) == 4

@@ -30,13 +30,35 @@ HOSTILE_PAGE = """<!doctype html><html><head><title>Gnu report &lt;script&gt;ale
 &lt;/textarea&gt;&lt;img src=x onerror=alert(9)&gt; <a href="javascript:alert(10)">a link</a></p>
 <script>alert(11)</script><img src=x onerror="alert(12)"></article></body></html>"""
 RECORD = {
-    "id": "evil-record", "title": "<img src=x onerror=alert(13)> Gnu record", "url": "javascript:alert(14)",
-    "author": "</textarea><script>alert(15)</script>", "source": "<b onmouseover=alert(16)>Evil</b>",
+    "id": "evil-record",
+    "title": "<img src=x onerror=alert(13)> Gnu record",
+    "url": "javascript:alert(14)",
+    "author": "</textarea><script>alert(15)</script>",
+    "source": "<b onmouseover=alert(16)>Evil</b>",
     "text": f"The gnu council met about the elections. {PAYLOADS}",
 }
 # The templates' own search form and input are allowed; none of these comes from the app itself.
-DANGEROUS_TAGS = {"script", "img", "iframe", "svg", "math", "object", "embed", "textarea", "style", "base", "frame",
-                  "frameset", "video", "audio", "source", "template", "noscript", "meta", "b"}
+DANGEROUS_TAGS = {
+    "script",
+    "img",
+    "iframe",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "textarea",
+    "style",
+    "base",
+    "frame",
+    "frameset",
+    "video",
+    "audio",
+    "source",
+    "template",
+    "noscript",
+    "meta",
+    "b",
+}
 
 
 @pytest.fixture(scope="module")
@@ -109,10 +131,22 @@ def test_hostile_articles_are_inert_in_every_highlight(prod) -> None:
 
 def _urls() -> list[tuple[str, str]]:
     return [
-        ("GET", "/"), ("GET", "/?q=gnu"), ("GET", "/doc/evil"), ("GET", "/doc/nope"), ("GET", "/?page=0&q=x"),
-        ("GET", "/api/search?q=gnu"), ("GET", "/api/search?page=0"), ("GET", "/api/documents/evil"),
-        ("GET", "/api/documents/nope"), ("GET", "/api/health"), ("GET", "/static/style.css"), ("GET", "/nope"),
-        ("GET", "/api/nope"), ("POST", "/api/search"), ("DELETE", "/doc/evil"), ("HEAD", "/"),
+        ("GET", "/"),
+        ("GET", "/?q=gnu"),
+        ("GET", "/doc/evil"),
+        ("GET", "/doc/nope"),
+        ("GET", "/?page=0&q=x"),
+        ("GET", "/api/search?q=gnu"),
+        ("GET", "/api/search?page=0"),
+        ("GET", "/api/documents/evil"),
+        ("GET", "/api/documents/nope"),
+        ("GET", "/api/health"),
+        ("GET", "/static/style.css"),
+        ("GET", "/nope"),
+        ("GET", "/api/nope"),
+        ("POST", "/api/search"),
+        ("DELETE", "/doc/evil"),
+        ("HEAD", "/"),
         ("OPTIONS", "/api/search"),
     ]
 
@@ -163,8 +197,16 @@ def test_no_stack_traces_or_paths_in_error_pages_in_production(prod, monkeypatch
         assert "/srv/secret-index-location" not in empty.get(url).get_data(as_text=True)
 
 
-PATH_IDS = ["../../../../etc/passwd", "..%2F..%2F..%2Fetc%2Fpasswd", "/etc/passwd", "%2e%2e/%2e%2e/etc/passwd",
-            "canary/../../etc/passwd", "....//....//etc/passwd", "C:\\Windows\\win.ini", "evil/../../evil"]
+PATH_IDS = [
+    "../../../../etc/passwd",
+    "..%2F..%2F..%2Fetc%2Fpasswd",
+    "/etc/passwd",
+    "%2e%2e/%2e%2e/etc/passwd",
+    "canary/../../etc/passwd",
+    "....//....//etc/passwd",
+    "C:\\Windows\\win.ini",
+    "evil/../../evil",
+]
 
 
 @pytest.mark.parametrize("doc_id", PATH_IDS)
@@ -197,8 +239,11 @@ def test_result_window_and_query_length_are_bounded(prod) -> None:
     per_page = 100
     last = MAX_RESULT_WINDOW // per_page
     assert prod.get(f"/api/search?q=gnu&per_page={per_page}&page={last}").status_code == 200
-    for url in (f"/api/search?q=gnu&per_page={per_page}&page={last + 1}", "/api/search?q=gnu&per_page=101",
-                "/api/search?q=" + "x" * (MAX_QUERY_CHARS + 1)):
+    for url in (
+        f"/api/search?q=gnu&per_page={per_page}&page={last + 1}",
+        "/api/search?q=gnu&per_page=101",
+        "/api/search?q=" + "x" * (MAX_QUERY_CHARS + 1),
+    ):
         response = prod.get(url)
         assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request", url
 
@@ -243,8 +288,11 @@ def test_no_route_can_change_the_index(hostile_index: Path) -> None:
         for arg in rule.arguments:
             url = url.replace(f"<path:{arg}>", "evil").replace(f"<{arg}>", "evil").replace(f"<string:{arg}>", "evil")
         for method in ("POST", "PUT", "PATCH", "DELETE"):
-            for extra in ({}, {"json": {"full": True, "corpus": "/", "id": "evil"}},
-                          {"headers": {"Authorization": "Bearer x", "X-Token": "x"}}):
+            for extra in (
+                {},
+                {"json": {"full": True, "corpus": "/", "id": "evil"}},
+                {"headers": {"Authorization": "Bearer x", "X-Token": "x"}},
+            ):
                 response = client.open(url, method=method, **extra)
                 assert response.status_code in (401, 403, 404, 405), (method, url, response.status_code)
     assert _snapshot(hostile_index) == before

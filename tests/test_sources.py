@@ -13,7 +13,11 @@ def test_walk_finds_supported_files_recursively(corpus: Path) -> None:
     (corpus / ".hidden.txt").write_text("x")
     found = [p.relative_to(corpus).as_posix() for p in walk_corpus(corpus)]
     assert found == [
-        "000_d3a34fce153d5282.txt", "002_10c5046bec448ba0.txt", "export.jsonl", "hostile.txt", "pages/summit.html",
+        "000_d3a34fce153d5282.txt",
+        "002_10c5046bec448ba0.txt",
+        "export.jsonl",
+        "hostile.txt",
+        "pages/summit.html",
     ]
 
 
@@ -30,8 +34,10 @@ def test_walk_survives_symlink_loops(tmp_path: Path) -> None:
         ("Café “quoted” — ok".encode(), "Café “quoted” — ok"),
         ("\ufeffWith BOM".encode(), "With BOM"),
         ("Le café était animé, déjà plein à midi.".encode("utf-16"), "Le café était animé, déjà plein à midi."),
-        ("Le café était très animé ce matin, déjà plein de journalistes étrangers.".encode("cp1252"),
-         "Le café était très animé ce matin, déjà plein de journalistes étrangers."),
+        (
+            "Le café était très animé ce matin, déjà plein de journalistes étrangers.".encode("cp1252"),
+            "Le café était très animé ce matin, déjà plein de journalistes étrangers.",
+        ),
     ],
 )
 def test_decode_detects_charset(data: bytes, text: str) -> None:

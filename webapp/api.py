@@ -49,8 +49,9 @@ def export_view() -> Any:
     chunks = get_engine().export(search, fmt, parse_int(request.args, "limit", MAX_EXPORT, 1, MAX_EXPORT))
     # The file name is fixed (the format is one of two words): nothing the user typed reaches a header.
     disposition = f'attachment; filename="newsfind-export.{fmt}"'
-    return Response(stream_with_context(chunks), mimetype=EXPORT_MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": disposition})
+    return Response(
+        stream_with_context(chunks), mimetype=EXPORT_MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition}
+    )
 
 
 @bp.get("/suggest")

@@ -109,7 +109,8 @@ def _with_entry_link_kinds(xml: bytes) -> bytes:
     adds the article page first and the original URL, when there is one, second."""
     root = etree.fromstring(xml)
     for entry in root.iter(f"{_ATOM}entry"):
-        for link, kind in zip(entry.findall(f"{_ATOM}link"), ({"rel": "alternate", "type": "text/html"},
-                                                               {"rel": "related"}), strict=False):
+        for link, kind in zip(
+            entry.findall(f"{_ATOM}link"), ({"rel": "alternate", "type": "text/html"}, {"rel": "related"}), strict=False
+        ):
             link.attrib.update(kind)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

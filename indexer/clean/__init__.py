@@ -8,11 +8,25 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "Loaded": "sources", "Skip": "sources", "SourceError": "sources", "decode": "sources", "file_hash": "sources",
-    "load_bytes": "sources", "relative_id": "sources", "walk_corpus": "sources", "KINDS": "sources",
-    "clean_html": "html", "clean_plaintext": "plaintext", "detect_places": "places", "PLACES_VERSION": "places",
-    "parse_date": "dates", "to_utc_naive": "dates", "ReadOptions": "jsonl", "FIELD_NAMES": "jsonl",
-    "parse_field_map": "jsonl", "parse_facets": "jsonl",
+    "Loaded": "sources",
+    "Skip": "sources",
+    "SourceError": "sources",
+    "decode": "sources",
+    "file_hash": "sources",
+    "load_bytes": "sources",
+    "relative_id": "sources",
+    "walk_corpus": "sources",
+    "KINDS": "sources",
+    "clean_html": "html",
+    "clean_plaintext": "plaintext",
+    "detect_places": "places",
+    "PLACES_VERSION": "places",
+    "parse_date": "dates",
+    "to_utc_naive": "dates",
+    "ReadOptions": "jsonl",
+    "FIELD_NAMES": "jsonl",
+    "parse_field_map": "jsonl",
+    "parse_facets": "jsonl",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -145,8 +145,9 @@ def record_article(relpath: str, lineno: int, record: Any, options: ReadOptions 
     )
 
 
-def read_records(relpath: str, text: str, options: ReadOptions,
-                 first_line: int = 1) -> tuple[list[Article], list[tuple[str, str]]]:
+def read_records(
+    relpath: str, text: str, options: ReadOptions, first_line: int = 1
+) -> tuple[list[Article], list[tuple[str, str]]]:
     """Every good line of a JSONL export (its lines numbered from ``first_line``), and ``(line path, reason)`` for
     each broken one."""
     articles: list[Article] = []

@@ -61,7 +61,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
 def is_outlet_line(line: str) -> bool:
     """True for a short, title-cased line naming an outlet, like ``Arab News Japan``."""
     words = line.split()
-    if not 1 <= len(words) <= 6 or len(line) > 60 or line[-1] in ".!?:;,\"”’":
+    if not 1 <= len(words) <= 6 or len(line) > 60 or line[-1] in '.!?:;,"”’':
         return False
     if not all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words):
         return False

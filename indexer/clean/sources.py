@@ -115,7 +115,7 @@ def decode(data: bytes) -> str:
     guess = chardet.detect(_META_CHARSET.sub(b"<meta", data[:_DETECT_BYTES]))
     detected, confidence = guess.get("encoding"), guess.get("confidence") or 0.0
     multibyte = detected and _codec(detected) in _MULTIBYTE
-    for encoding in ([detected, declared] if multibyte and confidence >= 0.3 else [declared, detected]):
+    for encoding in [detected, declared] if multibyte and confidence >= 0.3 else [declared, detected]:
         if encoding and encoding != "utf-8" and (text := _strict(data, encoding)) is not None:
             return text
     if not (declared or detected):
@@ -137,8 +137,13 @@ def text_article(relpath: str, text: str) -> Article:
     if not parts.body:
         raise SourceError("no article text")
     return Article(
-        id=_doc_id(relpath), path=relpath, title=parts.title, body=parts.body,
-        source=parts.source, credit=parts.credit, dateline=parts.dateline,
+        id=_doc_id(relpath),
+        path=relpath,
+        title=parts.title,
+        body=parts.body,
+        source=parts.source,
+        credit=parts.credit,
+        dateline=parts.dateline,
     )
 
 
@@ -148,13 +153,21 @@ def html_article(relpath: str, text: str) -> Article:
     if not page.body:
         raise SourceError("no article text")
     return Article(
-        id=_doc_id(relpath), path=relpath, title=page.title or derive_title(page.body), body=page.body,
-        source=page.source, author=page.author, date=page.date, url=page.url, language=page.language,
+        id=_doc_id(relpath),
+        path=relpath,
+        title=page.title or derive_title(page.body),
+        body=page.body,
+        source=page.source,
+        author=page.author,
+        date=page.date,
+        url=page.url,
+        language=page.language,
     )
 
 
-def jsonl_articles(relpath: str, text: str, options: ReadOptions = DEFAULT_OPTIONS, first_line: int = 1,
-                   whole: bool = True) -> Loaded:
+def jsonl_articles(
+    relpath: str, text: str, options: ReadOptions = DEFAULT_OPTIONS, first_line: int = 1, whole: bool = True
+) -> Loaded:
     """Every good line of a JSONL export (or of a range of its lines, from ``first_line``, when not ``whole``);
     broken lines are skipped with their line number."""
     articles, skips = read_records(relpath, text, options, first_line)

@@ -8,8 +8,14 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "reindex": "build", "Report": "build", "BuildError": "writers", "get_schema": "schema",
-    "IndexMissing": "store", "IndexBusy": "store", "StoreError": "store", "open_index": "store",
+    "reindex": "build",
+    "Report": "build",
+    "BuildError": "writers",
+    "get_schema": "schema",
+    "IndexMissing": "store",
+    "IndexBusy": "store",
+    "StoreError": "store",
+    "open_index": "store",
     "current_dir": "store",
 }
 __all__ = sorted(_EXPORTS)

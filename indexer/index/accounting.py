@@ -82,9 +82,16 @@ def indexed_docs(ix: Index) -> dict[str, _Doc]:
 class Run:
     """One pass over the corpus into a writer: a fresh index (``fresh``) or the current one, in place."""
 
-    def __init__(self, corpus: Path, writer: Any, old: dict[str, _Doc], manifest: dict[str, str],
-                 fresh: bool, options: ReadOptions = DEFAULT_OPTIONS,
-                 recorded_skips: dict[str, list[Skip]] | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Path,
+        writer: Any,
+        old: dict[str, _Doc],
+        manifest: dict[str, str],
+        fresh: bool,
+        options: ReadOptions = DEFAULT_OPTIONS,
+        recorded_skips: dict[str, list[Skip]] | None = None,
+    ) -> None:
         self.corpus = corpus
         # Why each file's articles or lines were skipped, as recorded by the last run: an unchanged file is not
         # parsed again, but its skips are reported again until it is fixed.

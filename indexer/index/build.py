@@ -35,12 +35,23 @@ CLEAN_CHUNK = 8
 # memory when cleaning runs ahead of the writers.
 IN_FLIGHT = 512
 # Imported once in the fork server, not again in every worker it starts.
-PRELOAD = ["indexer.index.build", "indexer.index.parts", "indexer.index.batch", "indexer.clean.sources",
-           "indexer.index.dedup", "whoosh.writing"]
+PRELOAD = [
+    "indexer.index.build",
+    "indexer.index.parts",
+    "indexer.index.batch",
+    "indexer.clean.sources",
+    "indexer.index.dedup",
+    "whoosh.writing",
+]
 
 
-def reindex(corpus: Path, root: Path, full: bool = False, progress: Progress | None = None,
-            options: ReadOptions = DEFAULT_OPTIONS) -> Report:
+def reindex(
+    corpus: Path,
+    root: Path,
+    full: bool = False,
+    progress: Progress | None = None,
+    options: ReadOptions = DEFAULT_OPTIONS,
+) -> Report:
     """Bring the index at ``root`` up to date with ``corpus``; ``full`` rebuilds from scratch, and so does a change
     of ``options`` (how JSONL records are read, which fields are facets)."""
     corpus, root = Path(corpus), Path(root)
@@ -70,8 +81,9 @@ def _schema_matches(root: Path, options: ReadOptions) -> bool:
         ix.close()
 
 
-def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: Progress | None,
-          options: ReadOptions) -> Report:
+def _full(
+    corpus: Path, root: Path, paths: list[Path], exists: bool, progress: Progress | None, options: ReadOptions
+) -> Report:
     old = indexed_docs(store.open_index(root)) if exists else {}
     build_dir = store.new_build_dir(root)
     try:
@@ -115,8 +127,9 @@ def _full(corpus: Path, root: Path, paths: list[Path], exists: bool, progress: P
 
 def _record_skips(gen: Path, run: Run) -> None:
     """Keep why files of the corpus were skipped, so that later runs report them until they are fixed."""
-    store.write_skips(gen, {path: [(s.path, s.reason) for s in skips] for path, skips in run.skips.items()
-                            if path in run.files})
+    store.write_skips(
+        gen, {path: [(s.path, s.reason) for s in skips] for path, skips in run.skips.items() if path in run.files}
+    )
 
 
 def _full_workers(paths: list[Path]) -> int:
@@ -132,8 +145,9 @@ def _full_workers(paths: list[Path]) -> int:
     return 1
 
 
-def _incremental(corpus: Path, root: Path, paths: list[Path], progress: Progress | None,
-                 options: ReadOptions) -> Report:
+def _incremental(
+    corpus: Path, root: Path, paths: list[Path], progress: Progress | None, options: ReadOptions
+) -> Report:
     ix = store.open_writable(root)
     gen = Path(ix.storage.folder)
     old = indexed_docs(ix)

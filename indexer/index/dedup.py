@@ -106,8 +106,15 @@ def leaders(signatures: list[bytes], threshold: float = THRESHOLD) -> list[int |
         shared |= counts[where] > 1
     buckets: dict[tuple[int, int], list[int]] = {}
     for row in np.flatnonzero(shared).tolist():  # in rank order
-        lead = next((other for band, key in enumerate(keys[row].tolist()) for other in buckets.get((band, key), ())
-                     if np.count_nonzero(values[row] == values[other]) / NUM_PERM >= threshold), None)
+        lead = next(
+            (
+                other
+                for band, key in enumerate(keys[row].tolist())
+                for other in buckets.get((band, key), ())
+                if np.count_nonzero(values[row] == values[other]) / NUM_PERM >= threshold
+            ),
+            None,
+        )
         if lead is not None:
             found[valid[row]] = valid[lead]
             continue

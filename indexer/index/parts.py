@@ -181,8 +181,10 @@ def _ranges(path: Path, relpath: str, options: ReadOptions) -> list[Part] | None
         first_lines.pop()
     digest = sha.hexdigest()
     n = len(cuts) - 1
-    return [Part(str(path), relpath, cuts[i], cuts[i + 1], first_lines[i], digest, last=i == n - 1, options=options)
-            for i in range(n)]
+    return [
+        Part(str(path), relpath, cuts[i], cuts[i + 1], first_lines[i], digest, last=i == n - 1, options=options)
+        for i in range(n)
+    ]
 
 
 def load(part: Part) -> tuple[str | None, Loaded | None, str | None]:

@@ -36,7 +36,7 @@ def get_schema(facets: Sequence[str] = (), reading: Hashable = ()) -> Schema:
 
 def facet_names(schema: Schema) -> list[str]:
     """The declared facets of an index, by its schema."""
-    return [name[len(FACET_PREFIX):] for name in schema.names() if name.startswith(FACET_PREFIX)]
+    return [name[len(FACET_PREFIX) :] for name in schema.names() if name.startswith(FACET_PREFIX)]
 
 
 def _base_schema() -> Schema:
@@ -105,8 +105,10 @@ def schema_matches(stored: Schema, facets: Sequence[str] = (), reading: Hashable
         return False
     if getattr(stored["id"], "reading", ()) != reading:
         return False
-    return (getattr(stored["places"], "detector_version", None) == PLACES_VERSION
-            and getattr(stored["minhash"], "signature_version", None) == SIGNATURE_VERSION)
+    return (
+        getattr(stored["places"], "detector_version", None) == PLACES_VERSION
+        and getattr(stored["minhash"], "signature_version", None) == SIGNATURE_VERSION
+    )
 
 
 def vocabulary_analyzer() -> Analyzer:
@@ -123,13 +125,23 @@ def query_schema() -> Schema:
 def stored_record(stored: Mapping[str, Any]) -> dict[str, Any]:
     """An article's stored fields as the record the search core returns: the one stored-fields mapping."""
     return {
-        "id": stored["id"], "title": stored.get("title", ""), "source": stored.get("source"),
-        "date": stored.get("published"), "url": stored.get("url"), "body": stored.get("body", ""),
-        "credit": stored.get("credit"), "dateline": stored.get("dateline"), "author": stored.get("author"),
-        "language": stored.get("language"), "path": stored.get("path"),
+        "id": stored["id"],
+        "title": stored.get("title", ""),
+        "source": stored.get("source"),
+        "date": stored.get("published"),
+        "url": stored.get("url"),
+        "body": stored.get("body", ""),
+        "credit": stored.get("credit"),
+        "dateline": stored.get("dateline"),
+        "author": stored.get("author"),
+        "language": stored.get("language"),
+        "path": stored.get("path"),
         "places": [p for p in (stored.get("places") or "").split(",") if p],
-        "fields": {name[len(FACET_PREFIX):]: [v for v in value.split(",") if v] for name, value in stored.items()
-                   if name.startswith(FACET_PREFIX) and value},
+        "fields": {
+            name[len(FACET_PREFIX) :]: [v for v in value.split(",") if v]
+            for name, value in stored.items()
+            if name.startswith(FACET_PREFIX) and value
+        },
     }
 
 

@@ -90,8 +90,9 @@ class _Writers:
         """Drop a document a worker already wrote (a later copy of an id), at the commit."""
         self.deletions.setdefault(worker, []).append(docnum)
 
-    def _publish(self, parent: SegmentWriter, segments: dict[int, tuple[int, Segment | None]],
-                 expected: Callable[[], int]) -> list[Segment]:
+    def _publish(
+        self, parent: SegmentWriter, segments: dict[int, tuple[int, Segment | None]], expected: Callable[[], int]
+    ) -> list[Segment]:
         kept, total = [], 0
         for worker, (count, segment) in sorted(segments.items()):
             if segment is None:
@@ -160,8 +161,12 @@ class ParallelWriter(_Writers):
         self.jobs: Any = ctx.Queue(maxsize=2 * procs)
         self.results: Any = ctx.Queue()
         self.procs = [
-            ctx.Process(target=_sub_writer, args=(n, ix.storage.folder, ix.indexname, self.jobs, self.results,
-                                                   limitmb, work), daemon=True, name=f"newsfind-writer-{n}")
+            ctx.Process(
+                target=_sub_writer,
+                args=(n, ix.storage.folder, ix.indexname, self.jobs, self.results, limitmb, work),
+                daemon=True,
+                name=f"newsfind-writer-{n}",
+            )
             for n in range(procs)
         ]
         for proc in self.procs:

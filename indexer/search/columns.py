@@ -85,8 +85,10 @@ def _read(reader: IndexReader) -> DocColumns:
 
 def _postings(reader: IndexReader, field: str) -> dict[str, np.ndarray]:
     """Each term of a keyword field and the documents holding it."""
-    return {column_text(term): np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
-            for term in reader.lexicon(field)}
+    return {
+        column_text(term): np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
+        for term in reader.lexicon(field)
+    }
 
 
 def _column(reader: IndexReader, name: str, size: int, translate: bool = True) -> Iterable[tuple[int, object]]:

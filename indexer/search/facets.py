@@ -53,15 +53,24 @@ def _any_of(field_name: str, values: tuple[str, ...]) -> Query | None:
 def filter_query(filters: Filters) -> Query | None:
     """The filters as a query to pass as ``filter=``, or None when nothing is filtered."""
     fields = [_any_of(FACET_PREFIX + name, values) for name, values in filters.fields]
-    parts = [q for q in (_any_of("source_name", filters.sources), _any_of("places", filters.places),
-                         _date_range(filters), *fields) if q is not None]
+    parts = [
+        q
+        for q in (
+            _any_of("source_name", filters.sources),
+            _any_of("places", filters.places),
+            _date_range(filters),
+            *fields,
+        )
+        if q is not None
+    ]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def count(searcher: Searcher, query: Query, filters: Filters,
-          docs: np.ndarray | None = None) -> tuple[Facets, Timeline, int]:
+def count(
+    searcher: Searcher, query: Query, filters: Filters, docs: np.ndarray | None = None
+) -> tuple[Facets, Timeline, int]:
     """Facet counts over the query's matches (each facet honours the other filters, not its own), the timeline,
     and how many matches pass every filter. ``docs``, when given, are the query's matches without filters.
 
@@ -83,14 +92,20 @@ def count(searcher: Searcher, query: Query, filters: Filters,
     dated = days != UNDATED
     chosen = passing()
     by_period = passing("date") & dated
-    return Facets(
-        source=_ranked(_source_counts(columns, docs[passing("source")])),
-        year=_periods(days[by_period], 4),
-        month=_periods(days[by_period], 7),
-        place=_ranked(_value_counts(columns.places, columns.size, docs[passing("place")])),
-        fields={name: _ranked(_value_counts(values, columns.size, docs[passing(FACET_PREFIX + name)]))
-                for name, values in columns.fields.items()},
-    ), timeline(days[chosen & dated], int(np.sum(chosen & ~dated))), int(np.sum(chosen))
+    return (
+        Facets(
+            source=_ranked(_source_counts(columns, docs[passing("source")])),
+            year=_periods(days[by_period], 4),
+            month=_periods(days[by_period], 7),
+            place=_ranked(_value_counts(columns.places, columns.size, docs[passing("place")])),
+            fields={
+                name: _ranked(_value_counts(values, columns.size, docs[passing(FACET_PREFIX + name)]))
+                for name, values in columns.fields.items()
+            },
+        ),
+        timeline(days[chosen & dated], int(np.sum(chosen & ~dated))),
+        int(np.sum(chosen)),
+    )
 
 
 def allowed(searcher: Searcher, docs: np.ndarray, filters: Filters) -> np.ndarray | None:

@@ -22,6 +22,7 @@ from indexer.search.parse import OPERATORS
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class Synonyms:
     """Groups of equivalent spellings, keyed by their analysed (stemmed) form."""
@@ -152,8 +153,7 @@ def _near_stems(searcher: Searcher, word: str, edits: int) -> set[str]:
     reader = searcher.reader()
     if "words" not in reader.schema:
         return set()
-    near = heapq.nlargest(MAX_VARIANTS, words_within(reader, word, edits),
-                          key=lambda w: reader.frequency("words", w))
+    near = heapq.nlargest(MAX_VARIANTS, words_within(reader, word, edits), key=lambda w: reader.frequency("words", w))
     analyzer = news_analyzer()
     return {token.text for w in near for token in analyzer(w)}
 

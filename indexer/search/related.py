@@ -54,8 +54,11 @@ def key_terms_query(searcher: Searcher, docnum: int) -> Query | None:
     """Whoosh's more-like-this query for an article, but stop words (indexed for phrases) are never key terms:
     they are in every article. None when the article has no key term."""
     stops = stop_stems()
-    terms = [(word, weight) for word, weight in searcher.key_terms([docnum], "body", numterms=KEY_TERMS * 3)
-             if word not in stops and len(word) > 1][:KEY_TERMS]
+    terms = [
+        (word, weight)
+        for word, weight in searcher.key_terms([docnum], "body", numterms=KEY_TERMS * 3)
+        if word not in stops and len(word) > 1
+    ][:KEY_TERMS]
     return Or([Term("body", word, boost=weight) for word, weight in terms]) if terms else None
 
 

@@ -46,8 +46,9 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     sort, collapse = request.sort, request.collapse
     # Folding needs the hits before the page to know which are copies of better-ranked ones: scan a window.
     # The window also covers RELAX_BELOW, so the hits it holds tell whether the query found "too little".
-    found = find(searcher, request, synonyms, max(fold_window(page, per_page) if collapse else page * per_page,
-                                                  RELAX_BELOW))
+    found = find(
+        searcher, request, synonyms, max(fold_window(page, per_page) if collapse else page * per_page, RELAX_BELOW)
+    )
     if found is None:
         return SearchResults(text, 0, page, per_page, _ms(started), [])
     query, ranked = found.query, found.ranked
@@ -61,9 +62,20 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     scored = sort == "relevance"
     hits = [_hit(h, similar, highlighters, scored) for h, similar in folded.hits]
     return SearchResults(
-        text, folded.total, page, per_page, _ms(started), hits, counts, found.suggestion, found.fuzzy_applied,
-        folded.exact, timeline, unknown_words(searcher, found.parsed, found.parsed_text, found.completed),
-        unfiltered(searcher, query) if filters.active and not folded.total else None, articles=matched,
+        text,
+        folded.total,
+        page,
+        per_page,
+        _ms(started),
+        hits,
+        counts,
+        found.suggestion,
+        found.fuzzy_applied,
+        folded.exact,
+        timeline,
+        unknown_words(searcher, found.parsed, found.parsed_text, found.completed),
+        unfiltered(searcher, query) if filters.active and not folded.total else None,
+        articles=matched,
     )
 
 

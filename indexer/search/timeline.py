@@ -68,15 +68,23 @@ def _months(days: np.ndarray, first: date, last: date) -> list[Bucket]:
     for offset, count in enumerate(counts.tolist()):
         year, month = divmod(start + offset, 12)
         end = calendar.monthrange(year, month + 1)[1]
-        buckets.append(Bucket(date(year, month + 1, 1).isoformat(), date(year, month + 1, end).isoformat(),
-                              f"{year:04d}-{month + 1:02d}", count))
+        buckets.append(
+            Bucket(
+                date(year, month + 1, 1).isoformat(),
+                date(year, month + 1, end).isoformat(),
+                f"{year:04d}-{month + 1:02d}",
+                count,
+            )
+        )
     return buckets
 
 
 def _years(days: np.ndarray, first: int, last: int) -> list[Bucket]:
     counts = np.bincount(month_numbers(days) // 12 - first, minlength=last - first + 1)
-    return [Bucket(f"{first + i:04d}-01-01", f"{first + i:04d}-12-31", f"{first + i:04d}", c)
-            for i, c in enumerate(counts.tolist())]
+    return [
+        Bucket(f"{first + i:04d}-01-01", f"{first + i:04d}-12-31", f"{first + i:04d}", c)
+        for i, c in enumerate(counts.tolist())
+    ]
 
 
 _EPOCH = date(1970, 1, 1).toordinal()

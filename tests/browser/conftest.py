@@ -21,8 +21,15 @@ from tests.conftest import FEATURE_RECORDS, ROOT, write_corpus
 from webapp import create_app
 
 CHROMIUM = os.environ.get("NEWSSEARCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 PER_PAGE = 3
 DESKTOP = {"width": 1280, "height": 860}
@@ -34,20 +41,55 @@ expect.set_options(timeout=TIMEOUT_MS)
 # A pipeline story over two years, from four outlets, mentioning countries: enough matches for pagination (3 a
 # page), a monthly timeline, source and place facets.
 PIPELINE = [
-    ("pipe-1", "Kazakhstan plans a new oil pipeline to China", "Steppe Wire", "2023-01-16",
-     "ASTANA: Kazakhstan will build a second oil pipeline to China, the energy ministry said."),
-    ("pipe-2", "Turkmenistan gas pipeline talks resume", "Central Post", "2023-04-03",
-     "Turkmenistan and Afghanistan resumed talks on the gas pipeline that would cross to Pakistan and India."),
-    ("pipe-3", "Pipeline repairs cut exports from Kazakhstan", "Daily Reprint", "2023-06-21",
-     "Repairs on the Caspian pipeline cut oil exports from Kazakhstan for a week, traders in Russia said."),
-    ("pipe-4", "Uzbekistan signs pipeline deal with Russia", "Steppe Wire", "2023-09-05",
-     "Uzbekistan signed a deal to import gas from Russia through the old Soviet pipeline network."),
-    ("pipe-5", "Azerbaijan and Kazakhstan study a Caspian pipeline", "Caspian Times", "2024-02-12",
-     "Azerbaijan and Kazakhstan agreed to study a pipeline under the Caspian Sea to carry oil west."),
-    ("pipe-6", "China extends the Central Asia gas pipeline", "Central Post", "2024-05-30",
-     "China said the fourth line of the Central Asia gas pipeline through Tajikistan and Kyrgyzstan would start."),
-    ("pipe-7", "Pipeline fees rise in Georgia and Turkey", "Caspian Times", "2024-08-19",
-     "Transit fees on the pipeline through Georgia and Turkey rose, Azerbaijan's state oil company said."),
+    (
+        "pipe-1",
+        "Kazakhstan plans a new oil pipeline to China",
+        "Steppe Wire",
+        "2023-01-16",
+        "ASTANA: Kazakhstan will build a second oil pipeline to China, the energy ministry said.",
+    ),
+    (
+        "pipe-2",
+        "Turkmenistan gas pipeline talks resume",
+        "Central Post",
+        "2023-04-03",
+        "Turkmenistan and Afghanistan resumed talks on the gas pipeline that would cross to Pakistan and India.",
+    ),
+    (
+        "pipe-3",
+        "Pipeline repairs cut exports from Kazakhstan",
+        "Daily Reprint",
+        "2023-06-21",
+        "Repairs on the Caspian pipeline cut oil exports from Kazakhstan for a week, traders in Russia said.",
+    ),
+    (
+        "pipe-4",
+        "Uzbekistan signs pipeline deal with Russia",
+        "Steppe Wire",
+        "2023-09-05",
+        "Uzbekistan signed a deal to import gas from Russia through the old Soviet pipeline network.",
+    ),
+    (
+        "pipe-5",
+        "Azerbaijan and Kazakhstan study a Caspian pipeline",
+        "Caspian Times",
+        "2024-02-12",
+        "Azerbaijan and Kazakhstan agreed to study a pipeline under the Caspian Sea to carry oil west.",
+    ),
+    (
+        "pipe-6",
+        "China extends the Central Asia gas pipeline",
+        "Central Post",
+        "2024-05-30",
+        "China said the fourth line of the Central Asia gas pipeline through Tajikistan and Kyrgyzstan would start.",
+    ),
+    (
+        "pipe-7",
+        "Pipeline fees rise in Georgia and Turkey",
+        "Caspian Times",
+        "2024-08-19",
+        "Transit fees on the pipeline through Georgia and Turkey rose, Azerbaijan's state oil company said.",
+    ),
 ]
 
 

@@ -200,8 +200,9 @@ class _Leaf:
         except ValueError:
             return None
 
-    def _scored(self, fieldname: str, text: bytes, within: np.ndarray | None,
-                values: bool = False) -> tuple[postings_.Postings, np.ndarray]:
+    def _scored(
+        self, fieldname: str, text: bytes, within: np.ndarray | None, values: bool = False
+    ) -> tuple[postings_.Postings, np.ndarray]:
         """A term's postings in this segment and their BM25F scores."""
         try:  # this segment's postings: a term missing here is looked up in this segment only
             matcher = self.reader.postings(fieldname, text)
@@ -219,7 +220,6 @@ class _Leaf:
         idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
         # whoosh.scoring.bm25, operation for operation.
         return found, idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
-
 
 
 def _consecutive(words: list[bytes], spans: dict[bytes, tuple[np.ndarray, np.ndarray]], rows: int) -> np.ndarray:

@@ -29,6 +29,7 @@ QUERY_TF = 1.0
 # of their scores again (term proximity, as exact bigrams of the body).
 PROXIMITY = 0.1
 
+
 class LuceneIdfBM25F(scoring.BM25F):
     """Whoosh's BM25F with the idf of Lucene, tantivy and Terrier, ``log(1 + (N - n + 0.5) / (n + 0.5))``.
 
@@ -105,10 +106,7 @@ def relax(query: Query, strict_hits: int) -> Query | None:
     said = Counter(term.text for term in _leaves(query) or ())
     words = [w for w in words if w not in query_stop_stems() and len(w) > 1] or words
     return Or(
-        [
-            Or([Term(name, word, boost=_boost(name, said[word] / len(fields))) for name in fields])
-            for word in words
-        ]
+        [Or([Term(name, word, boost=_boost(name, said[word] / len(fields))) for name in fields]) for word in words]
     )
 
 
@@ -116,8 +114,10 @@ def with_proximity(relaxed: Query) -> Query:
     """A long relaxed query plus its adjacent word pairs as phrases of the body, weighing ``PROXIMITY``."""
     if type(relaxed) is not Or or len(relaxed.subqueries) <= SHORT_QUERY_WORDS or not PROXIMITY:
         return relaxed
-    words = [next((t.text for t in part.leaves() if type(t) is Term and t.fieldname == "body"), None)
-             for part in relaxed.subqueries]
+    words = [
+        next((t.text for t in part.leaves() if type(t) is Term and t.fieldname == "body"), None)
+        for part in relaxed.subqueries
+    ]
     pairs = [Phrase("body", [a, b], boost=PROXIMITY) for a, b in pairwise(words) if a and b]
     return Or([*relaxed.subqueries, Or(pairs)]) if pairs else relaxed
 
