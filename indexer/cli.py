@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
-from tqdm import tqdm
 
-from indexer import settings
+from indexer import settings, terminal
 from indexer.clean.jsonl import ReadOptions, parse_facets, parse_field_map
 from indexer.index import build, store
 from indexer.index.writers import BuildError
@@ -27,30 +23,28 @@ from indexer.search import (
     IndexMissing,
     SearchError,
     SearchRequest,
-    SearchResults,
 )
 
-index_option = click.option(
-    "--index",
-    "index_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=settings.INDEX_DIR.default,
-    envvar=settings.INDEX_DIR.envvar,
-    show_default=True,
-    show_envvar=True,
-    help=settings.INDEX_DIR.help,
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def setting_option(setting: settings.Setting, *decls: str, **options: Any) -> Callable[[F], F]:
+    """A click option whose default, environment variable and help come from the setting's one declaration."""
+    options = {"default": setting.default, "help": setting.help, "show_default": True, **options}
+    return click.option(*decls, envvar=setting.envvar, show_envvar=True, **options)
+
+
+index_option = setting_option(
+    settings.INDEX_DIR, "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path)
 )
-synonyms_option = click.option(
+# The default is a path inside the installed package: not worth showing.
+synonyms_option = setting_option(
+    settings.SYNONYMS_FILE,
     "--synonyms",
     "synonyms_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=settings.SYNONYMS_FILE.default,
-    envvar=settings.SYNONYMS_FILE.envvar,
-    show_envvar=True,
-    help=settings.SYNONYMS_FILE.help,
+    show_default=False,
 )
-# The text summary names this many changed files of each kind; --json names them all.
-SHOWN_FILES = 10
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
 
 
@@ -65,33 +59,26 @@ def cli() -> None:
 
 @cli.command()
 @index_option
-@click.option(
-    "--corpus",
-    "corpus_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=settings.CORPUS_DIR.default,
-    envvar=settings.CORPUS_DIR.envvar,
-    show_default=True,
-    show_envvar=True,
-    help=settings.CORPUS_DIR.help,
-)
+@setting_option(settings.CORPUS_DIR, "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--full", is_flag=True, help="Rebuild from scratch in a new directory and swap it in atomically.")
-@click.option(
+@setting_option(
+    settings.JSONL_FIELDS,
     "--field",
     "field_map",
     multiple=True,
     metavar="FIELD=NAME",
-    envvar=settings.JSONL_FIELDS.envvar,
-    show_envvar=True,
+    default=(),
+    show_default=False,
     help=settings.JSONL_FIELDS.help + " Repeatable.",
 )
-@click.option(
+@setting_option(
+    settings.FACETS,
     "--facet",
     "facets",
     multiple=True,
     metavar="NAME",
-    envvar=settings.FACETS.envvar,
-    show_envvar=True,
+    default=(),
+    show_default=False,
     help=settings.FACETS.help + " Repeatable.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -110,7 +97,7 @@ def reindex(
         options = ReadOptions(parse_field_map(field_map), parse_facets(facets))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--field/--facet") from exc
-    progress = None if quiet or as_json else _ProgressBar()
+    progress = None if quiet or as_json else terminal.ProgressBar()
     try:
         summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress, options=options)
     except store.IndexBusy as exc:
@@ -127,56 +114,9 @@ def reindex(
         if progress is not None:
             progress.close()
     if as_json:
-        click.echo(json.dumps(_summary_dict(summary), indent=2))
+        click.echo(json.dumps(terminal.report_dict(summary), indent=2))
         return
-    kind = "full rebuild" if summary.full else "incremental"
-    click.echo(
-        f"Indexed {corpus_dir} into {index_dir} ({kind}) in {summary.seconds:.2f} s: {summary.documents} documents."
-    )
-    click.echo(
-        f"{summary.changed} changes: added {summary.added}, updated {summary.updated}, "
-        f"deleted {summary.deleted}; unchanged {summary.unchanged}; skipped {len(summary.skipped)}."
-    )
-    for kind, paths in summary.files.items():
-        if paths:
-            more = f" (and {len(paths) - SHOWN_FILES} more; --json lists all)" if len(paths) > SHOWN_FILES else ""
-            click.echo(f"  {kind} from: {', '.join(paths[:SHOWN_FILES])}{more}")
-    for skip in summary.skipped:
-        click.echo(f"  skipped {skip.path}: {skip.reason}")
-
-
-class _ProgressBar:
-    """The reindex's progress on stderr: articles indexed (a count and a rate), then the phase it is in."""
-
-    def __init__(self) -> None:
-        self.bar = tqdm(unit=" articles", desc="Indexing", file=sys.stderr, leave=False)
-
-    def indexed(self, articles: int) -> None:
-        """Count articles indexed."""
-        self.bar.update(articles)
-
-    def phase(self, name: str) -> None:
-        """Say what the run is doing now (writing the index, after the last article)."""
-        self.bar.set_description_str(name[:1].upper() + name[1:])
-
-    def close(self) -> None:
-        """Take the bar off the screen."""
-        self.bar.close()
-
-
-def _summary_dict(summary: build.Report) -> dict[str, Any]:
-    return {
-        "full": summary.full,
-        "documents": summary.documents,
-        "changes": summary.changed,
-        "added": summary.added,
-        "updated": summary.updated,
-        "deleted": summary.deleted,
-        "unchanged": summary.unchanged,
-        "files": summary.files,
-        "skipped": [{"path": s.path, "reason": s.reason} for s in summary.skipped],
-        "seconds": round(summary.seconds, 3),
-    }
+    terminal.print_report(summary, corpus_dir, index_dir)
 
 
 @cli.command()
@@ -201,12 +141,10 @@ def ship(index_dir: Path, replicas: tuple[Path, ...]) -> None:
 @synonyms_option
 @click.argument("query")
 @click.option("--page", default="1", show_default=True, help="Page of results.")
-@click.option(
+@setting_option(
+    settings.PER_PAGE,
     "--per-page",
     default=str(settings.PER_PAGE.default),
-    envvar=settings.PER_PAGE.envvar,
-    show_default=True,
-    show_envvar=True,
     help=f"Results per page (1 to {MAX_PER_PAGE}).",
 )
 @click.option("--sort", default=SORTS[0], show_default=True, help=f"Order of results: {', '.join(SORTS)}.")
@@ -278,39 +216,7 @@ def search_command(
     if as_json:
         click.echo(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
     else:
-        _print_results(results)
-
-
-def _print_results(results: SearchResults) -> None:
-    """A page of results for a terminal: the counts, then each hit with its highlighted snippets."""
-    query = results.query
-    about = "" if results.total_exact else "about "
-    counted = (
-        f"{results.total:,} stories ({results.articles:,} articles)"
-        if results.folded
-        else (f"{results.total:,} result{'' if results.total == 1 else 's'}")
-    )
-    found = f"{about}{counted} for {query!r} ({results.took_ms:.1f} ms)"
-    if results.page > results.total_pages:
-        click.echo(f"{found}: page {results.page} is past the last ({results.total_pages})")
-        return
-    click.echo(f"{found}, page {results.page}/{results.total_pages}")
-    for rank, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
-        meta = " · ".join(x for x in (hit.source, hit.date) if x)
-        click.echo("")
-        click.echo(f"{rank}. " + click.style(hit.title, bold=True) + (f"  ({meta})" if meta else ""))
-        click.echo(f"   id: {hit.id}" + ("" if hit.score is None else f"  score: {hit.score}"))
-        for fragment in hit.highlights["body"]:
-            click.echo("   " + terminal_highlight(fragment))
-
-
-def terminal_highlight(fragment: str) -> str:
-    """Turn a ``<mark>``-ed HTML fragment into terminal text with the matches in bold yellow."""
-    parts = re.split(r"<mark>(.*?)</mark>", fragment.replace("\n\n", " "))
-    return "".join(
-        click.style(html.unescape(p), fg="yellow", bold=True) if i % 2 else html.unescape(p)
-        for i, p in enumerate(parts)
-    )
+        terminal.print_results(results)
 
 
 @cli.command()
@@ -334,32 +240,9 @@ def stats(index_dir: Path, as_json: bool) -> None:
 @cli.command()
 @index_option
 @synonyms_option
-@click.option(
-    "--host",
-    default=settings.HOST.default,
-    envvar=settings.HOST.envvar,
-    show_default=True,
-    show_envvar=True,
-    help=settings.HOST.help,
-)
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=settings.PORT.default,
-    envvar=settings.PORT.envvar,
-    show_default=True,
-    show_envvar=True,
-    help=settings.PORT.help,
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=settings.WORKERS.default,
-    envvar=settings.WORKERS.envvar,
-    show_default=True,
-    show_envvar=True,
-    help=settings.WORKERS.help,
-)
+@setting_option(settings.HOST, "--host")
+@setting_option(settings.PORT, "--port", type=click.IntRange(1, 65535))
+@setting_option(settings.WORKERS, "--workers", type=click.IntRange(1, 64))
 def serve(index_dir: Path, synonyms_file: Path, host: str, port: int, workers: int) -> None:
     """Serve the search page and the JSON API with the production server (gunicorn) until Ctrl-C."""
     from webapp.serve import serve as run_server  # the web app is only imported to serve
