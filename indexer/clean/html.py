@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import lxml.html
@@ -14,6 +12,7 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 from lxml.html import HtmlElement
 
+from indexer.article import Article
 from indexer.clean.dates import parse_date
 from indexer.clean.extract import extract_body, parse
 from indexer.clean.normalize import normalize_inline, repair_text
@@ -38,19 +37,6 @@ _ARTICLE_TYPES = {
     "LiveBlogPosting",
 }
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
-
-
-@dataclass(frozen=True)
-class PageParts:
-    """What the HTML cleaner found in a page."""
-
-    title: str
-    body: str
-    source: str | None = None
-    author: str | None = None
-    date: datetime | None = None
-    url: str | None = None
-    language: str | None = None
 
 
 def _metas(soup: BeautifulSoup) -> dict[str, str]:
@@ -199,11 +185,11 @@ def metadata_markup(root: HtmlElement) -> str:
     return "".join(lxml.html.tostring(el, encoding="unicode", with_tail=False) for el in _META_XPATH(root))
 
 
-def clean_html(html: str) -> PageParts:
-    """Parse a page and return its cleaned metadata and body."""
+def clean_html(html: str) -> Article:
+    """Parse a page and return its cleaned metadata and body, as an article without an id or path yet."""
     root = parse(html)
     # BeautifulSoup reads the metadata from the few tags that carry it, picked out of lxml's tree (which
     # trafilatura needs anyway): handing it the whole page cost as much as extracting the body.
     soup = BeautifulSoup(metadata_markup(root) if root is not None else html, PARSER)
     meta = extract_metadata(soup, root.get("lang") if root is not None else None)
-    return PageParts(body=extract_body(root, html), **meta)
+    return Article(id="", body=extract_body(root, html), **meta)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from indexer.article import Article
 from indexer.clean.normalize import derive_title, normalize_inline, normalize_text, repair_text, unwrap_lines
 
 _CREDIT = re.compile(r"^(?:image|photo|picture|video)\s+credits?\s*[:\-–—]\s*(?P<credit>.+)$", re.IGNORECASE)
@@ -21,17 +21,6 @@ _OUTLET_WORDS = frozenset(
     dispatch examiner inquirer record register sentinel statesman telegram voice wires""".split()
 )
 _SMALL_WORDS = frozenset("a an and at de del der des du el for in la le of on the to van von".split())
-
-
-@dataclass(frozen=True)
-class TextParts:
-    """What the plain-text rules found in an article."""
-
-    title: str
-    body: str
-    source: str | None
-    credit: str | None
-    dateline: str | None
 
 
 def split_credit(lines: list[str]) -> tuple[str | None, list[str]]:
@@ -73,8 +62,9 @@ def is_title_line(line: str, rest: list[str]) -> bool:
     return bool(rest) and len(line) <= 200 and line[-1] not in ".!?,;:" and len(line.split()) >= 2
 
 
-def clean_plaintext(text: str, headed: bool = True) -> TextParts:
-    """Apply the plain-text rules to a decoded article; ``headed=False`` skips outlet and title lines."""
+def clean_plaintext(text: str, headed: bool = True) -> Article:
+    """Apply the plain-text rules to a decoded article (``headed=False``: no outlet or title lines); the result has
+    no id or path yet."""
     text = unwrap_lines(repair_text(text.replace("\r\n", "\n").replace("\r", "\n")))
     credit, lines = split_credit(text.splitlines())
     lines = [normalize_inline(line) for line in lines]
@@ -95,7 +85,8 @@ def clean_plaintext(text: str, headed: bool = True) -> TextParts:
     if lines:
         dateline, lines[0] = split_dateline(lines[0])
     body = normalize_text("\n".join(lines))
-    return TextParts(
+    return Article(
+        id="",
         title=title or derive_title(body),
         body=body,
         source=source,

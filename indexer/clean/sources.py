@@ -8,7 +8,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import chardet
@@ -133,18 +133,10 @@ def _doc_id(relpath: str) -> str:
 
 def text_article(relpath: str, text: str) -> Article:
     """A plain-text file as an article."""
-    parts = clean_plaintext(text)
-    if not parts.body:
+    article = clean_plaintext(text)
+    if not article.body:
         raise SourceError("no article text")
-    return Article(
-        id=_doc_id(relpath),
-        path=relpath,
-        title=parts.title,
-        body=parts.body,
-        source=parts.source,
-        credit=parts.credit,
-        dateline=parts.dateline,
-    )
+    return replace(article, id=_doc_id(relpath), path=relpath)
 
 
 def html_article(relpath: str, text: str) -> Article:
@@ -152,17 +144,7 @@ def html_article(relpath: str, text: str) -> Article:
     page = clean_html(text)
     if not page.body:
         raise SourceError("no article text")
-    return Article(
-        id=_doc_id(relpath),
-        path=relpath,
-        title=page.title or derive_title(page.body),
-        body=page.body,
-        source=page.source,
-        author=page.author,
-        date=page.date,
-        url=page.url,
-        language=page.language,
-    )
+    return replace(page, id=_doc_id(relpath), path=relpath, title=page.title or derive_title(page.body))
 
 
 def jsonl_articles(
