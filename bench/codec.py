@@ -2,7 +2,7 @@
 
 ``python -m bench.codec --size 10000 --out var/bench-codec`` builds a real-news corpus (``bench.corpus``) twice
 with our build in one process (one segment each, so the two indexes differ only in the codec), then runs the
-benchmark's query set (``bench.queries``) through ``search()`` with every feature on, each query against both
+benchmark's query set (``bench.queries``) through ``Engine.search`` with every feature on, each query against both
 indexes in turn, after a warm-up pass. ``--profile`` adds a cProfile of each format.
 """
 
@@ -26,8 +26,7 @@ from indexer.index import build as build_mod
 from indexer.index import store, writers
 from indexer.index.build import reindex
 from indexer.index.codec import codec
-from indexer.search.searchers import SearcherCache
-from indexer.search.searching import search
+from indexer.search import Engine
 
 FORMATS = {"w3": W3Codec, "ours": codec}
 
@@ -55,17 +54,17 @@ def sizes(root: Path) -> dict[str, float]:
 
 def time_queries(roots: dict[str, Path], texts: list[tuple[str, str]], passes: int) -> dict[str, dict[str, Any]]:
     """Each query against each format in turn (warm-up pass first); milliseconds per query and kind."""
-    caches = {name: SearcherCache(root) for name, root in roots.items()}
+    engines = {name: Engine(root) for name, root in roots.items()}
     took: dict[str, dict[str, list[float]]] = {name: {} for name in roots}
     for round_ in range(passes + 1):
         for kind, text in texts:
-            for name, cache in caches.items():
+            for name, engine in engines.items():
                 started = time.perf_counter()
-                search(cache.get(), text, page=1, per_page=10)
+                engine.search(text, page=1, per_page=10)
                 if round_:  # round 0 warms the page cache and per-segment caches
                     took[name].setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-    for cache in caches.values():
-        cache.close_all()
+    for engine in engines.values():
+        engine.close()
     return {name: _percentiles(kinds) for name, kinds in took.items()}
 
 
@@ -82,15 +81,15 @@ def _p(ms: np.ndarray) -> dict[str, float]:
 
 def profile(root: Path, texts: list[tuple[str, str]], top: int = 25) -> str:
     """cProfile of one pass over the queries (after a warm-up pass): the functions with the most own time."""
-    cache = SearcherCache(root)
+    engine = Engine(root)
     for _, text in texts:
-        search(cache.get(), text, page=1, per_page=10)
+        engine.search(text, page=1, per_page=10)
     profiler = cProfile.Profile()
     profiler.enable()
     for _, text in texts:
-        search(cache.get(), text, page=1, per_page=10)
+        engine.search(text, page=1, per_page=10)
     profiler.disable()
-    cache.close_all()
+    engine.close()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
     return out.getvalue()
