@@ -4,8 +4,7 @@ The public names load lazily, so a reader of the index does not import the build
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from indexer import lazy
 
 _EXPORTS = {
     "reindex": "build",
@@ -20,8 +19,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+__getattr__ = lazy.exports(__name__, _EXPORTS)
