@@ -14,6 +14,8 @@ from pathlib import Path
 import chardet
 
 from indexer.article import Article
+from indexer.clean import warc
+from indexer.clean.dates import parse_date
 from indexer.clean.html import clean_html
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions, SourceError, read_records
 from indexer.clean.normalize import derive_title
@@ -21,7 +23,15 @@ from indexer.clean.plaintext import clean_plaintext
 
 log = logging.getLogger(__name__)
 
-KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+KINDS = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _SNIFF_BYTES = 4096  # where the HTML standard looks for a <meta charset>: the first 1024 bytes, with slack
 _DETECT_BYTES = 256 * 1024  # detection on a multi-megabyte page looks at its start only
@@ -52,8 +62,14 @@ def walk_corpus(root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in KINDS:
+            if not name.startswith(".") and kind_of(name) is not None:
                 yield Path(dirpath) / name
+
+
+def kind_of(name: str) -> str | None:
+    """What kind of source a file name says it is (``text``, ``html``, ``jsonl``, ``warc``), or None."""
+    lower = name.lower()
+    return KINDS.get(".warc.gz") if lower.endswith(".warc.gz") else KINDS.get(Path(lower).suffix)
 
 
 def relative_id(root: Path, path: Path) -> str:
@@ -127,8 +143,8 @@ def decode(data: bytes) -> str:
 
 
 def _doc_id(relpath: str) -> str:
-    """The id of a one-article file: its relative path without the extension."""
-    return relpath.rsplit(".", 1)[0]
+    """The id of a one-article file: its relative path without the extension (both of ``.warc.gz``)."""
+    return relpath[: -len(".warc.gz")] if relpath.lower().endswith(".warc.gz") else relpath.rsplit(".", 1)[0]
 
 
 def text_article(relpath: str, text: str) -> Article:
@@ -159,6 +175,39 @@ def jsonl_articles(
     return loaded
 
 
+def warc_articles(relpath: str, data: bytes) -> Loaded:
+    """Every HTML response of a web archive as an article (``FILE:N`` ids, N counting responses); other
+    responses and unreadable pages are skipped with their reason, and a broken record ends the archive there."""
+    loaded = Loaded()
+    try:
+        for response in warc.responses(data, MAX_PAGE_BYTES):
+            where = f"{relpath}:{response.number}"
+            if not response.is_html:
+                loaded.skips.append(Skip(where, f"not an HTML page ({response.content_type or 'no type'})"))
+            elif response.body is None:
+                loaded.skips.append(Skip(where, f"too large: more than {MAX_PAGE_BYTES >> 20} MB"))
+            else:
+                try:
+                    page = html_article(relpath, decode(response.body))
+                except SourceError as exc:
+                    loaded.skips.append(Skip(where, str(exc)))
+                    continue
+                # The page's own URL and date first; else where and when the crawler found it.
+                loaded.articles.append(
+                    replace(
+                        page,
+                        id=f"{_doc_id(relpath)}:{response.number}",
+                        url=page.url or response.uri,
+                        date=page.date or parse_date(response.captured),
+                    )
+                )
+    except warc.BrokenArchive as exc:
+        loaded.skips.append(Skip(relpath, str(exc)))
+    if not loaded.articles and not loaded.skips:
+        loaded.skips.append(Skip(relpath, "no HTTP responses in the archive"))
+    return loaded
+
+
 # One page or text file above this is not an article (parsing a 50 MB page takes a minute and over 1 GB); a JSONL
 # export holds one article a line, so it may be any size.
 MAX_PAGE_BYTES = 10 * 1024 * 1024
@@ -166,8 +215,10 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 def load_bytes(relpath: str, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> Loaded:
     """Turn one file's bytes into articles (JSONL records read by ``options``); a broken file becomes a Skip."""
-    kind = KINDS.get(Path(relpath).suffix.lower())
+    kind = kind_of(relpath)
     try:
+        if kind == "warc":
+            return warc_articles(relpath, data)
         if kind != "jsonl" and len(data) > MAX_PAGE_BYTES:
             raise SourceError(f"too large: {len(data) / 1_048_576:.1f} MB, more than {MAX_PAGE_BYTES >> 20} MB")
         if not data.strip():

@@ -22,7 +22,7 @@ from indexer.article import Article
 from indexer.clean.dates import to_utc_naive
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
 from indexer.clean.places import detect_places
-from indexer.clean.sources import KINDS, Loaded, Skip, file_hash, jsonl_articles, load_bytes, relative_id
+from indexer.clean.sources import Loaded, Skip, file_hash, jsonl_articles, kind_of, load_bytes, relative_id
 from indexer.index import dedup
 from indexer.index.schema import FACET_PREFIX
 
@@ -130,7 +130,7 @@ def plan(corpus: Path, paths: Iterable[Path], options: ReadOptions = DEFAULT_OPT
             big = stat.S_ISREG(st.st_mode) and st.st_size > TASK_BYTES
         except OSError:
             st, big = None, False  # the sub-writer reports why it cannot be read
-        ranges = _ranges(path, relpath, options) if big and KINDS.get(path.suffix.lower()) == "jsonl" else None
+        ranges = _ranges(path, relpath, options) if big and kind_of(path.name) == "jsonl" else None
         if ranges:
             if group:
                 yield group
