@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
@@ -79,16 +78,6 @@ def last_word(searcher: Searcher, query: Query, text: str) -> LastWord | None:
     stem = ending[0].text
     stems = [s for s in stems_of(completions(searcher, typed)) if s != stem]
     return LastWord(typed, stem, stems)
-
-
-def completer(searcher: Searcher, query: Query, text: str) -> Callable[[Query], Query]:
-    """A rewrite for each variant of the query (relaxed, typo-tolerant) that completes its last word."""
-    found = last_word(searcher, query, text)
-    return found.rewrite if found else _same
-
-
-def _same(query: Query) -> Query:
-    return query
 
 
 def included_terms(query: Query) -> list[Term]:

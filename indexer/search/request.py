@@ -216,10 +216,7 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
 
 
 def _date(args: Args, name: str) -> date | None:
-    raw = _first(args, name)
-    if isinstance(raw, date):
-        return raw
-    raw = str(raw or "").strip()
+    raw = str(_first(args, name) or "").strip()
     if not raw:
         return None
     try:
