@@ -151,7 +151,7 @@ def test_result_shape(engine) -> None:
         "year": {"2024": 1},
         "month": {"2024-03": 1},
         "place": data["facets"]["place"],
-        "fields": {},
+        "fields": {"language": {"en": 1}},
     }
     assert data["timeline"] == {
         "interval": "day",

@@ -23,12 +23,13 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
     "source": ("source", "outlet", "publisher"),
     "author": ("author", "byline"),
+    "language": ("lang", "language", "locale"),
 }
 # ``text`` is what the body field is called in the JSONL format itself, so a mapping may name either.
 _ALIASES = {"text": "body"}
 FACET_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Facets the search already has under these names: a declared field may not shadow them.
-RESERVED_FACETS = frozenset({"source", "place", "places", "year", "month", "date"})
+RESERVED_FACETS = frozenset({"source", "place", "places", "year", "month", "date", "language"})
 MAX_FACET_VALUES = 20
 MAX_FACET_CHARS = 200
 
@@ -141,6 +142,7 @@ def record_article(relpath: str, lineno: int, record: Any, options: ReadOptions 
         author=_optional(record, options.names("author")),
         date=parse_date(_optional(record, options.names("date"))),
         url=_optional(record, options.names("url")),
+        language=_optional(record, options.names("language")),
         facets=facets,
     )
 

@@ -14,8 +14,8 @@ from whoosh.analysis import STOP_WORDS, Analyzer, CharsetFilter, LowercaseFilter
 from whoosh.support.charset import accent_map
 
 # Bumped whenever what is indexed changes: an index built with another version is rebuilt in full
-# (``indexer.index.schema.schema_matches``). 2: stop words and one-letter words indexed.
-ANALYSIS_VERSION = 2
+# (``indexer.index.schema.schema_matches``). 2: stop words and one-letter words indexed. 3: analysis per language.
+ANALYSIS_VERSION = 3
 # Whoosh's list drops words that matter in news: "US" (the country), "May" (the month, the politician),
 # "will", "can", "not" (which changes a phrase's meaning).
 NEWS_STOP_WORDS = frozenset(STOP_WORDS - {"us", "may", "will", "can", "not", "yet", "tbd"})
@@ -28,7 +28,8 @@ QUERY_STOP_WORDS = frozenset(
 
 
 def news_analyzer() -> Analyzer:
-    """English stemming (Snowball, via PyStemmer) with accent folding, for every text field; no stop words."""
+    """The English analyzer: Snowball stemming (PyStemmer) with accent folding; no stop words. Other languages
+    are analysed by ``indexer.index.languages``."""
     return (
         RegexTokenizer(r"\w+(?:\.?\w+)*")
         | LowercaseFilter()

@@ -30,6 +30,8 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexer.index.languages import LanguageAnalyzer, analysis_key, analyzer_for, in_language
+
 _STOPPED = None  # a word the rules drop (stop word, too short): cached like any other
 
 
@@ -46,16 +48,18 @@ class AnalyzerRules:
         if not isinstance(tokenizer, RegexTokenizer) or tokenizer.gaps:
             raise UnsupportedAnalyzer(repr(tokenizer))
         self.pattern: re.Pattern[str] = tokenizer.expression
-        self.steps: list[tuple[str, Any]] = []
+        self.steps: list[tuple[str, Any]] = []  # before the stemmer
+        self.after: list[tuple[str, Any]] = []  # after it (accents folded from stems)
         self.stemmer: Any = None
         self.renumber = False
         for item in filters:
+            steps = self.steps if self.stemmer is None else self.after
             if isinstance(item, LowercaseFilter):
-                self.steps.append(("lower", None))
+                steps.append(("lower", None))
             elif isinstance(item, CharsetFilter):
-                self.steps.append(("charset", item.charmap))
+                steps.append(("charset", item.charmap))
             elif isinstance(item, StopFilter):
-                self.steps.append(("stop", item))
+                steps.append(("stop", item))
                 self.renumber = self.renumber or item.renumber
             elif isinstance(item, PyStemmerFilter) and self.stemmer is None and not item.ignore:
                 self.stemmer = Stemmer.Stemmer(item.lang)
@@ -70,27 +74,23 @@ class AnalyzerRules:
         for text in texts:
             new.update(self.pattern.findall(text))
         words = [w for w in new if w not in terms]
-        kept: list[str] = []
-        keys: list[str] = []
-        for word in words:
-            text: str | None = word
-            for kind, arg in self.steps:
-                if kind == "lower":
-                    text = text.lower()
-                elif kind == "charset":
-                    text = text.translate(arg)
-                elif not (len(text) >= arg.min and (arg.max is None or len(text) <= arg.max) and text not in arg.stops):
-                    text = None
-                    break
-            if text is None:
-                terms[word] = _STOPPED
-            else:
-                kept.append(text)
-                keys.append(word)
+        kept, index = _apply(self.steps, words)
+        keys = [words[i] for i in index]
         if self.stemmer is not None:
             kept = self.stemmer.stemWords(kept)
+            if self.after:
+                kept, index = _apply(self.after, kept)
+                keys = [keys[i] for i in index]
+        for word in words:
+            terms[word] = _STOPPED
         for word, term in zip(keys, kept, strict=True):
             terms[word] = term.encode("utf-8")
+
+    def words(self, text: str) -> set[bytes]:
+        """The distinct terms of ``text`` (its vocabulary)."""
+        found = set(map(self.terms.__getitem__, self.pattern.findall(text)))
+        found.discard(None)
+        return found  # type: ignore[return-value]
 
     def postings(self, text: str, chars: bool) -> dict[bytes, list[Any]]:
         """``{term: [position, ...]}`` (``[(position, start, end), ...]`` with ``chars``), positions numbered as
@@ -116,18 +116,77 @@ class AnalyzerRules:
         return seen
 
 
+def _apply(steps: list[tuple[str, Any]], words: list[str]) -> tuple[list[str], list[int]]:
+    """The words through lowercasing, folding and stop steps: the kept texts and their indexes in ``words``."""
+    kept: list[str] = []
+    index: list[int] = []
+    for i, word in enumerate(words):
+        text = word
+        for kind, arg in steps:
+            if kind == "lower":
+                text = text.lower()
+            elif kind == "charset":
+                text = text.translate(arg)
+            elif not (len(text) >= arg.min and (arg.max is None or len(text) <= arg.max) and text not in arg.stops):
+                break
+        else:
+            kept.append(text)
+            index.append(i)
+    return kept, index
+
+
+class StreamRules:
+    """The rules of an analyzer whose words depend on their context (Japanese morphemes, CJK bigrams): each text
+    goes through the analyzer itself."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Nothing to learn ahead: words are found in context."""
+
+    def words(self, text: str) -> set[bytes]:
+        """The distinct terms of ``text``."""
+        return {token.text.encode("utf-8") for token in self.analyzer(text)}
+
+    def postings(self, text: str, chars: bool) -> dict[bytes, list[Any]]:
+        """``{term: [position, ...]}`` (``[(position, start, end), ...]`` with ``chars``), as the analyzer yields."""
+        seen: dict[bytes, list[Any]] = {}
+        for token in self.analyzer(text, positions=True, chars=chars):
+            entry = (token.pos, token.startchar, token.endchar) if chars else token.pos
+            seen.setdefault(token.text.encode("utf-8"), []).append(entry)
+        return seen
+
+
+def rules_for(analyzer: Analyzer) -> AnalyzerRules | StreamRules:
+    """Word-at-a-time rules where the analyzer allows them, else the analyzer run over each text."""
+    try:
+        return AnalyzerRules(analyzer)
+    except UnsupportedAnalyzer:
+        return StreamRules(analyzer)
+
+
+Rules = AnalyzerRules | StreamRules
+
+
 class BatchAnalyzer:
-    """Posting items for every analysed field of a schema, as ``field.index()`` would yield them."""
+    """Posting items for every analysed field of a schema, as ``field.index()`` would yield them; a field with a
+    ``LanguageAnalyzer`` is analysed in each document's ``language``."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self.rules: dict[str, AnalyzerRules] = {}
+        # Per field: its analyzer's rules, or the kind of its LanguageAnalyzer (rules chosen per document).
+        self.rules: dict[str, Rules | str] = {}
         self.vocabularies = {name for name, field in schema.items() if getattr(field, "vocabulary", False)}
+        # Fields with equal analyzers share one set of rules, and so one cache of words.
         known: list[tuple[Analyzer, AnalyzerRules]] = []
+        self.by_language: dict[tuple[str, str], Rules] = {}
         for name, field in schema.items():
             if not _batchable(field):
                 continue
-            # Fields with equal analyzers share one set of rules, and so one cache of words.
+            if isinstance(field.analyzer, LanguageAnalyzer):
+                self.rules[name] = field.analyzer.kind
+                continue
             rules = next((r for a, r in known if a == field.analyzer), None)
             if rules is None:
                 try:
@@ -137,23 +196,37 @@ class BatchAnalyzer:
                 known.append((field.analyzer, rules))
             self.rules[name] = rules
 
+    def _rules(self, name: str, language: str | None) -> Rules:
+        rules = self.rules[name]
+        if not isinstance(rules, str):
+            return rules
+        key = (rules, analysis_key(language))
+        if key not in self.by_language:
+            self.by_language[key] = rules_for(analyzer_for(key[1], rules))
+        return self.by_language[key]
+
     def items(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each document's ``{fieldname: [(tbytes, freq, weight, vbytes), ...]}`` for the batch-analysed fields
         (``{fieldname: {tbytes, ...}}``, its distinct terms, for a vocabulary field)."""
-        for name, rules in self.rules.items():
-            rules.learn(doc[name] for doc in docs if isinstance(doc.get(name), str))
+        chosen = [{name: self._rules(name, doc.get("language")) for name in self.rules} for doc in docs]
+        texts: dict[int, tuple[Rules, list[str]]] = {}
+        for doc, rules in zip(docs, chosen, strict=True):
+            for name, rule in rules.items():
+                if isinstance(value := doc.get(name), str):
+                    texts.setdefault(id(rule), (rule, []))[1].append(value)
+        for rule, values in texts.values():
+            rule.learn(values)
         out = []
-        for doc in docs:
+        for doc, rules in zip(docs, chosen, strict=True):
             fields: dict[str, Any] = {}
-            for name, rules in self.rules.items():
+            for name, rule in rules.items():
                 value = doc.get(name)
                 if not isinstance(value, str):
                     continue
                 if name in self.vocabularies:
-                    fields[name] = set(map(rules.terms.__getitem__, rules.pattern.findall(value)))
-                    fields[name].discard(None)
+                    fields[name] = rule.words(value)
                 else:
-                    fields[name] = _encode(self.schema[name].format, rules, value)
+                    fields[name] = _encode(self.schema[name].format, rule, value)
             out.append(fields)
         return out
 
@@ -169,7 +242,7 @@ def _batchable(field: FieldType) -> bool:
     )
 
 
-def _encode(fmt: Any, rules: AnalyzerRules, value: str) -> list[tuple[bytes, int, float, bytes]]:
+def _encode(fmt: Any, rules: Rules, value: str) -> list[tuple[bytes, int, float, bytes]]:
     kind = type(fmt)
     seen = rules.postings(value, chars=kind is Characters)
     boost = fmt.field_boost
@@ -195,7 +268,16 @@ class _Lengths:
         return self.by_field.get(fieldname, {}).get(docnum, default)
 
 
-class BatchSegmentWriter(SegmentWriter):
+class LanguageSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, analysing each document's text in its ``language`` field's language."""
+
+    def add_document(self, **fields: Any) -> None:
+        """Add one document, as Whoosh does, in its language."""
+        with in_language(fields.get("language")):
+            super().add_document(**fields)
+
+
+class BatchSegmentWriter(LanguageSegmentWriter):
     """A Whoosh segment writer that takes documents in batches, analysed by ``BatchAnalyzer``.
 
     It writes what ``add_document`` writes (stored fields, lengths, columns, postings through the pool), except for
@@ -244,7 +326,8 @@ class BatchSegmentWriter(SegmentWriter):
                 elif field.indexed:
                     items = analysed.get(name)
                     if items is None:
-                        items = field.index(value)
+                        with in_language(fields.get("language")):
+                            items = list(field.index(value))
                     scorable = field.scorable
                     for tbytes, freq, weight, vbytes in items:
                         if scorable:

@@ -21,6 +21,7 @@ from typing import Any
 from indexer.article import Article
 from indexer.clean.dates import to_utc_naive
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
+from indexer.clean.language import NON_LATIN, article_language
 from indexer.clean.places import detect_places
 from indexer.clean.sources import Loaded, Skip, file_hash, jsonl_articles, kind_of, load_bytes, relative_id
 from indexer.index import dedup
@@ -65,7 +66,8 @@ class PartResult:
 
 
 def to_fields(article: Article) -> dict[str, Any]:
-    """The Whoosh fields of an article."""
+    """The Whoosh fields of an article, its text analysed in its language (declared, else detected)."""
+    language = article_language(article.language, article.title, article.body)
     return {
         "id": article.id,
         "title": article.title,
@@ -78,14 +80,23 @@ def to_fields(article: Article) -> dict[str, Any]:
         "date": to_utc_naive(article.date) if article.date else None,
         "published": article.date.isoformat() if article.date else None,
         "url": article.url,
-        "language": article.language,
+        "language": language,
         "path": article.path,
         "hash": article.content_hash(),
         "words": f"{article.title}\n{article.body}",
-        "places": ",".join(detect_places(f"{article.title}\n{article.dateline or ''}\n{article.body}")),
+        "places": ",".join(places_of(article, language)),
         "minhash": dedup.signature(article.body),
+        FACET_PREFIX + "language": language,
         **{FACET_PREFIX + name: ",".join(values) for name, values in article.facets},
     }
+
+
+def places_of(article: Article, language: str) -> list[str]:
+    """The countries an article mentions, for articles in the Latin alphabet, the gazetteer's (in Russian or
+    Japanese articles it found only the Latin names of outlets: "New York Times", "Japan Times")."""
+    if language in NON_LATIN:
+        return []
+    return detect_places(f"{article.title}\n{article.dateline or ''}\n{article.body}")
 
 
 def read_regular(path: str | Path) -> bytes:

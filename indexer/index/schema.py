@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Analyzer
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
 
 from indexer.clean.places import PLACES_VERSION
-from indexer.index.analysis import ANALYSIS_VERSION, news_analyzer
+from indexer.index.analysis import ANALYSIS_VERSION
 from indexer.index.dedup import SIGNATURE_VERSION
+from indexer.index.languages import LanguageAnalyzer
 
 # Fields a user may name in a query (``title:japan``); dates and ids are filtered in code, never parsed.
 QUERY_FIELDS = ("title", "body", "source", "credit", "dateline", "author")
@@ -22,12 +22,16 @@ TITLE_BOOST = 2.0
 # A keyword field an export carries and the user declared a facet (``--facet category``) is indexed under this
 # prefix: ``facet_category``. The search side finds the facets of an index by it.
 FACET_PREFIX = "facet_"
+# The facets every index has, beside those a user declares: each article's language (``indexer/clean/language``).
+BUILT_IN_FACETS = ("language",)
 
 
 def get_schema(facets: Sequence[str] = (), reading: Hashable = ()) -> Schema:
     """The schema every index is built with, plus a keyword field per declared facet; ``reading`` identifies how
     source records were read (a JSONL field mapping), kept in the index so that a change rebuilds it."""
     schema = _base_schema()
+    for name in BUILT_IN_FACETS:  # stored in their own fields already
+        schema.add(FACET_PREFIX + name, KEYWORD(commas=True, lowercase=False, scorable=False))
     for name in facets:
         schema.add(FACET_PREFIX + name, KEYWORD(stored=True, commas=True, lowercase=False, scorable=False))
     schema["id"].reading = reading
@@ -40,7 +44,7 @@ def facet_names(schema: Schema) -> list[str]:
 
 
 def _base_schema() -> Schema:
-    analyzer = news_analyzer()
+    analyzer = LanguageAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
@@ -112,8 +116,9 @@ def schema_matches(stored: Schema, facets: Sequence[str] = (), reading: Hashable
 
 
 def vocabulary_analyzer() -> Analyzer:
-    """Words as people type them: lowercased and accent-folded, never stemmed or stopped."""
-    return RegexTokenizer(r"\w+(?:\.?\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
+    """Words as people type them: lowercased and accent-folded, never stemmed or stopped (Japanese words as
+    written, Chinese and Korean bigrams)."""
+    return LanguageAnalyzer("vocabulary")
 
 
 def query_schema() -> Schema:

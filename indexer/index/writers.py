@@ -17,7 +17,7 @@ from whoosh.codec.base import Segment
 from whoosh.index import Index
 from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer.index.batch import BatchSegmentWriter
+from indexer.index.batch import BatchSegmentWriter, LanguageSegmentWriter
 from indexer.index.codec import codec
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,10 @@ class FastPool(PostingPool):
 
 
 def segment_writer(ix: Index, limitmb: int, lock: bool = True, cls: type[SegmentWriter] | None = None) -> Any:
-    """A Whoosh writer (``cls``, a SegmentWriter by default) that uses ``FastPool`` and writes our codec: every
+    """A Whoosh writer (``cls``, a LanguageSegmentWriter by default) that uses ``FastPool`` and writes our codec: every
     writer is made here."""
     # Segments stay separate files, read on demand: a compound file is copied into each reader's memory.
-    writer = (cls or SegmentWriter)(ix, limitmb=limitmb, _lk=lock, compound=False, codec=codec())
+    writer = (cls or LanguageSegmentWriter)(ix, limitmb=limitmb, _lk=lock, compound=False, codec=codec())
     writer.pool = FastPool(writer.temp_storage(), writer.newsegment, limitmb=limitmb)
     return writer
 

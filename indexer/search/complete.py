@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from indexer.index.analysis import news_analyzer
+from indexer.index.languages import DEFAULT_LANGUAGE, terms_in
 from indexer.index.schema import QUERY_FIELDS, column_text, vocabulary_analyzer
 
 MIN_PREFIX = 2
@@ -31,10 +32,9 @@ def completions(searcher: Searcher, prefix: str, limit: int = MAX_COMPLETIONS) -
     return [column_text(w) for w in top]
 
 
-def stems_of(words: list[str]) -> list[str]:
-    """The words as the text fields index them (stemmed; stop words dropped), without repeats."""
-    analyzer = news_analyzer()
-    return list(dict.fromkeys(t.text for w in words for t in analyzer(w)))
+def stems_of(words: list[str], languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> list[str]:
+    """The words as the text fields index them in ``languages`` (stemmed), without repeats."""
+    return terms_in(words, languages)
 
 
 def vocabulary_form(word: str) -> str:
@@ -66,7 +66,9 @@ class LastWord:
         return complete(query) if self.stems else query
 
 
-def last_word(searcher: Searcher, query: Query, text: str) -> LastWord | None:
+def last_word(
+    searcher: Searcher, query: Query, text: str, languages: Sequence[str] = (DEFAULT_LANGUAGE,)
+) -> LastWord | None:
     """The plain last word of a parsed query (``text`` is what it was parsed from): a word of at least MIN_PREFIX
     characters ending the text, searched as a word (not in a phrase, not excluded, not already ``prefix*``)."""
     ending = [t for t in included_terms(query) if getattr(t, "endchar", None) == len(text)]
@@ -76,7 +78,7 @@ def last_word(searcher: Searcher, query: Query, text: str) -> LastWord | None:
     if len(typed) < MIN_PREFIX:
         return None
     stem = ending[0].text
-    stems = [s for s in stems_of(completions(searcher, typed)) if s != stem]
+    stems = [s for s in stems_of(completions(searcher, typed), languages) if s != stem]
     return LastWord(typed, stem, stems)
 
 

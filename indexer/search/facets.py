@@ -34,8 +34,8 @@ def check_fields(searcher: Searcher, filters: Filters) -> None:
     known = facet_names(searcher.schema)
     for name, _ in filters.fields:
         if name not in known:
-            have = f"this index has: {', '.join(known)}" if known else "this index has none (reindex --facet NAME)"
-            raise SearchError(f"'filter' names no facet {name!r}: {have}")
+            have = f"this index has: {', '.join(known)}" if known else "this index has none"
+            raise SearchError(f"'filter' names no facet {name!r}: {have} (declare one with reindex --facet NAME)")
 
 
 def _date_range(filters: Filters) -> Query | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.index.analysis import news_analyzer
+from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk, terms_in
 from indexer.index.schema import QUERY_FIELDS, vocabulary_analyzer
 from indexer.search.columns import per_reader
 from indexer.search.parse import OPERATORS
@@ -109,12 +111,15 @@ def max_edits(word: str) -> int:
     return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
 
 
-def fuzzify(query: Query, text: str = "", searcher: Searcher | None = None) -> Query:
+def fuzzify(
+    query: Query, text: str = "", searcher: Searcher | None = None, languages: Sequence[str] = (DEFAULT_LANGUAGE,)
+) -> Query:
     """The query with each long enough word also matching its near spellings; excluded words stay exact.
 
     With the parsed ``text`` and a searcher, a word's near spellings are looked up among the index's unstemmed
     words and stemmed like the query ("governmnt" -> "government" -> ``govern``), which edits on the stem alone
-    would miss; terms without a span (synonym variants) fall back to fuzzy stems.
+    would miss; terms without a span (synonym variants) fall back to fuzzy stems. Words written without spaces
+    (Chinese, Japanese, Korean) stay exact: one character more or less is another word there.
     """
 
     def fuzzy(q: Query) -> Query:
@@ -125,10 +130,12 @@ def fuzzify(query: Query, text: str = "", searcher: Searcher | None = None) -> Q
         if type(q) is not Term or q.fieldname not in QUERY_FIELDS or not isinstance(q.text, str):
             return q.apply(fuzzy)
         typed = _typed(q, text)
+        if has_cjk(typed or q.text):
+            return q
         if typed and searcher is not None:
             if not (edits := max_edits(typed)):
                 return q
-            stems = _near_stems(searcher, typed, edits) | {q.text}
+            stems = _near_stems(searcher, typed, edits, languages) | {q.text}
             return Or([Term(q.fieldname, stem) for stem in sorted(stems)], boost=q.boost)
         if not (edits := _edits(q)):
             return q
@@ -148,14 +155,13 @@ def _typed(term: Term, text: str) -> str:
     return _vocab_form(text[start:end])
 
 
-def _near_stems(searcher: Searcher, word: str, edits: int) -> set[str]:
-    """The stems of the index's most frequent words within ``edits`` of ``word``."""
+def _near_stems(searcher: Searcher, word: str, edits: int, languages: Sequence[str]) -> set[str]:
+    """The stems (in ``languages``) of the index's most frequent words within ``edits`` of ``word``."""
     reader = searcher.reader()
     if "words" not in reader.schema:
         return set()
     near = heapq.nlargest(MAX_VARIANTS, words_within(reader, word, edits), key=lambda w: reader.frequency("words", w))
-    analyzer = news_analyzer()
-    return {token.text for w in near for token in analyzer(w)}
+    return set(terms_in(near, languages))
 
 
 def words_within(reader: IndexReader, word: str, edits: int) -> list[str]:
@@ -190,7 +196,7 @@ def _correct_word(searcher: Searcher, word: str) -> str | None:
     reader = searcher.reader()
     if "words" not in reader.schema:  # an index built before the vocabulary field existed
         return None
-    if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or reader.frequency("words", word):
+    if not 4 <= len(word) <= MAX_FUZZY_CHARS or not word.isalpha() or has_cjk(word) or reader.frequency("words", word):
         return None
     for dist in range(1, max(1, max_edits(word)) + 1):
         found = [w for w in words_within(reader, word, dist) if w != word]

@@ -24,6 +24,7 @@ from indexer.search.highlight import (
     snippet_fragmenter,
     whole_fragmenter,
 )
+from indexer.search.languages import query_languages
 from indexer.search.parse import parse
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
 from indexer.search.ranking import feedback
@@ -97,12 +98,13 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
     """Rank up to ``limit`` hits of a request, relaxed or made typo-tolerant when it finds too little; None when
     the query has nothing to search for."""
     facets_.check_fields(searcher, request.filters)
-    parsed, parsed_text = parse(request.q)
+    languages = query_languages(searcher, request.filters, request.q)
+    parsed, parsed_text = parse(request.q, languages)
     if parsed is NullQuery:
         return None
     # While typing, the last word also matches the words it begins; each variant of the query below (relaxed,
     # typo-tolerant) is built from the exact words and completed just before it runs.
-    typing = last_word(searcher, parsed, parsed_text) if request.prefix == "last" else None
+    typing = last_word(searcher, parsed, parsed_text, languages) if request.prefix == "last" else None
     complete = typing.rewrite if typing else _same
     ranker = _Ranker(searcher, request.filters, request.sort, limit)
     query = expand_synonyms(parsed, synonyms)
@@ -120,7 +122,7 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
     if strict < FEW_RESULTS:
         suggestion = did_you_mean(searcher, request.q, synonyms, keep=completed)
         if request.fuzzy == "auto" and ranked.found < FEW_RESULTS:
-            tolerant = fuzzify(query, parsed_text, searcher)
+            tolerant = fuzzify(query, parsed_text, searcher, languages)
             if (more := ranker.run(complete(tolerant))).found > ranked.found:
                 query, ranked, fuzzy_applied = tolerant, more, True
     return Found(complete(query), ranked, limit, parsed, parsed_text, completed, suggestion, fuzzy_applied)
@@ -209,10 +211,11 @@ def highlight_body(
 ) -> list[str] | None:
     """The article's paragraphs as escaped HTML with the query's terms marked (with ``typing``, the words the last
     one begins too); None if nothing matches."""
-    query, parsed_text = parse(text) if text.strip() else (NullQuery, "")
+    languages = query_languages(searcher, Filters(), text)
+    query, parsed_text = parse(text, languages) if text.strip() else (NullQuery, "")
     if query is NullQuery:
         return None
-    if typing and (last := last_word(searcher, query, parsed_text)) is not None:
+    if typing and (last := last_word(searcher, query, parsed_text, languages)) is not None:
         query = last.rewrite(query)
     results = searcher.search(And([Term("id", doc_id), expand_synonyms(query, synonyms)]), limit=1, terms=True)
     if results.is_empty() and (relaxed := relax(query, 0)) is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from itertools import pairwise
 from math import log
 from typing import Any
@@ -11,6 +12,7 @@ from whoosh import scoring
 from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 
 from indexer.index.analysis import query_stop_stems, stop_stems
+from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk, stop_terms
 
 # BM25: K1 2.0 lets a word repeated in an article keep adding (news repeats its subject); B is the usual 0.75.
 K1, B = 2.0, 0.75
@@ -133,18 +135,18 @@ def _unquoted(query: Query) -> Query:
     return query.apply(_unquoted)
 
 
-def free_text(query: Query) -> Query:
+def free_text(query: Query, languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> Query:
     """The query without the stop words and single letters among its free-text words; phrases keep theirs, and
     a query of stop words only is kept whole (``the`` finds the articles that have it).
 
     Stop words are indexed so that phrases match exactly, but as loose words they match nearly every article:
     they would add noise to the ranking and cost a pass over the longest posting lists.
     """
-    stops = stop_stems()
+    stops = stop_stems() if list(languages) == [DEFAULT_LANGUAGE] else frozenset().union(*map(stop_terms, languages))
 
     def drop(q: Query) -> Query:
-        if type(q) is Term:  # one letter is a stop word too: the "d" of "I'd", the "t" of "don't"
-            return NullQuery if q.text in stops or len(q.text) < 2 else q
+        if type(q) is Term:  # one letter is a stop word too: the "d" of "I'd", the "t" of "don't" (not "市")
+            return NullQuery if q.text in stops or (len(q.text) < 2 and not has_cjk(q.text)) else q
         return q.apply(drop)  # phrases have no children: their words stay
 
     dropped = drop(query).normalize()
