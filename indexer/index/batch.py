@@ -11,7 +11,8 @@ news); the rules come from the analyzers in ``analysis.py`` and ``schema.py``, n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 import Stemmer
@@ -30,7 +31,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.index.languages import LanguageAnalyzer, analysis_key, analyzer_for, in_language
+from indexer.index.languages import LanguageAnalyzer, analysis_key, analyzer_for, in_language, term_spans
 
 _STOPPED = None  # a word the rules drop (stop word, too short): cached like any other
 
@@ -136,34 +137,32 @@ def _apply(steps: list[tuple[str, Any]], words: list[str]) -> tuple[list[str], l
 
 
 class StreamRules:
-    """The rules of an analyzer whose words depend on their context (Japanese morphemes, CJK bigrams): each text
-    goes through the analyzer itself."""
+    """The rules of a language whose words depend on their context (Japanese morphemes, CJK bigrams): each text's
+    ``(term, start, end)`` spans come from ``indexer.index.languages.term_spans``."""
 
-    def __init__(self, analyzer: Analyzer) -> None:
-        self.analyzer = analyzer
+    def __init__(self, spans: Callable[[str], list[tuple[str, int, int]]]) -> None:
+        self.spans = spans
 
     def learn(self, texts: Iterable[str]) -> None:
         """Nothing to learn ahead: words are found in context."""
 
     def words(self, text: str) -> set[bytes]:
         """The distinct terms of ``text``."""
-        return {token.text.encode("utf-8") for token in self.analyzer(text)}
+        return {term.encode("utf-8") for term, _, _ in self.spans(text)}
 
     def postings(self, text: str, chars: bool) -> dict[bytes, list[Any]]:
         """``{term: [position, ...]}`` (``[(position, start, end), ...]`` with ``chars``), as the analyzer yields."""
         seen: dict[bytes, list[Any]] = {}
-        for token in self.analyzer(text, positions=True, chars=chars):
-            entry = (token.pos, token.startchar, token.endchar) if chars else token.pos
-            seen.setdefault(token.text.encode("utf-8"), []).append(entry)
+        for pos, (term, start, end) in enumerate(self.spans(text)):
+            seen.setdefault(term.encode("utf-8"), []).append((pos, start, end) if chars else pos)
         return seen
 
 
-def rules_for(analyzer: Analyzer) -> AnalyzerRules | StreamRules:
-    """Word-at-a-time rules where the analyzer allows them, else the analyzer run over each text."""
-    try:
-        return AnalyzerRules(analyzer)
-    except UnsupportedAnalyzer:
-        return StreamRules(analyzer)
+def rules_for(language: str, kind: str) -> AnalyzerRules | StreamRules:
+    """Word-at-a-time rules for a language where its analyzer allows them, else spans found in context."""
+    if term_spans(language, kind, "") is not None:
+        return StreamRules(partial(term_spans, language, kind))
+    return AnalyzerRules(analyzer_for(language, kind))
 
 
 Rules = AnalyzerRules | StreamRules
@@ -202,7 +201,7 @@ class BatchAnalyzer:
             return rules
         key = (rules, analysis_key(language))
         if key not in self.by_language:
-            self.by_language[key] = rules_for(analyzer_for(key[1], rules))
+            self.by_language[key] = rules_for(key[1], rules)
         return self.by_language[key]
 
     def items(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -142,6 +142,24 @@ def stop_terms(lang: str | None) -> frozenset[str]:
     return frozenset(token.text for word in words for token in analyzer(word))
 
 
+def term_spans(lang: str | None, kind: str, text: str) -> list[tuple[str, int, int]] | None:
+    """``(term, start, end)`` of each word of ``text`` as ``analyzer_for(lang, kind)`` yields them, without
+    Whoosh's token objects (the batch writer's path), for the languages whose words depend on their context;
+    None for the others (their words are analysed one distinct word at a time)."""
+    key = analysis_key(lang)
+    if key == JAPANESE:
+        index = kind == "text"
+        return [(m[index].lower(), start, end) for line in _lines(text) for m, start, end in line]
+    if key in BIGRAM_LANGUAGES:
+        return [(_bigram_term(text[start:end]), start, end) for start, end in bigram_spans(text)]
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _bigram_term(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).lower().translate(accent_map)
+
+
 class BigramTokenizer(Tokenizer):
     """Overlapping bigrams of each run of ideographs or Hangul (a lone character alone); other words whole."""
 
@@ -228,16 +246,22 @@ class JapaneseTokenizer(Tokenizer):
 
 def japanese_morphemes(text: str, base_forms: bool = True) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` of each Japanese word of ``text``, punctuation left out."""
+    for line in _lines(text):
+        for (surface, base), start, end in line:
+            yield (base if base_forms else surface), start, end
+
+
+def _lines(text: str) -> Iterator[list[tuple[tuple[str, str], int, int]]]:
+    """Each line's words, ``((as written, dictionary form), start, end)`` with offsets into ``text``."""
     offset = 0
     for line in text.split("\n"):  # a word never spans lines: each line is analysed once, for every field
-        for surface, base, start, end in _line_morphemes(line):
-            yield (base if base_forms else surface), offset + start, offset + end
+        yield [(words, offset + start, offset + end) for words, start, end in _line_morphemes(line)]
         offset += len(line) + 1
 
 
 @lru_cache(maxsize=8192)
-def _line_morphemes(line: str) -> tuple[tuple[str, str, int, int], ...]:
-    """``(word as written, dictionary form, start, end)`` of each word of one line."""
+def _line_morphemes(line: str) -> tuple[tuple[tuple[str, str], int, int], ...]:
+    """``((word as written, dictionary form), start, end)`` of each word of one line."""
     found = []
     offset = 0
     for node in _tagger()(line):
@@ -251,8 +275,13 @@ def _line_morphemes(line: str) -> tuple[tuple[str, str, int, int], ...]:
         if feature[0] in _JA_SKIP or not surface.strip():
             continue
         base = feature[10] if len(feature) > 10 and feature[10] not in ("", "*") else surface
-        found.append((unicodedata.normalize("NFKC", surface), unicodedata.normalize("NFKC", base), start, end))
+        found.append(((_nfkc(surface), _nfkc(base)), start, end))
     return tuple(found)
+
+
+@lru_cache(maxsize=65536)
+def _nfkc(word: str) -> str:
+    return unicodedata.normalize("NFKC", word)
 
 
 @lru_cache(maxsize=1)
