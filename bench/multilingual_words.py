@@ -7,11 +7,13 @@ Each language's ``Picker`` turns a text into its content words, in order, in the
   (``非自立可能``: する, いる, なる...), at least two characters, no digits.
 - ``zh``: rjieba (jieba-rs) words with part-of-speech tags ``n*``, ``v*`` or ``a*``, at least two characters, all Han.
 - ``ru``, ``de``, ``fr``, ``es``: letters-only words of at least four letters, lemmatised by simplemma, lower case.
-- ``ar``: letters-only words of at least three letters as they appear (harakat and tatweel removed, as a reader
+- ``ar``: Arabic-script words of at least three letters as they appear (harakat and tatweel removed, as a reader
   types them). simplemma has Arabic data (``الكتب`` -> ``كتاب``) but its lemmas strip the article and undo
   broken plurals, forms that are not in the text and that a reader of the article would not type.
 
-Every language skips the stop words of ``stopwordsiso`` and placeholders such as the Spanish corpus's ``*NUMBER*``.
+Every language skips the stop words of the ``stop-words`` package (stopwordsiso's lists were passed over: its
+Russian list holds content words such as ``москва`` and ``деньги``) and placeholders such as the Spanish corpus's
+``*NUMBER*``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ PLACEHOLDER = re.compile(r"\*\w+\*")
 LETTERS = re.compile(r"[^\W\d_]+")
 ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
 HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+ALEF = re.compile("[أإآٱ]")
+ARABIC = re.compile(r"^[\u0600-\u06ff\u0750-\u077f]+$")
 # Sudachi refuses inputs past about 49,000 bytes; Japanese characters take three bytes in UTF-8.
 SUDACHI_CHARS = 12_000
 Picker = Callable[[str], list[str]]
@@ -35,10 +39,10 @@ Picker = Callable[[str], list[str]]
 
 @cache
 def stop_words(lang: str) -> frozenset[str]:
-    """The language's stop words (stopwordsiso), lower case."""
-    import stopwordsiso
+    """The language's stop words (the ``stop-words`` package), lower case."""
+    from stop_words import get_stop_words
 
-    return frozenset(w.lower() for w in stopwordsiso.stopwords(lang))
+    return frozenset(w.lower() for w in get_stop_words(lang))
 
 
 @cache
@@ -90,17 +94,18 @@ def lemma_words(lang: str) -> Picker:
         return word if len(word) >= 4 and word not in stops else None
 
     def words(text: str) -> list[str]:
-        return [w for t in LETTERS.findall(PLACEHOLDER.sub(" ", text)) if (w := lemma(t)) is not None]
+        text = unicodedata.normalize("NFC", PLACEHOLDER.sub(" ", text))  # decomposed accents would cut words
+        return [w for t in LETTERS.findall(text) if (w := lemma(t)) is not None]
 
     return words
 
 
 def arabic_words(text: str) -> list[str]:
-    """Words of an Arabic text as they appear (without harakat or tatweel), three letters or more, no stop words."""
-    stops, words = stop_words("ar"), []
-    for token in LETTERS.findall(PLACEHOLDER.sub(" ", text)):
-        word = ARABIC_MARKS.sub("", unicodedata.normalize("NFC", token))
-        if len(word) >= 3 and word not in stops and not word.isascii():
+    """Arabic-script words as they appear (without harakat or tatweel), three letters or more, no stop words."""
+    stops, words = {_alef(w) for w in stop_words("ar")}, []
+    # Harakat are combining marks, not letters: taken out first, they would cut words apart.
+    for word in LETTERS.findall(ARABIC_MARKS.sub("", PLACEHOLDER.sub(" ", text))):
+        if len(word) >= 3 and ARABIC.match(word) and _alef(word) not in stops:
             words.append(word)
     return words
 
@@ -137,6 +142,11 @@ def document_frequency(texts: Iterable[str], words: Picker) -> dict[str, int]:
         for word in set(words(text)):
             df[word] = df.get(word, 0) + 1
     return df
+
+
+def _alef(word: str) -> str:
+    """An Arabic word with its alef and final ya written one way, to compare it with the stop list (الى, إلى)."""
+    return ALEF.sub("ا", word).replace("ى", "ي")
 
 
 def _boundary(char: str) -> bool:
