@@ -6,7 +6,8 @@ Each language's ``Picker`` turns a text into its content words, in order, in the
   are their own part of speech and left out), verbs and adjectives that are not auxiliary-like
   (``非自立可能``: する, いる, なる...), at least two characters, no digits.
 - ``zh``: rjieba (jieba-rs) words with part-of-speech tags ``n*``, ``v*`` or ``a*``, at least two characters, all Han.
-- ``ru``, ``de``, ``fr``, ``es``: letters-only words of at least four letters, lemmatised by simplemma, lower case.
+- ``ru``, ``de``, ``fr``, ``es``: letters-only words of at least four letters, lemmatised by simplemma, lower case;
+  when simplemma's lemma is not a word of its dictionary (a guess by its rules), the word as written.
 - ``ar``: Arabic-script words of at least three letters as they appear (harakat and tatweel removed, as a reader
   types them). simplemma has Arabic data (``الكتب`` -> ``كتاب``) but its lemmas strip the article and undo
   broken plurals, forms that are not in the text and that a reader of the article would not type.
@@ -90,7 +91,10 @@ def lemma_words(lang: str) -> Picker:
     def lemma(token: str) -> str | None:
         if len(token) < 4 or token.lower() in stops:
             return None
-        word = simplemma.lemmatize(token, lang=lang).lower()
+        word = simplemma.lemmatize(token, lang=lang)
+        if word.lower() != token.lower() and not simplemma.is_known(word, lang=lang):
+            word = token  # a guessed lemma (назначенные -> назначенныть): the word as written is what a reader types
+        word = word.lower()
         return word if len(word) >= 4 and word not in stops else None
 
     def words(text: str) -> list[str]:
