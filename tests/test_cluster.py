@@ -22,10 +22,11 @@ from indexer.index.writers import BuildError
 from indexer.search import Engine
 from tests.cluster_delay import DELAY, MARKERS
 from tests.helpers import ROOT, free_port, generate_corpus
+from tests.test_warc import archive, warc_bytes
 
 pytestmark = pytest.mark.slow
 START_SECONDS = 60
-QUERIES = ["alpha", "market election", "rogun dam", '"story number"', "tajikistan -water"]
+QUERIES = ["alpha", "market election", "rogun dam", '"story number"', "tajikistan -water", "reservoir story"]
 
 
 def _wait_for(check: Callable[[], bool], seconds: float, what: str) -> None:
@@ -111,7 +112,8 @@ def start_cluster(tmp_path: Path) -> Iterator[Callable[..., Cluster]]:
 
 @pytest.fixture
 def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Small files, a JSONL export cut into ranges (a broken line, a duplicate id in a later range) and a bad file."""
+    """Small files, a JSONL export cut into ranges (a broken line, a duplicate id in a later range), a web archive
+    cut into ranges of records, and an empty file."""
     monkeypatch.setattr(parts, "TASK_BYTES", 6000)  # so a small export is cut, and small files make several tasks
     folder = generate_corpus(tmp_path / "corpus", 40)
     lines = []
@@ -124,7 +126,9 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         lines.append("{not json" if i == 17 else json.dumps(record if i != 150 else {**record, "id": "s3"}))
     (folder / "export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     (folder / "empty.txt").write_text("", "utf-8")
-    assert len(list(parts.plan(folder, walk_corpus(folder)))) > 8
+    (folder / "crawl.warc.gz").write_bytes(warc_bytes(archive(30), gzip=True))
+    tasks = list(parts.plan(folder, walk_corpus(folder)))
+    assert len(tasks) > 8 and sum(p.relpath == "crawl.warc.gz" and p.end is not None for t in tasks for p in t) > 2
     return folder
 
 
@@ -171,7 +175,7 @@ def test_a_cluster_build_gives_the_index_a_local_build_gives(tmp_path, corpus, s
     c = start_cluster()
     local = reindex(corpus, tmp_path / "local", full=True)
     distributed = reindex(corpus, tmp_path / "distributed", full=True, cluster=c.address)
-    assert distributed.processes == 2 and distributed.documents == local.documents == 198
+    assert distributed.processes == 2 and distributed.documents == local.documents == 198 + 24
     assert (distributed.added, distributed.skipped) == (local.added, local.skipped)
     assert {s.reason.split(" (")[0] for s in local.skipped} >= {"empty file", "duplicate id 's3'"}
     assert store.read_manifest(store.current_dir(tmp_path / "distributed")) == store.read_manifest(

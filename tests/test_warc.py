@@ -91,7 +91,7 @@ def test_warc_files_are_indexed_and_followed_incrementally(tmp_path: Path, open_
     assert (third.deleted, third.skipped) == (1, []) and [h.id for h in engine.search("rail").hits] == ["crawl:1"]
 
 
-def _archive(n: int) -> list[tuple[str, str, bytes]]:
+def archive(n: int) -> list[tuple[str, str, bytes]]:
     """``n`` responses: pages, with an image every fifth."""
     return [
         (f"https://news.example/{i}.png", "image/png", b"\x89PNG\r\n\x1a\n")
@@ -112,7 +112,7 @@ def test_a_big_archive_is_cut_into_ranges_of_records_that_read_like_the_whole_fi
 ) -> None:
     monkeypatch.setattr(parts, "TASK_BYTES", 4000)
     name = "crawl.warc.gz" if gzip else "crawl.warc"
-    data = warc_bytes(_archive(40), gzip) + (b"garbage where a record header belongs\r\n\r\n" if broken else b"")
+    data = warc_bytes(archive(40), gzip) + (b"garbage where a record header belongs\r\n\r\n" if broken else b"")
     path = tmp_path / name
     path.write_bytes(data)
     tasks = list(plan(tmp_path, [path]))
@@ -132,7 +132,7 @@ def test_a_big_archive_is_cut_into_ranges_of_records_that_read_like_the_whole_fi
 def test_a_cut_archive_builds_the_index_a_whole_one_does(tmp_path: Path, monkeypatch, open_engine) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "crawl.warc.gz").write_bytes(warc_bytes(_archive(40), gzip=True))
+    (corpus / "crawl.warc.gz").write_bytes(warc_bytes(archive(40), gzip=True))
     whole = reindex(corpus, tmp_path / "whole", full=True)
     monkeypatch.setattr(parts, "TASK_BYTES", 4000)
     cut = reindex(corpus, tmp_path / "cut", full=True)

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Chunks per worker: more balance the load and make a lost worker cheaper to redo; fewer make fewer segments
 # (each is searched on its own).
-CHUNKS_PER_WORKER = 4
+CHUNKS_PER_WORKER = 2
 # How often a task that failed with an error (not a lost worker, which Dask retries on its own) is tried again.
 RETRIES = 2
 CONNECT_SECONDS = 30
