@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from indexer.clean.sources import walk_corpus
+from indexer.cli import cli
 from indexer.index import cluster, parts, store
 from indexer.index.build import reindex
 from indexer.index.writers import BuildError
@@ -45,9 +47,9 @@ def _listening(port: int) -> bool:
 
 
 class Cluster:
-    """A Dask scheduler and two workers (``--nworkers 1 --nthreads 1``, no nanny) started by this test."""
+    """A Dask scheduler and worker processes (``--nworkers 1 --nthreads 1``, no nanny) started by this test."""
 
-    def __init__(self, tmp: Path, **env: str) -> None:
+    def __init__(self, tmp: Path, workers: int = 2, **env: str) -> None:
         port = free_port()
         self.address = f"tcp://127.0.0.1:{port}"
         self.logs = tmp / "dask-logs"
@@ -63,12 +65,12 @@ class Cluster:
                 + ["--preload", str(ROOT / "tests" / "cluster_delay.py"), "--name", f"w{n}"],
                 environ,
             )
-            for n in range(2)
+            for n in range(workers)
         ]
         from distributed import Client
 
         with Client(self.address, timeout=START_SECONDS, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=START_SECONDS)
+            client.wait_for_workers(workers, timeout=START_SECONDS)
 
     def _start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         with (self.logs / f"{name}.log").open("wb") as out:
@@ -96,9 +98,9 @@ def start_cluster(tmp_path: Path) -> Iterator[Callable[..., Cluster]]:
     """Start a cluster (environment variables for its processes as keywords); torn down when the test ends."""
     started: list[Cluster] = []
 
-    def start(**env: str) -> Cluster:
+    def start(workers: int = 2, **env: str) -> Cluster:
         try:
-            started.append(Cluster(tmp_path, **env))
+            started.append(Cluster(tmp_path, workers, **env))
         except BaseException:
             for log in sorted((tmp_path / "dask-logs").glob("*.log")):
                 print(log.name, log.read_text(errors="replace")[-3000:])
@@ -190,7 +192,7 @@ def test_a_worker_killed_mid_build_loses_nothing_and_duplicates_nothing(
 ) -> None:
     markers = tmp_path / "markers"
     markers.mkdir()
-    c = start_cluster(**{DELAY: "0.5", MARKERS: str(markers)})
+    c = start_cluster(**{DELAY: "0.3", MARKERS: str(markers)})
     monkeypatch.setattr(cluster, "CHUNKS_PER_WORKER", 3)
     outcome: dict[str, object] = {}
 
@@ -224,6 +226,36 @@ def test_a_cluster_that_cannot_be_reached_fails_the_build_and_keeps_the_index(tm
     reindex(corpus, root, full=True)
     before = store.current_dir(root)
     monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
-    with pytest.raises(BuildError, match="no Dask cluster"):
-        reindex(corpus, root, full=True, cluster=f"tcp://127.0.0.1:{free_port()}")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(
+        cli, ["reindex", "--full", "--corpus", str(corpus), "--index", str(root), "--cluster", address]
+    )
+    assert result.exit_code == 1 and f"no Dask cluster with workers at {address}" in result.output
+    assert "the old index is untouched" in result.output.lower()
     assert store.current_dir(root) == before and not list(root.glob(f"{store.TMP_PREFIX}*"))
+
+
+def test_a_build_whose_every_worker_is_lost_fails_and_keeps_the_index(
+    tmp_path, corpus, start_cluster, monkeypatch
+) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root, full=True)
+    before = store.current_dir(root)
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    c = start_cluster(workers=1, **{DELAY: "0.5", MARKERS: str(markers)})
+    monkeypatch.setattr(cluster, "NO_WORKERS_SECONDS", 1)
+    killer = threading.Thread(target=lambda: _kill_when_busy(c.workers[0], markers))
+    killer.start()
+    try:
+        with pytest.raises(BuildError, match="no worker"):
+            reindex(corpus, root, full=True, cluster=c.address)
+    finally:
+        killer.join(timeout=START_SECONDS)
+    assert store.current_dir(root) == before and not list(root.glob(f"{store.TMP_PREFIX}*"))
+
+
+def _kill_when_busy(worker: subprocess.Popen[bytes], markers: Path) -> None:
+    _wait_for(lambda: any(markers.iterdir()), START_SECONDS, "a task on the worker")
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,9 @@ CHUNKS_PER_WORKER = 2
 # How often a task that failed with an error (not a lost worker, which Dask retries on its own) is tried again.
 RETRIES = 2
 CONNECT_SECONDS = 30
+# A build whose cluster has had no worker for this long fails (Dask itself would wait for workers for ever).
+NO_WORKERS_SECONDS = 120
+POLL_SECONDS = 0.2
 
 
 class ClusterWriter(Writers):
@@ -72,12 +76,9 @@ class ClusterWriter(Writers):
 
     def commit(self, expected: Callable[[], int]) -> list[Segment]:
         """Run every chunk on the cluster and publish their segments in one new generation."""
-        from distributed import as_completed
-
         try:
-            done = as_completed(self._submit_chunks(), loop=self.client.loop)
-            for future in done:
-                self._accept(future)
+            self._submit_chunks()
+            self._collect()
             self.parent._close_segment()
             return self._publish(self.parent, self.segments, expected)
         except BaseException:
@@ -86,7 +87,26 @@ class ClusterWriter(Writers):
         finally:
             self.client.close()
 
-    def _submit_chunks(self) -> list[Any]:
+    def _collect(self) -> None:
+        """Accept each chunk as it finishes; fail when the cluster has had no worker for ``NO_WORKERS_SECONDS``."""
+        from distributed import as_completed
+
+        finished = as_completed(list(self.futures), loop=self.client.loop)
+        idle_since: float | None = None
+        while not finished.is_empty():
+            ready = finished.next_batch(block=False)
+            for future in ready:
+                self._accept(future)
+            if ready or self.workers:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > NO_WORKERS_SECONDS:
+                raise BuildError(f"the cluster at {self.address} has had no worker for {NO_WORKERS_SECONDS} s")
+            if not ready:
+                time.sleep(POLL_SECONDS)
+
+    def _submit_chunks(self) -> None:
         size = -(-len(self.tasks) // max(1, self.workers * CHUNKS_PER_WORKER)) if self.tasks else 1
         build = uuid.uuid4().hex[:8]
         for chunk, first in enumerate(range(0, len(self.tasks), size)):
@@ -103,7 +123,6 @@ class ClusterWriter(Writers):
             )
             self.futures[future] = (chunk, first)
         self.tasks = []
-        return list(self.futures)
 
     def _accept(self, future: Any) -> None:
         """Take a chunk's one finished attempt: its tasks' results, in order, and its segment."""
