@@ -221,12 +221,15 @@ def test_a_worker_killed_mid_build_loses_nothing_and_duplicates_nothing(
     _only_committed_segments(tmp_path / "distributed")
 
 
-def test_a_cluster_that_cannot_be_reached_fails_the_build_and_keeps_the_index(tmp_path, corpus, monkeypatch) -> None:
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:{port}", "127.0.0.1"], ids=["nobody-there", "no-port"])
+def test_a_cluster_that_cannot_be_reached_fails_the_build_and_keeps_the_index(
+    tmp_path, corpus, monkeypatch, address
+) -> None:
     root = tmp_path / "index"
     reindex(corpus, root, full=True)
     before = store.current_dir(root)
     monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
-    address = f"tcp://127.0.0.1:{free_port()}"
+    address = address.format(port=free_port())
     result = CliRunner().invoke(
         cli, ["reindex", "--full", "--corpus", str(corpus), "--index", str(root), "--cluster", address]
     )

@@ -55,7 +55,7 @@ class ClusterWriter(Writers):
         try:
             self.client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
             self.client.wait_for_workers(1, timeout=CONNECT_SECONDS)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: not an address
             raise BuildError(f"no Dask cluster with workers at {address}: {exc}") from exc
         # The parent writer holds the index lock and writes the table of contents; it adds no documents.
         self.parent = segment_writer(ix, limitmb=1)
