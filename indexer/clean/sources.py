@@ -8,7 +8,7 @@ import io
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -228,7 +228,10 @@ def warc_articles(
 def load_archive(relpath: str, stream: BinaryIO, start: int = 0, end: int | None = None, first: int = 1) -> Loaded:
     """A web archive (or a range of its records) from its open file, streamed a record at a time, never held in
     memory whole; a broken file becomes a Skip."""
-    return _guarded(relpath, lambda: warc_articles(relpath, stream, start, end, first))
+    try:
+        return warc_articles(relpath, stream, start, end, first)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
+        return _failed(relpath, exc)
 
 
 # One page or text file above this is not an article (parsing a 50 MB page takes a minute and over 1 GB); a JSONL
@@ -239,13 +242,9 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 def load_bytes(relpath: str, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> Loaded:
     """Turn one file's bytes into articles (JSONL records read by ``options``); a broken file becomes a Skip."""
     kind = kind_of(relpath)
-    if kind == "warc":
-        return _guarded(relpath, lambda: warc_articles(relpath, data))
-    return _guarded(relpath, lambda: _load_text(relpath, kind, data, options))
-
-
-def _load_text(relpath: str, kind: str | None, data: bytes, options: ReadOptions) -> Loaded:
     try:
+        if kind == "warc":
+            return warc_articles(relpath, data)
         if kind != "jsonl" and len(data) > MAX_PAGE_BYTES:
             raise SourceError(f"too large: {len(data) / 1_048_576:.1f} MB, more than {MAX_PAGE_BYTES >> 20} MB")
         if not data.strip():
@@ -258,12 +257,11 @@ def _load_text(relpath: str, kind: str | None, data: bytes, options: ReadOptions
         return Loaded(articles=[text_article(relpath, text)])
     except SourceError as exc:
         return Loaded(skips=[Skip(relpath, str(exc))])
-
-
-def _guarded(relpath: str, load: Callable[[], Loaded]) -> Loaded:
-    """``load()``, or the file as one skip when cleaning it failed unexpectedly."""
-    try:
-        return load()
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
-        log.exception("failed to clean %s", relpath)
-        return Loaded(skips=[Skip(relpath, f"could not be parsed: {type(exc).__name__}: {exc}")])
+        return _failed(relpath, exc)
+
+
+def _failed(relpath: str, exc: Exception) -> Loaded:
+    """A file whose cleaning failed unexpectedly, as one skip (logged with its traceback)."""
+    log.exception("failed to clean %s", relpath)
+    return Loaded(skips=[Skip(relpath, f"could not be parsed: {type(exc).__name__}: {exc}")])
