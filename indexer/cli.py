@@ -81,6 +81,7 @@ def cli() -> None:
     show_default=False,
     help=settings.FACETS.help + " Repeatable.",
 )
+@setting_option(settings.CLUSTER, "--cluster", "cluster", metavar="ADDRESS", show_default=False)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @json_option
 def reindex(
@@ -89,6 +90,7 @@ def reindex(
     full: bool,
     field_map: tuple[str, ...],
     facets: tuple[str, ...],
+    cluster: str,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -99,7 +101,9 @@ def reindex(
         raise click.BadParameter(str(exc), param_hint="--field/--facet") from exc
     progress = None if quiet or as_json else terminal.ProgressBar()
     try:
-        summary = build.reindex(corpus_dir, index_dir, full=full, progress=progress, options=options)
+        summary = build.reindex(
+            corpus_dir, index_dir, full=full, progress=progress, options=options, cluster=cluster or None
+        )
     except store.IndexBusy as exc:
         raise click.ClickException(f"{exc}. Wait for it to finish and run again.") from exc
     except BuildError as exc:

@@ -48,6 +48,14 @@ FACETS = Setting(
     "",
     "JSONL fields kept as keyword facets to count and filter on (category), space-separated.",
 )
+# A full build on a Dask distributed cluster (docs/deploy.md); the corpus and the index at the same paths on
+# every worker.
+CLUSTER = Setting(
+    "CLUSTER",
+    "",
+    "Address of a Dask scheduler (tcp://HOST:8786) whose workers run full builds; empty: build on this machine. "
+    "The corpus and index folders must be at the same paths on every worker (shared storage).",
+)
 
 PER_PAGE = Setting("PER_PAGE", 10, "Results per page when a search does not say (1 to 100).")
 CORS_ORIGINS = Setting(
@@ -59,4 +67,16 @@ HOST = Setting("HOST", "127.0.0.1", "Address the server listens on (0.0.0.0: eve
 PORT = Setting("PORT", 8000, "TCP port the server listens on.")
 WORKERS = Setting("WORKERS", 2, "Server worker processes (each answers requests in parallel).")
 
-SETTINGS = (INDEX_DIR, CORPUS_DIR, SYNONYMS_FILE, JSONL_FIELDS, FACETS, PER_PAGE, CORS_ORIGINS, HOST, PORT, WORKERS)
+SETTINGS = (
+    INDEX_DIR,
+    CORPUS_DIR,
+    SYNONYMS_FILE,
+    JSONL_FIELDS,
+    FACETS,
+    CLUSTER,
+    PER_PAGE,
+    CORS_ORIGINS,
+    HOST,
+    PORT,
+    WORKERS,
+)

@@ -9,8 +9,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from indexer.clean.sources import load_bytes, walk_corpus
+from indexer.clean.sources import file_hash, load_bytes, walk_corpus
+from indexer.index import parts
 from indexer.index.build import reindex
+from indexer.index.parts import plan
 from indexer.search import Engine
 
 PAGE = """<html lang="en"><head><title>{title}</title></head><body><article><h1>{title}</h1>
@@ -87,3 +89,56 @@ def test_warc_files_are_indexed_and_followed_incrementally(tmp_path: Path, open_
     (corpus / "crawl.warc.gz").write_bytes(warc_bytes(RECORDS[2:], gzip=True))
     third = reindex(corpus, root)
     assert (third.deleted, third.skipped) == (1, []) and [h.id for h in engine.search("rail").hits] == ["crawl:1"]
+
+
+def archive(n: int) -> list[tuple[str, str, bytes]]:
+    """``n`` responses: pages, with an image every fifth."""
+    return [
+        (f"https://news.example/{i}.png", "image/png", b"\x89PNG\r\n\x1a\n")
+        if i % 5 == 2
+        else (
+            f"https://news.example/{i}",
+            "text/html",
+            PAGE.format(title=f"Story {i}", text=f"Story {i} about the reservoir.").encode(),
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("gzip", [False, True], ids=["warc", "warc.gz"])
+@pytest.mark.parametrize("broken", [False, True], ids=["whole", "broken"])
+def test_a_big_archive_is_cut_into_ranges_of_records_that_read_like_the_whole_file(
+    tmp_path: Path, monkeypatch, gzip: bool, broken: bool
+) -> None:
+    monkeypatch.setattr(parts, "TASK_BYTES", 4000)
+    name = "crawl.warc.gz" if gzip else "crawl.warc"
+    data = warc_bytes(archive(40), gzip) + (b"garbage where a record header belongs\r\n\r\n" if broken else b"")
+    path = tmp_path / name
+    path.write_bytes(data)
+    tasks = list(plan(tmp_path, [path]))
+    assert len(tasks) > 3 and all(len(t) == 1 and t[0].end is not None for t in tasks)
+    assert [t[0].last for t in tasks] == [False] * (len(tasks) - 1) + [True]
+    whole = load_bytes(name, data)
+    articles, skips = [], []
+    for (part,) in tasks:
+        digest, loaded, error = parts.load(part)
+        assert error is None and loaded is not None and digest == file_hash(data)
+        articles += loaded.articles
+        skips += loaded.skips
+    assert len(whole.articles) == 32 and articles == whole.articles  # ids count responses across ranges
+    assert skips == whole.skips and any("unreadable record after 40" in s.reason for s in skips) == broken
+
+
+def test_a_cut_archive_builds_the_index_a_whole_one_does(tmp_path: Path, monkeypatch, open_engine) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "crawl.warc.gz").write_bytes(warc_bytes(archive(40), gzip=True))
+    whole = reindex(corpus, tmp_path / "whole", full=True)
+    monkeypatch.setattr(parts, "TASK_BYTES", 4000)
+    cut = reindex(corpus, tmp_path / "cut", full=True)
+    assert (cut.added, cut.skipped) == (whole.added, whole.skipped) and cut.added == 32
+    queries = ["story 7", "reservoir"]
+    engines = [open_engine(tmp_path / "whole"), open_engine(tmp_path / "cut")]
+    for q in queries:
+        first, second = (sorted(h.id for h in e.search(q).hits) for e in engines)
+        assert first == second and first

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import logging
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import chardet
 
@@ -80,6 +82,15 @@ def relative_id(root: Path, path: Path) -> str:
 def file_hash(data: bytes) -> str:
     """The hash that tells whether a source file changed."""
     return hashlib.sha1(data).hexdigest()
+
+
+def stream_hash(stream: BinaryIO) -> str:
+    """``file_hash`` of an open file, read from its start in blocks (never whole)."""
+    sha = hashlib.sha1()
+    stream.seek(0)
+    while block := stream.read(warc.BLOCK):
+        sha.update(block)
+    return sha.hexdigest()
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -175,12 +186,18 @@ def jsonl_articles(
     return loaded
 
 
-def warc_articles(relpath: str, data: bytes) -> Loaded:
-    """Every HTML response of a web archive as an article (``FILE:N`` ids, N counting responses); other
-    responses and unreadable pages are skipped with their reason, and a broken record ends the archive there."""
+def warc_articles(
+    relpath: str, archive: bytes | BinaryIO, start: int = 0, end: int | None = None, first: int = 1
+) -> Loaded:
+    """Every HTML response of a web archive (its bytes, or an open file streamed a record at a time) as an article
+    (``FILE:N`` ids, N counting responses); other responses and unreadable pages are skipped with their reason, and
+    a broken record ends the archive there. ``start``, ``end`` and ``first`` read one range of records (``warc.cuts``):
+    the responses that begin in it, numbered from ``first``."""
+    stream = io.BytesIO(archive) if isinstance(archive, bytes) else archive
+    whole = start == 0 and end is None
     loaded = Loaded()
     try:
-        for response in warc.responses(data, MAX_PAGE_BYTES):
+        for response in warc.responses(stream, MAX_PAGE_BYTES, start, end, first):
             where = f"{relpath}:{response.number}"
             if not response.is_html:
                 loaded.skips.append(Skip(where, f"not an HTML page ({response.content_type or 'no type'})"))
@@ -203,9 +220,18 @@ def warc_articles(relpath: str, data: bytes) -> Loaded:
                 )
     except warc.BrokenArchive as exc:
         loaded.skips.append(Skip(relpath, str(exc)))
-    if not loaded.articles and not loaded.skips:
+    if whole and not loaded.articles and not loaded.skips:
         loaded.skips.append(Skip(relpath, "no HTTP responses in the archive"))
     return loaded
+
+
+def load_archive(relpath: str, stream: BinaryIO, start: int = 0, end: int | None = None, first: int = 1) -> Loaded:
+    """A web archive (or a range of its records) from its open file, streamed a record at a time, never held in
+    memory whole; a broken file becomes a Skip."""
+    try:
+        return warc_articles(relpath, stream, start, end, first)
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
+        return _failed(relpath, exc)
 
 
 # One page or text file above this is not an article (parsing a 50 MB page takes a minute and over 1 GB); a JSONL
@@ -232,5 +258,10 @@ def load_bytes(relpath: str, data: bytes, options: ReadOptions = DEFAULT_OPTIONS
     except SourceError as exc:
         return Loaded(skips=[Skip(relpath, str(exc))])
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
-        log.exception("failed to clean %s", relpath)
-        return Loaded(skips=[Skip(relpath, f"could not be parsed: {type(exc).__name__}: {exc}")])
+        return _failed(relpath, exc)
+
+
+def _failed(relpath: str, exc: Exception) -> Loaded:
+    """A file whose cleaning failed unexpectedly, as one skip (logged with its traceback)."""
+    log.exception("failed to clean %s", relpath)
+    return Loaded(skips=[Skip(relpath, f"could not be parsed: {type(exc).__name__}: {exc}")])

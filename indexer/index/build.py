@@ -51,10 +51,15 @@ def reindex(
     full: bool = False,
     progress: Progress | None = None,
     options: ReadOptions = DEFAULT_OPTIONS,
+    cluster: str | None = None,
 ) -> Report:
     """Bring the index at ``root`` up to date with ``corpus``; ``full`` rebuilds from scratch, and so does a change
-    of ``options`` (how JSONL records are read, which fields are facets)."""
+    of ``options`` (how JSONL records are read, which fields are facets). A full build runs on the Dask cluster
+    whose scheduler is at ``cluster``, when given (an incremental run stays in this process)."""
     corpus, root = Path(corpus), Path(root)
+    if cluster:
+        # The workers read the corpus and write the index at the same paths, from another working directory.
+        corpus, root = corpus.absolute(), root.absolute()
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus}")
     started = time.perf_counter()
@@ -66,7 +71,7 @@ def reindex(
         if exists and not full and _schema_matches(root, options):
             summary = _incremental(corpus, root, paths, progress, options)
         else:
-            summary = _full(corpus, root, paths, exists, progress, options)
+            summary = _full(corpus, root, paths, exists, progress, options, cluster)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -82,21 +87,22 @@ def _schema_matches(root: Path, options: ReadOptions) -> bool:
 
 
 def _full(
-    corpus: Path, root: Path, paths: list[Path], exists: bool, progress: Progress | None, options: ReadOptions
+    corpus: Path,
+    root: Path,
+    paths: list[Path],
+    exists: bool,
+    progress: Progress | None,
+    options: ReadOptions,
+    cluster: str | None = None,
 ) -> Report:
     old = indexed_docs(store.open_index(root)) if exists else {}
     build_dir = store.new_build_dir(root)
     try:
         ix = whoosh_index.create_in(str(build_dir), get_schema(options.facets, options.key()))
-        procs = _full_workers(paths)
         # Every core indexes: each sub-writer process reads, cleans and writes tasks of articles into its own
         # segment, and the segments are not merged (a merge is one more serial pass over every posting).
         run = Run(corpus, None, old, {}, fresh=True, options=options)
-        if procs > 1:
-            run.writer = ParallelWriter(ix, procs, WRITER_MB, index_task, run.task_done, _context())
-        else:
-            run.writer = LocalWriter(ix, WRITER_MB, index_task, run.task_done)
-        run.summary.processes = procs
+        run.writer = _full_writer(ix, paths, run, cluster)
         run.progress = progress or NO_PROGRESS  # it counts articles as the writers report them indexed
         try:
             tasks = 0
@@ -123,6 +129,20 @@ def _full(
         raise
     store.prune(root)
     return run.summary
+
+
+def _full_writer(ix: Any, paths: list[Path], run: Run, cluster: str | None) -> Any:
+    """The writer of a full build: on the Dask cluster, in sub-writer processes, or in this process."""
+    if cluster:
+        from indexer.index.cluster import ClusterWriter  # loads Dask, which a local build does without
+
+        writer: Any = ClusterWriter(ix, cluster, WRITER_MB, index_task, run.task_done)
+        run.summary.processes = writer.workers
+        return writer
+    procs = run.summary.processes = _full_workers(paths)
+    if procs > 1:
+        return ParallelWriter(ix, procs, WRITER_MB, index_task, run.task_done, _context())
+    return LocalWriter(ix, WRITER_MB, index_task, run.task_done)
 
 
 def _record_skips(gen: Path, run: Run) -> None:

@@ -1,6 +1,8 @@
-"""A full build's work split by articles: batches of small files, and big JSONL exports cut into ranges of lines.
+"""A full build's work split by articles: batches of small files, big JSONL exports cut into ranges of lines and
+big web archives into ranges of records.
 
-A part is a whole file or a range of a JSONL file's lines; a task is a few parts of about ``TASK_BYTES``. A
+A part is a whole file, a range of a JSONL file's lines or a range of a WARC file's records; a task is a few parts
+of about ``TASK_BYTES``. A
 sub-writer reads, cleans, analyses and indexes a task into its own segment, and reports each article's id, hash
 and document number, so one 1 GB export keeps every core busy and no article crosses a process boundary.
 """
@@ -14,16 +16,28 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from indexer.article import Article
+from indexer.clean import warc
 from indexer.clean.dates import to_utc_naive
 from indexer.clean.jsonl import DEFAULT_OPTIONS, ReadOptions
 from indexer.clean.language import NON_LATIN, article_language
 from indexer.clean.places import detect_places
-from indexer.clean.sources import Loaded, Skip, file_hash, jsonl_articles, kind_of, load_bytes, relative_id
+from indexer.clean.sources import (
+    Loaded,
+    Skip,
+    file_hash,
+    jsonl_articles,
+    kind_of,
+    load_archive,
+    load_bytes,
+    relative_id,
+    stream_hash,
+)
 from indexer.index import dedup
 from indexer.index.schema import FACET_PREFIX
 
@@ -40,13 +54,14 @@ _OTHER_BREAKS = re.compile(rb"[\r\x0b\x0c\x1c\x1d\x1e]|\xc2\x85|\xe2\x80[\xa8\xa
 
 @dataclass(frozen=True)
 class Part:
-    """A whole file (``end`` None) or the lines of a JSONL file between two byte offsets."""
+    """A whole file (``end`` None), or the lines of a JSONL file or the records of a WARC file between two byte
+    offsets."""
 
     path: str
     relpath: str
     start: int = 0
     end: int | None = None
-    first_line: int = 1
+    first: int = 1  # the range's first line number (JSONL) or first response number (WARC)
     digest: str | None = None  # the whole file's hash, known to the planner for a cut file
     last: bool = True  # the file's last part
     options: ReadOptions = DEFAULT_OPTIONS  # how JSONL records are read, which fields are facets
@@ -99,13 +114,20 @@ def places_of(article: Article, language: str) -> list[str]:
     return detect_places(f"{article.title}\n{article.dateline or ''}\n{article.body}")
 
 
-def read_regular(path: str | Path) -> bytes:
-    """A regular file's bytes; anything else (a FIFO, a device, a socket) raises OSError."""
+@contextmanager
+def open_regular(path: str | Path) -> Iterator[BinaryIO]:
+    """A regular file, open for reading; anything else (a FIFO, a device, a socket) raises OSError."""
     # O_NONBLOCK: opening a FIFO with no writer would otherwise block the whole run for ever.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     with open(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
+        yield handle
+
+
+def read_regular(path: str | Path) -> bytes:
+    """A regular file's bytes; anything else (a FIFO, a device, a socket) raises OSError."""
+    with open_regular(path) as handle:
         return handle.read()
 
 
@@ -118,6 +140,8 @@ def read_file(task: FileTask) -> FileRead:
     ``fields`` being each article's Whoosh fields; ``loaded`` is None when the file's hash equals the known one (it
     is not even parsed) or it could not be read."""
     path, relpath, known, options = task
+    if kind_of(relpath) == "warc":
+        return _read_archive(path, relpath, known)
     try:
         data = read_regular(path)
     except OSError as exc:
@@ -127,6 +151,19 @@ def read_file(task: FileTask) -> FileRead:
         return relpath, digest, None, [], None
     loaded = load_bytes(relpath, data, options)
     # Field values (content hash, MinHash signature) are computed here too, off the writer's process.
+    return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
+
+
+def _read_archive(path: Path, relpath: str, known: str | None) -> FileRead:
+    """``read_file`` for a web archive, streamed: hashed first, its records read only when it changed."""
+    try:
+        with open_regular(path) as handle:
+            digest = stream_hash(handle)
+            if known == digest:
+                return relpath, digest, None, [], None
+            loaded = load_archive(relpath, handle)
+    except OSError as exc:
+        return relpath, None, None, [], f"unreadable: {exc.strerror or exc}"
     return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
 
 
@@ -141,7 +178,14 @@ def plan(corpus: Path, paths: Iterable[Path], options: ReadOptions = DEFAULT_OPT
             big = stat.S_ISREG(st.st_mode) and st.st_size > TASK_BYTES
         except OSError:
             st, big = None, False  # the sub-writer reports why it cannot be read
-        ranges = _ranges(path, relpath, options) if big and kind_of(path.name) == "jsonl" else None
+        kind = kind_of(path.name) if big else None
+        ranges = (
+            _ranges(path, relpath, options)
+            if kind == "jsonl"
+            else _archive_ranges(path, relpath, options)
+            if kind == "warc"
+            else None
+        )
         if ranges:
             if group:
                 yield group
@@ -198,8 +242,29 @@ def _ranges(path: Path, relpath: str, options: ReadOptions) -> list[Part] | None
     ]
 
 
+def _archive_ranges(path: Path, relpath: str, options: ReadOptions) -> list[Part] | None:
+    """A web archive cut at record boundaries every ``TASK_BYTES`` (of the file, gzipped or not), with each
+    range's first response number; None when it is read whole (no responses, or unreadable)."""
+    try:
+        with open_regular(path) as handle:
+            digest, cuts, responses = warc.cuts(handle, TASK_BYTES)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return None
+    if responses == 0:
+        return None  # read whole, so that it is reported as an archive without responses
+    ends = [c.offset for c in cuts[1:]] + [size]
+    n = len(cuts)
+    return [
+        Part(str(path), relpath, c.offset, end, c.first, digest, last=i == n - 1, options=options)
+        for i, (c, end) in enumerate(zip(cuts, ends, strict=True))
+    ]
+
+
 def load(part: Part) -> tuple[str | None, Loaded | None, str | None]:
     """Read and clean one part: ``(digest, loaded, error)``."""
+    if kind_of(part.relpath) == "warc":
+        return _load_archive(part)
     if part.end is None:
         try:
             data = read_regular(part.path)
@@ -212,7 +277,20 @@ def load(part: Part) -> tuple[str | None, Loaded | None, str | None]:
             text = handle.read(part.end - part.start).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # changed since it was planned: the build stops, nothing served
         raise OSError(f"{part.relpath} changed while it was indexed: {exc}") from exc
-    return part.digest, jsonl_articles(part.relpath, text, part.options, part.first_line, whole=False), None
+    return part.digest, jsonl_articles(part.relpath, text, part.options, part.first, whole=False), None
+
+
+def _load_archive(part: Part) -> tuple[str | None, Loaded | None, str | None]:
+    """``load`` for a web archive or a range of its records, streamed."""
+    try:
+        with open_regular(part.path) as handle:
+            if part.end is None:
+                return stream_hash(handle), load_archive(part.relpath, handle), None
+            return part.digest, load_archive(part.relpath, handle, part.start, part.end, part.first), None
+    except OSError as exc:
+        if part.end is not None:  # changed since it was planned: the build stops, nothing served
+            raise OSError(f"{part.relpath} changed while it was indexed: {exc}") from exc
+        return None, None, f"unreadable: {exc.strerror or exc}"
 
 
 def index_task(writer: Any, task: list[Part]) -> list[PartResult]:

@@ -77,7 +77,7 @@ Work = Callable[[Any, Any], Any]
 OnResult = Callable[[int, int, Any], None]
 
 
-class _Writers:
+class Writers:
     """What the in-process and the parallel writer share: deletions and one checked commit of new segments."""
 
     def __init__(self, on_result: OnResult) -> None:
@@ -112,7 +112,7 @@ class _Writers:
         return kept
 
 
-class LocalWriter(_Writers):
+class LocalWriter(Writers):
     """Tasks run in this process into one ``BatchSegmentWriter``: for builds too small to start processes."""
 
     def __init__(self, ix: Index, limitmb: int, work: Work, on_result: OnResult) -> None:
@@ -143,7 +143,7 @@ class LocalWriter(_Writers):
             self.writer.cancel()
 
 
-class ParallelWriter(_Writers):
+class ParallelWriter(Writers):
     """Tasks spread over ``procs`` sub-writer processes, each writing its own segment of a fresh index.
 
     ``work(writer, task)`` runs in a sub-writer on its ``BatchSegmentWriter``; its result comes back to
@@ -254,10 +254,10 @@ def _sub_writer(worker: int, folder: str, indexname: str, jobs: Any, results: An
         else:
             writer._close_segment()
             segment = None
-        results.put(("done", worker, count, segment, None, _peak_rss_mb()))
+        results.put(("done", worker, count, segment, None, peak_rss_mb()))
     except Exception as exc:  # raised again in the parent: an OSError (a full disk) as itself
         error = exc if isinstance(exc, OSError) else BuildError(f"a sub-writer failed:\n{traceback.format_exc()}")
-        results.put(("done", worker, 0, None, error, _peak_rss_mb()))
+        results.put(("done", worker, 0, None, error, peak_rss_mb()))
 
 
 def _next_batch(jobs: Any) -> Any:
@@ -273,6 +273,7 @@ def _next_batch(jobs: Any) -> Any:
             continue
 
 
-def _peak_rss_mb() -> float:
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
     # ru_maxrss is in KiB on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
