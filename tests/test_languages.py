@@ -179,3 +179,18 @@ def test_the_analyzer_follows_the_language_passed() -> None:
     analyzer = LanguageAnalyzer()
     assert [t.text for t in analyzer("России", lang="ru")] == ["росс"]
     assert [t.text for t in analyzer("России")] == ["россии"]  # no language: English, which does not stem it
+
+
+def test_suggestions_corrections_and_typo_tolerance_work_in_russian(index: Path, open_engine) -> None:
+    engine = open_engine(index)
+    assert "выборах" in [s.text for s in engine.suggest("выбо") if s.kind == "term"]
+    found = engine.search("избиратели губернаторов")  # neither word is in the text as typed, both are stemmed
+    assert [h.id for h in found.hits] == ["ru-1"] and found.unknown_words == []
+    typo = engine.search("губернатаров")  # one letter off: found through its near spelling
+    assert [h.id for h in typo.hits] == ["ru-1"] and typo.fuzzy_applied
+
+
+def test_japanese_and_chinese_words_complete_as_typed(index: Path, open_engine) -> None:
+    engine = open_engine(index)
+    assert ("経済", "term") in [(s.text, s.kind) for s in engine.suggest("経済")]
+    assert ("统计", "term") in [(s.text, s.kind) for s in engine.suggest("统计")]

@@ -33,11 +33,14 @@ def unknown_words(searcher: Searcher, query: Query, text: str, known: tuple[str,
     for leaf in included_leaves(query):
         start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
         if isinstance(leaf, Phrase):
-            words = [as_typed.get(stem, stem) for stem in leaf.words]
+            words = [(as_typed.get(stem, stem), stem) for stem in leaf.words]
         else:
-            words = [text[start:end] if start is not None and end is not None else as_typed.get(leaf.text, leaf.text)]
-        for word in words:
-            found[word] = found.get(word, False) or _held(reader, leaf.fieldname, word, known)
+            typed = text[start:end] if start is not None and end is not None else as_typed.get(leaf.text, leaf.text)
+            words = [(typed, leaf.text)]
+        for word, term in words:
+            # The term as the query analysed it (in any language) first; then the word as typed, English-stemmed.
+            held = isinstance(term, str) and reader.doc_frequency(leaf.fieldname, term) > 0
+            found[word] = found.get(word, False) or held or _held(reader, leaf.fieldname, word, known)
     return [word for word, here in found.items() if not here]
 
 
