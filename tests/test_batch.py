@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bench.shared import DATA
-from indexer.index.batch import BatchAnalyzer, BatchSegmentWriter
+from indexer.index.batch import BatchAnalyzer
 from indexer.index.schema import get_schema
+from indexer.index.segments import BatchSegmentWriter
 
 NEWS = [
     DATA / "news-bbc" / "bbc.jsonl",

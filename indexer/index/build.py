@@ -39,6 +39,7 @@ PRELOAD = [
     "indexer.index.build",
     "indexer.index.parts",
     "indexer.index.batch",
+    "indexer.index.segments",
     "indexer.clean.sources",
     "indexer.index.dedup",
     "whoosh.writing",

@@ -24,7 +24,7 @@ from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
-from indexer.index.batch import BatchSegmentWriter
+from indexer.index.segments import BatchSegmentWriter
 from indexer.index.writers import BuildError, FastPool, OnResult, Work, Writers, peak_rss_mb, segment_writer
 
 log = logging.getLogger(__name__)

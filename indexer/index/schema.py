@@ -79,7 +79,7 @@ def _minhash_field() -> COLUMN:
 
 def _vocabulary_field() -> TEXT:
     field = TEXT(analyzer=vocabulary_analyzer(), phrase=False)
-    # A full build writes it as a vocabulary, not an index (indexer/index/batch.py): one posting per word and
+    # A full build writes it as a vocabulary, not an index (indexer/index/segments.py): one posting per word and
     # segment, weighted by the number of its documents holding the word. Read it with ``reader.frequency``
     # (documents, or occurrences in segments written one document at a time), never by its postings.
     field.vocabulary = True

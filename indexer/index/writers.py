@@ -17,8 +17,8 @@ from whoosh.codec.base import Segment
 from whoosh.index import Index
 from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer.index.batch import BatchSegmentWriter, LanguageSegmentWriter
 from indexer.index.codec import codec
+from indexer.index.segments import BatchSegmentWriter, LanguageSegmentWriter
 
 log = logging.getLogger(__name__)
 
