@@ -65,6 +65,11 @@ def sequential(base: str, queries: list[BenchQuery]) -> dict[str, float]:
     return {"seq_p50_ms": cuts[49], "seq_p95_ms": cuts[94]}
 
 
+def _cpu_seconds(processes: list[Any]) -> float:
+    """User and system CPU seconds of these processes so far."""
+    return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
+
+
 def load_test(
     root: Path, queries: list[BenchQuery], workers: int = 2, seconds: int = 15, connections: int = 4
 ) -> dict[str, Any]:
@@ -82,6 +87,8 @@ def load_test(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--config",
+            "python:webapp.gunicorn_conf",  # the worker class and keep-alive of ``newsfind serve``
             "webapp:create_app()",
         ],
         env=env,
@@ -98,6 +105,8 @@ def load_test(
             capture_output=True,
             check=True,
         )
+        workers_now = psutil.Process(server.pid).children()
+        cpu_before = _cpu_seconds(workers_now)
         out = subprocess.run(
             [
                 "wrk",
@@ -119,6 +128,7 @@ def load_test(
         if match is None:
             raise RuntimeError(f"unexpected wrk output: {out.stdout}")
         requests, duration_us, errors = int(match[1]), int(match[2]), int(match[3])
+        worker_cpu_ms = (_cpu_seconds(workers_now) - cpu_before) * 1000 / max(requests, 1)
         rss = [c.memory_info().rss / 1e6 for c in psutil.Process(server.pid).children()]
         return {
             "rps": requests / (duration_us / 1e6),
@@ -129,6 +139,7 @@ def load_test(
             "workers": workers,
             "connections": connections,
             "worker_rss_mb": max(rss) if rss else None,
+            "worker_cpu_ms": worker_cpu_ms,  # the workers' CPU time per request during the measured run
             **one_client,
         }
     finally:
