@@ -1,7 +1,9 @@
 """Where query time goes: py-spy samples our search over the benchmark's query set and sums them by stage.
 
 ``python -m bench.profile INDEX`` (an index built by ``indexer reindex``, e.g. of ``bench.corpus``) prints each
-stage's share of the samples; ``--raw FILE`` keeps py-spy's collapsed stacks for a flame graph.
+stage's share of the samples; ``--raw FILE`` keeps py-spy's collapsed stacks for a flame graph. With ``--http``,
+py-spy samples the server's workers while wrk loads ``/api/search`` (as ``bench.load`` does) and sums the samples
+by layer: the search itself, the answer's conversion and encoding, the ETag, Flask and gunicorn.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ STAGES = (
     ("facets and timeline", ("count (indexer/search/facets.py",)),
     ("near-duplicate folding", ("page_of (",)),
     ("highlighting", ("_hit (", "_highlighters (")),
+)
+
+
+# A worker's sample belongs to the first layer whose marker is on its stack (the search first: it runs inside Flask).
+LAYERS = (
+    ("the search (Engine.search)", ("search (indexer/search/searching.py",)),
+    ("answer as plain data (to_dict)", ("to_dict (",)),
+    ("JSON encoding", ("jsonprovider.py", "/json/")),
+    ("ETag (index generation check)", ("webapp/caching.py",)),
+    ("request parsing (SearchRequest.from_args)", ("from_args (",)),
+    ("Flask and Werkzeug", ("flask/", "werkzeug/")),
+    ("gunicorn (sockets, HTTP, worker loop)", ("gunicorn/",)),
 )
 
 
@@ -45,6 +59,47 @@ def shares(collapsed: str) -> dict[str, float]:
     return {name: n / total for name, n in counts.most_common()}
 
 
+def layer_of(stack: str) -> str:
+    """The layer of the server a worker's collapsed stack is attributed to ("outside" for the arbiter's)."""
+    if "arbiter.py" in stack and "workers/" not in stack:
+        return "outside"  # gunicorn's master process, not a worker
+    for name, markers in LAYERS:
+        if any(marker in stack for marker in markers):
+            return name
+    return "other"
+
+
+def http_shares(collapsed: str) -> dict[str, float]:
+    """Each layer's share of the workers' samples, from py-spy's ``--format raw`` output."""
+    counts: Counter[str] = Counter()
+    for line in collapsed.splitlines():
+        stack, _, n = line.rpartition(" ")
+        if stack and n.isdigit():
+            counts[layer_of(stack)] += int(n)
+    counts.pop("outside", None)
+    total = sum(counts.values()) or 1
+    return {name: n / total for name, n in counts.most_common()}
+
+
+def _profile_server(index: str, raw: Path, seconds: int) -> dict[str, float]:
+    """py-spy on every gunicorn worker while wrk loads the search for ``seconds`` (after a warm-up)."""
+    from bench.corpus import load_pool
+    from bench.load import server, wrk, wrk_script
+    from bench.queries import make_queries
+
+    with server(Path(index)) as (process, base), wrk_script(make_queries(load_pool())) as script:
+        wrk(base, script, 3, 4)
+        spy = subprocess.Popen(
+            [_py_spy(), "record", "--format", "raw", "--rate", "200", "--output", str(raw)]
+            + ["--pid", str(process.pid), "--subprocesses", "--duration", str(seconds)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wrk(base, script, seconds, 4)
+        spy.wait(timeout=seconds + 30)
+    return http_shares(raw.read_text("utf-8"))
+
+
 def _py_spy() -> str:
     beside = Path(sys.executable).with_name("py-spy")  # installed into the venv by the bench extra
     return str(beside) if beside.exists() else "py-spy"
@@ -65,6 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("index", help="index folder")
     parser.add_argument("--raw", type=Path, help="also keep py-spy's collapsed stacks here")
+    parser.add_argument("--http", type=int, metavar="SECONDS", help="profile the server under wrk instead")
     parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)  # the profiled child
     args = parser.parse_args(argv)
     if args.queries_only:
@@ -72,6 +128,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     with tempfile.TemporaryDirectory() as scratch:
         raw = args.raw or Path(scratch) / "stacks.txt"
+        if args.http:
+            table = _profile_server(args.index, raw, args.http)
+            print("| layer | share of worker time |\n| --- | ---: |")
+            for name, share in table.items():
+                print(f"| {name} | {share:.0%} |")
+            return
         subprocess.run(
             [
                 _py_spy(),

@@ -65,3 +65,19 @@ def test_a_run_of_one_size_keeps_the_other_sizes(tmp_path: Path) -> None:
     saved.write_text('[{"size": 10000, "old": true}, {"size": 100000, "old": true}]', "utf-8")
     assert run.merged(saved, [{"size": 10000}]) == [{"size": 10000}, {"size": 100000, "old": True}]
     assert run.merged(tmp_path / "missing.json", [{"size": 5}]) == [{"size": 5}]
+
+
+def test_the_http_layers_cpu_is_a_target_beside_the_search() -> None:
+    figures = {"docs": 10, "seconds": 1.0, "docs_per_s": 10.0, "mb_per_s": 1.0, "index_mb": 1.0}
+    http = {"rps": 5.0, "p99_ms": 9.0, "errors": 0, "workers": 2, "target_rps": 4.0}
+    result = {
+        "corpus": "real",
+        "size": 10,
+        "build": {"ours": figures},
+        "query": {"ours": {"p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "cpu_ms": 4.0}},
+        "incremental": {"seconds": 0.1, "full_seconds": 1.0, "ratio": 0.1},
+        "http": {**http, "worker_cpu_ms": 6.0, "worker_cpu_ratio": 1.5},
+        "rss_mb": {"indexer": 100.0, "worker": 80.0},
+    }
+    line = next(row for row in run.markdown([result]).splitlines() if "worker CPU" in row)
+    assert "6.00 vs 4.00 ms (1.50x)" in line and line.endswith("| no |")

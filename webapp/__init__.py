@@ -10,6 +10,7 @@ from flask_cors import CORS
 
 from indexer import settings
 from indexer.search import MAX_QUERY_CHARS
+from webapp.jsonprovider import OrjsonProvider
 
 # Every setting's default (indexer/settings.py declares them once); NEWSSEARCH_* variables override them.
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in settings.SETTINGS}
@@ -24,6 +25,7 @@ CSP = (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then ``NEWSSEARCH_*`` environment variables, then ``config``."""
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # facets keep their order: most frequent first
     app.url_map.merge_slashes = False  # "/api/documents//x" is an unknown id (404), not a redirect to another one
     app.config.from_mapping(DEFAULTS)

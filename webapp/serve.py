@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from webapp import create_app
+from webapp import create_app, gunicorn_conf
 
 
 class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -31,5 +31,11 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
 
 def serve(app_config: Mapping[str, Any], host: str, port: int, workers: int) -> None:
     """Serve the app on ``host:port`` with ``workers`` processes until interrupted; access log on stdout."""
-    options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-", "proc_name": "newsfind"}
+    options = {
+        **gunicorn_conf.settings(),
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "accesslog": "-",
+        "proc_name": "newsfind",
+    }
     Server(app_config, options).run()

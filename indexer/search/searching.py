@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -28,9 +28,16 @@ from indexer.search.languages import query_languages
 from indexer.search.parse import parse
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
 from indexer.search.ranking import feedback
-from indexer.search.ranking.arrays import score_all, top
-from indexer.search.ranking.coordination import coordinate, coordinate_results, word_terms
-from indexer.search.ranking.model import RELAX_BELOW, relax, with_proximity
+from indexer.search.ranking.arrays import Scored, score_all, top
+from indexer.search.ranking.coordination import (
+    all_words_bound,
+    coordinate,
+    coordinate_results,
+    every_word,
+    exact_words,
+    word_terms,
+)
+from indexer.search.ranking.model import RELAX_BELOW, RELAX_MIN_WORDS, query_words, relax, with_proximity
 from indexer.search.request import MAX_RESULT_WINDOW, Filters, SearchRequest
 from indexer.search.results import Hit, SearchResults, Similar
 
@@ -56,7 +63,7 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
     counts, timeline, matched = facets_.count(searcher, query, filters, ranked.matches)
     folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
     if folded.short and found.limit < MAX_RESULT_WINDOW:  # so many copies that the window missed this page
-        ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).run(query)
+        ranked = _Ranker(searcher, filters, sort, MAX_RESULT_WINDOW).deeper(ranked, query)
         folded = page_of(searcher, ranked.results, matched, page, per_page, collapse)
     highlighters = _highlighters(ranked.results, [h.docnum for h, _ in folded.hits])
     # Sorted by date, Whoosh's "score" is the sort key (a negated date): not a relevance, so none is given.
@@ -108,23 +115,29 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
     complete = typing.rewrite if typing else _same
     ranker = _Ranker(searcher, request.filters, request.sort, limit)
     query = expand_synonyms(parsed, synonyms)
-    ranked = ranker.run(complete(query))
-    strict = ranked.found
-    if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
-        words = expand_synonyms(relaxed, synonyms)
-        query = with_proximity(words)
-        ranked = ranker.run(complete(query), complete(words))
-        if (fed := feedback.expand(searcher, words, [d for _, d in ranked.results.top_n])) is not None:
-            query = Or([query, fed])  # the top results agree: their key words join the query (Bo1)
+    once = _relaxed_at_once(ranker, parsed, synonyms) if typing is None else None
+    if once is not None:  # the strict AND surely finds too little: its count comes from the relaxed ranking
+        strict, words, query, ranked = once
+    else:
+        ranked = ranker.run(complete(query))
+        strict, words = ranked.found, None
+        if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
+            words = expand_synonyms(relaxed, synonyms)
+            query = with_proximity(words)
             ranked = ranker.run(complete(query), complete(words))
+    top_docs = [d for _, d in ranked.results.top_n]
+    if words is not None and (fed := feedback.expand(searcher, words, top_docs)) is not None:
+        query = Or([query, fed])  # the top results agree: their key words join the query (Bo1)
+        ranked = ranker.run(complete(query), complete(words))
     suggestion, fuzzy_applied = None, False
     completed = (typing.typed,) if typing and typing.stems else ()
     if strict < FEW_RESULTS:
         suggestion = did_you_mean(searcher, request.q, synonyms, keep=completed)
+        # A query with nothing to make tolerant (phrases, short words) would only rank the same query again.
         if request.fuzzy == "auto" and ranked.found < FEW_RESULTS:
-            tolerant = fuzzify(query, parsed_text, searcher, languages)
-            if (more := ranker.run(complete(tolerant))).found > ranked.found:
-                query, ranked, fuzzy_applied = tolerant, more, True
+            if (tolerant := fuzzify(query, parsed_text, searcher, languages)) != query:
+                if (more := ranker.run(complete(tolerant))).found > ranked.found:
+                    query, ranked, fuzzy_applied = tolerant, more, True
     return Found(complete(query), ranked, limit, parsed, parsed_text, completed, suggestion, fuzzy_applied)
 
 
@@ -132,10 +145,37 @@ def _same(query: Query) -> Query:
     return query
 
 
+def _relaxed_at_once(ranker: _Ranker, parsed: Query, synonyms: Synonyms) -> tuple[int, Query, Query, _Ranked] | None:
+    """Rank a plain many-word query once, as the relaxed OR, when its strict AND cannot find RELAX_BELOW articles
+    (its rarest word is rarer): the AND's count is then the relaxed matches that have every word. Returns the
+    strict count, the relaxed words, the query ranked and its ranking; None where the AND must run first."""
+    plain = query_words(parsed) if ranker.sort == "relevance" and every_word(parsed) else None
+    if plain is None or len(plain[0]) < RELAX_MIN_WORDS:
+        return None
+    relaxed = relax(parsed, 0)  # for a plain query of this many words, the same whatever the AND finds below
+    if relaxed is None or len(relaxed.subqueries) != len(plain[0]):  # a question word left out: the AND has it
+        return None
+    words = expand_synonyms(relaxed, synonyms)
+    terms = word_terms(ranker.searcher, words)
+    if terms is None or not exact_words(words) or all_words_bound(ranker.searcher, terms) >= RELAX_BELOW:
+        return None
+    query = with_proximity(words)
+    ranked = ranker.run(query, words)
+    if ranked.scored is None:  # ranked by Whoosh's collector (another weighting): no per-article word counts
+        return None
+    every = ranked.words == len(terms) if ranked.words is not None else np.zeros(0, dtype=bool)
+    if ranked.allowed is not None:
+        every &= ranked.allowed
+    return min(int(np.count_nonzero(every)), ranker.limit), words, query, ranked
+
+
 @dataclass
 class _Ranked:
     results: Results
     matches: np.ndarray | None  # every match before the filters, when known (else facets.count finds them)
+    scored: Scored | None = None  # every match scored (the array path), to take more hits from without reranking
+    allowed: np.ndarray | None = None  # which of scored.docs pass the filters (None: all)
+    words: np.ndarray | None = None  # how many of a relaxed query's words each of scored.docs has
 
     @property
     def found(self) -> int:
@@ -157,10 +197,12 @@ class _Ranker:
         its own filter drops. ``coordinated`` is a relaxed query: its words rank the articles that have more of
         them first (``ranking.coordination``)."""
         if self.sort == "relevance" and (scored := score_all(self.searcher, query)) is not None:
+            matched = None
             if coordinated is not None and (words := word_terms(self.searcher, coordinated)) is not None:
-                coordinate(scored, words)  # a relaxed query: the articles with more of its words first
+                matched = coordinate(scored, words)  # a relaxed query: the articles with more of its words first
             allowed = facets_.allowed(self.searcher, scored.docs, self.filters)
-            return _Ranked(top(self.searcher, query, scored, self.limit, allowed), scored.docs)
+            results = top(self.searcher, query, scored, self.limit, allowed)
+            return _Ranked(results, scored.docs, scored, allowed, matched)
         record = not self.filters.active
         words = word_terms(self.searcher, coordinated) if coordinated is not None and self.sort == "relevance" else None
         collector = self.searcher.collector(
@@ -178,6 +220,12 @@ class _Ranker:
         if words:  # coordination needs every match: the best raw scores may not be the best tiers
             results = coordinate_results(self.searcher, query, results, words, self.limit)
         return _Ranked(results, recorder.docnums if recorder else None)
+
+    def deeper(self, ranked: _Ranked, query: Query) -> _Ranked:
+        """The same ranking kept to this ranker's limit: taken from the scores at hand when the arrays ranked it."""
+        if ranked.scored is None:
+            return self.run(query)
+        return replace(ranked, results=top(self.searcher, query, ranked.scored, self.limit, ranked.allowed))
 
 
 def fold_window(page: int, per_page: int) -> int:

@@ -9,7 +9,7 @@ share of words matched (Lucene's classic ``coord``, softened by an exponent chos
 from __future__ import annotations
 
 import numpy as np
-from whoosh.query import Or, Phrase, Query, Term
+from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.searching import Results, Searcher
 
 from indexer.search.ranking import model
@@ -42,21 +42,51 @@ def word_terms(searcher: Searcher, query: Query) -> list[Terms] | None:
     return words
 
 
-def coordinate(scored: Scored, words: list[Terms]) -> None:
-    """Reorder a relaxed query's matches by how many of its words each has (``scored.scores`` changed in place)."""
-    if not len(scored.docs) or len(words) < 2:
-        return
+def matched_words(scored: Scored, words: list[Terms]) -> np.ndarray:
+    """How many of the words each of ``scored.docs`` has (a word: any of its terms)."""
     matched = np.zeros(len(scored.docs))
     for terms in words:
         found = [scored.terms[t] for t in terms if t in scored.terms]
         if found:
             matched += np.isin(scored.docs, np.concatenate(found))
+    return matched
+
+
+def coordinate(scored: Scored, words: list[Terms]) -> np.ndarray | None:
+    """Reorder a relaxed query's matches by how many of its words each has (``scored.scores`` changed in place);
+    returns those counts (None when there was nothing to reorder)."""
+    if not len(scored.docs) or len(words) < 2:
+        return None
+    matched = matched_words(scored, words)
     if len(words) <= model.SHORT_QUERY_WORDS:
         # Tiers: one more word matched outweighs any BM25 difference within a tier (a constant, not this query's
         # best score, so that a document scores the same whichever filters or path found it).
         scored.scores += np.maximum(matched - 1, 0) * TIER
     elif LONG_QUERY_COORD:
         scored.scores *= (matched / len(words)) ** LONG_QUERY_COORD
+    return matched
+
+
+def all_words_bound(searcher: Searcher, words: list[Terms]) -> int:
+    """At most how many articles have every word (the rarest word's document frequency, over its terms)."""
+    reader = searcher.reader()
+    return min((sum(reader.doc_frequency(field, text) for field, text in terms) for terms in words), default=0)
+
+
+def every_word(query: Query) -> bool:
+    """True for an AND of single words (each a term, or an OR of one word's terms over several fields)."""
+
+    def one_word(part: Query) -> bool:
+        leaves = [part] if type(part) is Term else list(part.leaves()) if type(part) is Or else []
+        return bool(leaves) and all(type(leaf) is Term for leaf in leaves) and len({t.text for t in leaves}) == 1
+
+    return type(query) is And and all(one_word(part) for part in query.subqueries)
+
+
+def exact_words(query: Query) -> bool:
+    """True when each word of a relaxed query is matched through single terms only (no phrase variant), so that
+    the articles recorded for its terms are exactly the articles it matches."""
+    return all(type(leaf) is Term for leaf in query.leaves())
 
 
 def coordinate_results(searcher: Searcher, query: Query, results: Results, words: list[Terms], limit: int) -> Results:

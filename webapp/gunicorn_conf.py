@@ -1,0 +1,20 @@
+"""How gunicorn runs the app: one set of settings for ``newsfind serve`` and the load benchmark (``bench/load.py``
+passes this module to gunicorn with ``-c python:webapp.gunicorn_conf``).
+
+Threaded workers keep a client's connection open between requests (gunicorn's sync workers close it after each
+answer, so every request paid a new connection and a graceful close); one thread per worker, since a search is
+CPU work under one GIL. Measured under wrk in ``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+worker_class = "gthread"
+threads = 1
+keepalive = 5  # seconds an idle connection stays open
+
+
+def settings() -> dict[str, Any]:
+    """These settings by gunicorn's names, for ``BaseApplication.cfg.set``."""
+    return {"worker_class": worker_class, "threads": threads, "keepalive": keepalive}
