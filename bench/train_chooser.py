@@ -47,12 +47,12 @@ def candidates(job: tuple[Path, str]) -> tuple[str, dict[str, Any]]:
     root = extract.parse(html)
     if root is None:
         return page_id, {"main": "", "alt": "", "rescue": "", "stats": (0, 0, 0)}
-    extract.strip_inert(root)
+    stats = extract.prepare(root)
     return page_id, {
         "main": extract.trafilatura_body(root),
         "alt": extract.resiliparse_body(html),
         "rescue": extract.trafilatura_body(root, fast=False),
-        "stats": choose.page_stats(root),
+        "stats": stats,
     }
 
 

@@ -101,6 +101,23 @@ def test_the_shipped_model_loads_and_answers_a_probability() -> None:
     assert p > 0.5  # a menu line against an article: even the model alone takes the article
 
 
+def test_an_article_drawn_by_a_script_is_read_from_noscript() -> None:
+    page = f"<html><head><title>Trams</title></head><body><div id='app'></div><noscript>{_ARTICLE}</noscript></body>"
+    assert clean_html(page).body.count("Paragraph") == 8
+
+
+def test_prepare_counts_the_page_before_dropping_what_trafilatura_deletes_anyway() -> None:
+    root = extract.parse(
+        "<html><head><title>T</title></head><body><p>Kept text <a href='/'>link</a></p>"
+        "<footer><a href='/about'>About us</a></footer><select><option>One</option></select></body></html>"
+    )
+    assert root is not None
+    elements, chars, links = extract.prepare(root)
+    assert chars == len("Kept text linkAbout usOne") and links == len("linkAbout us") and elements > 6
+    assert root.xpath("string(//body)") == "Kept text link"
+    assert root.find("head") is None
+
+
 def test_strip_inert_keeps_text() -> None:
     root = extract.parse("<html><body><script>x()</script><p>Kept <!-- c --> text</p><style>p{}</style></body></html>")
     assert root is not None

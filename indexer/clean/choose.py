@@ -13,9 +13,10 @@ import logging
 import math
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 log = logging.getLogger(__name__)
@@ -35,21 +36,36 @@ FEATURES = (
 )  # fmt: skip
 
 
+# Counted inside libxml2: walking the tree from Python makes an element object for every node.
+_ELEMENTS = etree.XPath("count(descendant-or-self::node()[not(self::text())])")  # what root.iter() yields
+_BODY_CHARS = etree.XPath("string-length(//body)")
+_LINK_TEXTS = etree.XPath("//a//text()", smart_strings=False)
+
+
 def page_stats(root: HtmlElement) -> tuple[int, int, int]:
     """Elements, characters of body text, characters of link text: how big and how link-heavy the page is."""
-    elements = sum(1 for _ in root.iter())
-    text = int(root.xpath("string-length(//body)") or 0)
-    links = sum(len(t) for t in root.xpath("//a//text()"))
-    return elements, text, links
+    return int(_ELEMENTS(root)), int(_BODY_CHARS(root) or 0), sum(map(len, _LINK_TEXTS(root)))
+
+
+@lru_cache(maxsize=8)
+def _lines(text: str) -> tuple[tuple[str, ...], ...]:
+    # The model, the guard and the rescue all ask about the same two candidates: tokenise each once.
+    return tuple(tuple(_WORD.findall(line)) for line in text.split("\n") if line.strip())
+
+
+@lru_cache(maxsize=8)
+def words(text: str) -> tuple[str, ...]:
+    """The words of a text (runs of word characters)."""
+    return tuple(w for line in _lines(text) for w in line)
 
 
 def _shape(text: str) -> tuple[list[str], float, float]:
     """Words, mean words per line, share of short lines."""
-    lines = [_WORD.findall(line) for line in text.split("\n") if line.strip()]
-    words = [w for line in lines for w in line]
+    lines = _lines(text)
+    found = [w for line in lines for w in line]
     if not lines:
-        return words, 0.0, 0.0
-    return words, len(words) / len(lines), sum(len(line) < _SHORT_LINE for line in lines) / len(lines)
+        return found, 0.0, 0.0
+    return found, len(found) / len(lines), sum(len(line) < _SHORT_LINE for line in lines) / len(lines)
 
 
 def features(main: str, alt: str, stats: tuple[int, int, int]) -> list[float]:
@@ -111,5 +127,5 @@ def prefers_alt(
     if main == alt or not alt:
         return False
     if not main:
-        return len(_WORD.findall(alt)) >= MIN_ALONE  # when trafilatura found nothing, a line or two is a menu
+        return len(words(alt)) >= MIN_ALONE  # when trafilatura found nothing, a line or two is a menu
     return probability(features(main, alt, stats)) > threshold

@@ -36,6 +36,18 @@ _ARTICLE_TYPES = {
     "WebPage",
     "LiveBlogPosting",
 }
+# The <meta> names each field is read from, in order of preference.
+_SITE_METAS = ("og:site_name", "application-name", "twitter:site")
+_TITLE_METAS = ("og:title", "twitter:title")
+_AUTHOR_METAS = ("author", "article:author", "dc.creator", "byl")
+_DATE_METAS = (
+    "article:published_time", "datepublished", "pubdate", "publishdate", "date", "dc.date", "dc.date.issued",
+    "sailthru.date", "parsely-pub-date",
+)  # fmt: skip
+_URL_METAS = ("og:url",)
+_LANGUAGE_METAS = ("og:locale", "content-language", "language", "dc.language")
+_META_NAMES = frozenset(_SITE_METAS + _TITLE_METAS + _AUTHOR_METAS + _DATE_METAS + _URL_METAS + _LANGUAGE_METAS)
+_META_KEYS = ("property", "name", "itemprop", "http-equiv")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
 
 
@@ -46,7 +58,7 @@ def _metas(soup: BeautifulSoup) -> dict[str, str]:
         content = tag.get("content")
         if not content:
             continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
+        for attr in _META_KEYS:
             key = tag.get(attr)
             if isinstance(key, str):
                 found.setdefault(key.strip().lower(), str(content))
@@ -115,7 +127,7 @@ def strip_site_suffix(title: str, site: str | None) -> str:
 
 def _author(ld: dict[str, Any], metas: dict[str, str]) -> str | None:
     """Author names from JSON-LD, else ``<meta>``; profile URLs are not names."""
-    names = _names(ld.get("author")) or _meta(metas, "author", "article:author", "dc.creator", "byl")
+    names = _names(ld.get("author")) or _meta(metas, *_AUTHOR_METAS)
     if not names or names.startswith(("http://", "https://")):
         return None
     return re.sub(r"^by\s+", "", names, flags=re.IGNORECASE)
@@ -123,7 +135,7 @@ def _author(ld: dict[str, Any], metas: dict[str, str]) -> str | None:
 
 def _language(soup: BeautifulSoup, metas: dict[str, str], html_lang: str | None) -> str | None:
     """A two-letter-ish language code from ``<html lang>``, ``og:locale`` or ``content-language``."""
-    value = html_lang or _meta(metas, "og:locale", "content-language", "language", "dc.language")
+    value = html_lang or _meta(metas, *_LANGUAGE_METAS)
     code = re.split(r"[-_,;\s]", value.strip())[0].lower() if value else ""
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
@@ -132,14 +144,14 @@ def extract_metadata(soup: BeautifulSoup, html_lang: str | None = None) -> dict[
     """Title, source, author, date, URL and language from structured data and tags."""
     ld = _ld_article(soup)
     metas = _metas(soup)
-    site = _meta(metas, "og:site_name", "application-name", "twitter:site") or _names(ld.get("publisher"))
+    site = _meta(metas, *_SITE_METAS) or _names(ld.get("publisher"))
     if site and site.startswith("@"):
         site = _names(ld.get("publisher")) or None
     h1 = soup.find("h1")
     title_tag = soup.find("title")
     title = (
         (isinstance(ld.get("headline"), str) and normalize_inline(ld["headline"]))
-        or _meta(metas, "og:title", "twitter:title")
+        or _meta(metas, *_TITLE_METAS)
         or (h1 and normalize_inline(h1.get_text(" ")))
         or (title_tag and normalize_inline(title_tag.get_text(" ")))
         or ""
@@ -147,26 +159,13 @@ def extract_metadata(soup: BeautifulSoup, html_lang: str | None = None) -> dict[
     time_tag = soup.find("time", attrs={"datetime": True})
     date = (
         parse_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-        or parse_date(
-            _meta(
-                metas,
-                "article:published_time",
-                "datepublished",
-                "pubdate",
-                "publishdate",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "sailthru.date",
-                "parsely-pub-date",
-            )
-        )
+        or parse_date(_meta(metas, *_DATE_METAS))
         or parse_date(str(time_tag["datetime"]) if isinstance(time_tag, Tag) else None)
     )
     canonical = soup.find("link", attrs={"rel": "canonical", "href": True})
     url = (
         (isinstance(canonical, Tag) and str(canonical["href"]).strip())
-        or _meta(metas, "og:url")
+        or _meta(metas, *_URL_METAS)
         or (isinstance(ld.get("url"), str) and ld["url"])
         or None
     )
@@ -180,9 +179,16 @@ def extract_metadata(soup: BeautifulSoup, html_lang: str | None = None) -> dict[
     }
 
 
+def _read(el: HtmlElement) -> bool:
+    """Whether ``extract_metadata`` reads this tag: a ``<meta>`` only under one of the names it looks for."""
+    return el.tag != "meta" or any((el.get(key) or "").strip().lower() in _META_NAMES for key in _META_KEYS)
+
+
 def metadata_markup(root: HtmlElement) -> str:
     """The page's metadata tags only (title, meta, canonical link, JSON-LD, first h1, time), as HTML."""
-    return "".join(lxml.html.tostring(el, encoding="unicode", with_tail=False) for el in _META_XPATH(root))
+    # Pages carry dozens of <meta> tags nobody reads (viewport, verification, app links): BeautifulSoup's cost
+    # grows with each one.
+    return "".join(lxml.html.tostring(el, encoding="unicode", with_tail=False) for el in _META_XPATH(root) if _read(el))
 
 
 def clean_html(html: str) -> Article:
