@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 from indexer.article import Article
 from indexer.clean.dates import parse_date
 from indexer.clean.extract import extract_body, parse
+from indexer.clean.language import language_code
 from indexer.clean.normalize import normalize_inline, repair_text
 
 log = logging.getLogger(__name__)
@@ -134,10 +135,8 @@ def _author(ld: dict[str, Any], metas: dict[str, str]) -> str | None:
 
 
 def _language(soup: BeautifulSoup, metas: dict[str, str], html_lang: str | None) -> str | None:
-    """A two-letter-ish language code from ``<html lang>``, ``og:locale`` or ``content-language``."""
-    value = html_lang or _meta(metas, *_LANGUAGE_METAS)
-    code = re.split(r"[-_,;\s]", value.strip())[0].lower() if value else ""
-    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+    """The language code ``<html lang>``, ``og:locale`` or ``content-language`` declares (``en-US`` -> ``en``)."""
+    return language_code(html_lang) or language_code(_meta(metas, *_LANGUAGE_METAS))
 
 
 def extract_metadata(soup: BeautifulSoup, html_lang: str | None = None) -> dict[str, Any]:
