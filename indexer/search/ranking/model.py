@@ -33,7 +33,7 @@ BM25F = True
 QUERY_TF = 1.0
 # In a long relaxed query, two words next to each other that are next to each other in an article add this share
 # of their scores again (term proximity, as exact bigrams of the body).
-PROXIMITY = 0.1
+PROXIMITY = 0.2
 
 
 class LuceneIdfBM25F(scoring.BM25F):
