@@ -21,6 +21,8 @@ import argparse  # noqa: E402
 import importlib  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -63,10 +65,16 @@ def apply(setting: Setting) -> Setting:
     return tuple(previous)
 
 
-def _unhighlighted() -> None:
-    """Search without highlighting (the bench's order and scores, faster)."""
+@contextmanager
+def unhighlighted() -> Iterator[None]:
+    """Search without highlighting while inside (the bench's order and scores, faster)."""
+    saved = searching._highlighters, searching._hit
     searching._highlighters = lambda results, page: {}
     searching._hit = lambda hit, similar, highlighters, scored: SimpleNamespace(id=hit["id"], score=hit.score)
+    try:
+        yield
+    finally:
+        searching._highlighters, searching._hit = saved
 
 
 def measure(index: Path, collection: Path, setting: Setting) -> dict[str, float]:
@@ -125,13 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the indexes (after a cleaning change)")
     args = parser.parse_args(argv)
     collections = args.collections or collections_under(DATA)
-    _unhighlighted()
     indexes = {c.name: build(c, args.indexes, args.rebuild) for c in collections}
     names = [c.name for c in collections]
     results: dict[Setting, dict[str, dict[str, float]]] = {}
     print("| setting | " + " | ".join(n.removeprefix("ir-") for n in names) + " | mean nDCG@10 | mean MAP |")
     for setting in grid(args.grid):
-        results[setting] = {c.name: measure(indexes[c.name], c, setting) for c in collections}
+        with unhighlighted():
+            results[setting] = {c.name: measure(indexes[c.name], c, setting) for c in collections}
         row = results[setting]
         ndcg = sum(row[n]["nDCG@10"] for n in names) / len(names)
         ap = sum(row[n]["MAP"] for n in names) / len(names)
