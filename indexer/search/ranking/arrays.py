@@ -2,8 +2,9 @@
 
 Whoosh's collector advances its matchers one document at a time in Python, and counting facets means visiting
 every match, so it cannot skip blocks either. Here each posting list is decoded a block at a time into numpy
-arrays and BM25F is computed as Whoosh computes it (same formula, same quantised field lengths), for queries of
-words and phrases combined with AND, OR, NOT and ``+``. Other shapes (prefixes, fuzzy terms, phrases with slop)
+arrays and BM25F is computed as Whoosh's collector computes it (same formula, same quantised field lengths; a word
+over several fields as ``ranking.fields`` scores it), for queries of words and phrases combined with AND, OR, NOT
+and ``+``. Other shapes (prefixes, fuzzy terms, phrases with slop)
 return None and ``indexer.search.searching`` uses Whoosh's collector for them.
 
 An AND is evaluated from its most selective part on: each later part only decodes the posting blocks that can
@@ -20,7 +21,7 @@ from whoosh.fields import FieldType
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader, TermNotFound
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Results, Searcher
 
 from indexer.search.ranking import fields as fields_
@@ -90,7 +91,8 @@ class _Leaf:
     searcher: Searcher
     reader: IndexReader
     terms: dict[tuple[str, bytes], list[np.ndarray]]
-    stats: dict[tuple[str, bytes], BM25FScorer]  # a term's index-wide statistics, the same for every segment
+    # A term's index-wide statistics (its scorer; a several-field word's idf), the same for every segment.
+    stats: dict[tuple, BM25FScorer | float]
     offset: int
 
     def scores(self, query: Query, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -203,6 +205,8 @@ class _Leaf:
         if key not in self.stats:
             self.stats[key] = fields_.word_idf(self.searcher, terms)
         idf, weighting = self.stats[key], self.searcher.weighting
+        if not isinstance(weighting, BM25F):
+            raise _Unsupported(type(weighting).__name__)
         parts = []
         for term in terms:
             encoded = self._encoded(term.fieldname, [term.text])

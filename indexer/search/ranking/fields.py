@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh import matching
 from whoosh.query import Or, Term
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.util import make_binary_tree
 
@@ -47,7 +47,8 @@ class FieldsWord(Or):
         """Whoosh's union of the fields' matches, scored by BM25F."""
         terms = self.terms()
         weighting = context.weighting if context is not None else searcher.weighting
-        if terms is None or weighting is None:  # variants, or matching without scores (``docs_for_query``)
+        # Variants (a synonym's group), matching without scores (``docs_for_query``), another model: a plain OR.
+        if terms is None or not isinstance(weighting, BM25F):
             return super().matcher(searcher, context)
         idf = word_idf(searcher, terms)
         parts, matchers = [], []
