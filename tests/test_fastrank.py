@@ -20,6 +20,7 @@ from indexer.search import searching as search_mod
 from indexer.search.parse import parse_query
 from indexer.search.query import expand_synonyms, load_synonyms
 from indexer.search.ranking.arrays import score_all, top
+from indexer.search.ranking.fields import FieldsWord
 from indexer.search.ranking.model import relax
 from indexer.search.searchers import SearcherCache
 
@@ -102,6 +103,11 @@ def test_the_benchmark_queries_rank_as_whoosh_ranks_them(searcher: Searcher) -> 
         And([Phrase("body", ["last", "year"]), Term("body", "market")]),
         Or([Phrase("body", ["last", "year"]), Phrase("title", ["last", "year"]), Term("body", "growth")]),
         AndNot(Term("body", "year"), Phrase("body", ["last", "year"])),
+        FieldsWord([Term("title", "year", boost=0.5), Term("body", "year")], boost=2.0),  # BM25F
+        FieldsWord([Term("title", "minist"), Term("body", "minist"), Term("nosuchfield", "minist")]),
+        FieldsWord([Term("body", "market")]),
+        And([FieldsWord([Term("title", "year"), Term("body", "year")]), FieldsWord([Term("body", "market")])]),
+        FieldsWord([Or([Term("body", "film"), Term("body", "movi")]), Term("title", "film")]),  # variants: an Or
     ],
 )
 def test_every_supported_shape_scores_as_whoosh_does(searcher: Searcher, query: Query) -> None:

@@ -67,7 +67,7 @@ def _hostile_corpus(folder: Path) -> dict[str, str]:
         json.dumps({"id": "rec-1", "title": "Good record", "text": "The narwhal council met."}),
         "{not json",
         json.dumps(["a list, not an object"]),
-        json.dumps({"id": "rec-2", "title": "No text"}),
+        json.dumps({"id": "rec-2", "summary": "Neither a title nor text"}),
         "\x01\x02garbage",
         json.dumps({"id": "rec-3", "title": "Another good record", "text": "The okapi council met."}),
         json.dumps({"id": "rec-1", "title": "Duplicate id", "text": "The duplicate council met."}),

@@ -266,3 +266,48 @@ def test_a_long_query_ranks_its_words_side_by_side_first(tmp_path, monkeypatch, 
     top = [searcher.stored_fields(d)["id"] for _, d in searcher.search(model.with_proximity(relaxed)).top_n]
     cache.close()
     assert top[0] == first
+
+
+def test_a_word_saturates_once_over_its_fields(tmp_path) -> None:
+    """BM25F: a word in the title and the body is one frequency, saturated once (Whoosh's BM25F sums one BM25 per
+    field, so the same word counted in two fields could score up to twice the cap)."""
+    from whoosh.query import Term
+
+    from indexer.search.ranking import model
+    from indexer.search.ranking.arrays import score_all
+    from indexer.search.ranking.fields import FieldsWord, word_idf
+
+    records = [
+        {"id": "both", "title": "Rail rail rail", "text": "Rail " * 12 + "news."},
+        {"id": "body", "title": "Freight", "text": "Rail news about rail freight, rail and more rail."},
+        *({"id": f"other-{n}", "title": f"Harvest {n}", "text": f"Crops grew in field {n}."} for n in range(4)),
+    ]
+    cache = _index(tmp_path, records)
+    searcher = cache.get()
+    terms = [Term("title", "rail"), Term("body", "rail")]
+    cap = word_idf(searcher, terms) * (model.K1 + 1)
+    bm25f, summed = score_all(searcher, FieldsWord(terms)), score_all(searcher, Or(terms))
+    assert bm25f is not None and summed is not None
+    both = searcher.document_number(id="both")
+    at = {int(d): s for d, s in zip(bm25f.docs, bm25f.scores, strict=True)}
+    summed_at = {int(d): s for d, s in zip(summed.docs, summed.scores, strict=True)}
+    assert at[both] < cap < summed_at[both]
+    assert max(at.values()) == at[both]  # still first: it has the word most, and in its title
+    cache.close()
+
+
+def test_a_headline_without_text_is_found_and_leaves_body_lengths_alone(tmp_path) -> None:
+    """A title-only record is indexed (searchable by its title), and the body's mean length, which normalises
+    every body's frequencies, is over the articles that have a body."""
+    from indexer.search.ranking.fields import avg_length
+
+    records = [
+        {"id": "flash", "title": "Volcano erupts in Iceland"},
+        {"id": "story", "title": "Harvest", "text": "Crops grew well this year in the valley."},
+        {"id": "story-2", "title": "Rain", "text": "Rain fell on the valley for a week."},
+    ]
+    cache = _index(tmp_path, records)
+    assert [h.id for h in _search(cache, "volcano").hits] == ["flash"]
+    searcher = cache.get()
+    assert avg_length(searcher, "body") == searcher.field_length("body") / 2
+    cache.close()

@@ -57,3 +57,41 @@ def test_a_topic_without_results_counts_as_zero(collection: Path) -> None:
     (collection / "qrels.txt").write_text("1 0 d1 1\n", "utf-8")
     figures = relevance.bench(collection, references={})
     assert figures["ours"]["nDCG@10"] == 0.0 and figures["reference"] == {}
+
+
+def test_a_topic_longer_than_the_query_cap_is_read_whole(collection: Path) -> None:
+    from indexer.search import request
+
+    long_topic = "wheat harvest " + "farmers record summer " * 40  # above MAX_QUERY_CHARS
+    assert len(long_topic) > request.MAX_QUERY_CHARS
+    (collection / "topics.jsonl").write_text(json.dumps({"qid": "3", "query": long_topic}) + "\n", "utf-8")
+    (collection / "qrels.txt").write_text("3 0 d3 1\n", "utf-8")
+    figures = relevance.bench(collection, references={})
+    assert figures["ours"]["nDCG@10"] == 1.0
+    assert request.MAX_QUERY_CHARS == 500  # the product's cap is back
+
+
+def test_tuning_tries_each_setting_and_leaves_each_collection_out(tmp_path: Path, capsys) -> None:
+    from bench import relevance_tune
+    from indexer.search.ranking import model
+
+    folders = []
+    for name in ("ir-a", "ir-b", "ir-c"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "corpus.jsonl").write_text("".join(json.dumps(d) + "\n" for d in DOCS), "utf-8")
+        (folder / "topics.jsonl").write_text("".join(json.dumps(t) + "\n" for t in TOPICS), "utf-8")
+        (folder / "qrels.txt").write_text("".join(f"{n} 0 d{n} 1\n" for n in range(1, 5)), "utf-8")
+        folders.append(str(folder))
+    k1 = model.K1
+    args = [*folders, "--grid", "model.K1=1.2,2.0", "--indexes", str(tmp_path / "indexes")]
+    assert relevance_tune.main(args) == 0
+    out = capsys.readouterr().out
+    assert "| model.K1=1.2 | 1.0000/1.0000" in out and "| model.K1=2.0 |" in out
+    assert [line.split(":")[0] for line in out.splitlines() if line.startswith("without")] == [
+        "without ir-a",
+        "without ir-b",
+        "without ir-c",
+    ]
+    assert model.K1 == k1  # each setting is undone after its run
+    assert relevance_tune.searching._hit.__name__ == "_hit"  # and highlighting is back

@@ -176,7 +176,8 @@ def test_get_document_and_body_highlight(engine) -> None:
 
 def test_an_article_found_by_the_relaxed_query_is_highlighted_too(engine) -> None:
     query = "tokyo dialogue uzbekistan railway pension"  # no article has every word: found by the ranked OR
-    assert engine.search(query).hits[0].id == "002_10c5046bec448ba0"
+    # Found (it has two of the words); with BM25F's heavy title, wire-1 (one word, in its headline) ranks above it.
+    assert "002_10c5046bec448ba0" in [h.id for h in engine.search(query).hits]
     paragraphs = marked(engine, "002_10c5046bec448ba0", query)
     assert paragraphs is not None and any("<mark>" in p for p in paragraphs)
 

@@ -70,20 +70,22 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones() -> None:
         "{not json",
         json.dumps({"id": "b", "text": "Body two has no title. It goes on."}),
         json.dumps(["not", "an", "object"]),
-        json.dumps({"id": "c", "title": "No text"}),
+        json.dumps({"id": "c", "title": "A headline alone"}),
         "",
         json.dumps({"title": "No id", "text": "Still indexed.", "author": ["X", "Y"]}),
+        json.dumps({"id": "d", "title": "", "text": " "}),
     ]
     loaded = load_bytes("dir/export.jsonl", "\n".join(lines).encode())
-    assert [a.id for a in loaded.articles] == ["a", "b", "dir/export:7"]
-    first, second, third = loaded.articles
+    assert [a.id for a in loaded.articles] == ["a", "b", "c", "dir/export:7"]
+    first, second, headline, fourth = loaded.articles
     assert (first.title, first.dateline, first.body, first.date.year) == ("First", "LONDON", "Body one.", 2020)
     assert second.title == "Body two has no title."
-    assert third.author == "X, Y"
+    assert (headline.title, headline.body) == ("A headline alone", "")  # searchable by its title
+    assert fourth.author == "X, Y"
     assert [(s.path, s.reason.split(":")[0]) for s in loaded.skips] == [
         ("dir/export.jsonl:2", "invalid JSON"),
         ("dir/export.jsonl:4", "not a JSON object"),
-        ("dir/export.jsonl:5", "no article text"),
+        ("dir/export.jsonl:8", "no article text"),
     ]
 
 

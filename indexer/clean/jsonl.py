@@ -121,20 +121,23 @@ def record_article(relpath: str, lineno: int, record: Any, options: ReadOptions 
         raise SourceError("not a JSON object")
     names = options.names("body")
     text = _first(record, names)
-    if not isinstance(text, str) or not text.strip():
+    title = _optional(record, options.names("title"))
+    if text is None and title is not None:
+        text = ""  # a headline without a story (a wire flash, a catalogue entry) is still searchable by its title
+    if not isinstance(text, str) or not (text.strip() or title):
         keys = ", ".join(list(record)[:12]) or "none"
         raise SourceError(
             f"no article text: expected a field named {', '.join(names)} (this line has: {keys}); "
             "map another with --field body=NAME"
         )
     parts = clean_plaintext(text, headed=False)
-    if not parts.body:
+    if not parts.body and not title:
         raise SourceError("no article text")
     facets = tuple((name, values) for name in options.facets if (values := _facet_values(record.get(name))))
     return Article(
         id=_optional(record, options.names("id")) or f"{relpath.rsplit('.', 1)[0]}:{lineno}",
         path=relpath,
-        title=_optional(record, options.names("title")) or parts.title,
+        title=title or parts.title,
         body=parts.body,
         source=_optional(record, options.names("source")) or parts.source,
         credit=parts.credit,

@@ -2,8 +2,9 @@
 
 Whoosh's collector advances its matchers one document at a time in Python, and counting facets means visiting
 every match, so it cannot skip blocks either. Here each posting list is decoded a block at a time into numpy
-arrays and BM25F is computed as Whoosh computes it (same formula, same quantised field lengths), for queries of
-words and phrases combined with AND, OR, NOT and ``+``. Other shapes (prefixes, fuzzy terms, phrases with slop)
+arrays and BM25F is computed as Whoosh's collector computes it (same formula, same quantised field lengths; a word
+over several fields as ``ranking.fields`` scores it), for queries of words and phrases combined with AND, OR, NOT
+and ``+``. Other shapes (prefixes, fuzzy terms, phrases with slop)
 return None and ``indexer.search.searching`` uses Whoosh's collector for them.
 
 An AND is evaluated from its most selective part on: each later part only decodes the posting blocks that can
@@ -20,10 +21,12 @@ from whoosh.fields import FieldType
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader, TermNotFound
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Results, Searcher
 
+from indexer.search.ranking import fields as fields_
 from indexer.search.ranking import postings as postings_
+from indexer.search.ranking.fields import FieldsWord
 from indexer.search.ranking.postings import EMPTY_FLOATS as _EMPTY_SCORES
 from indexer.search.ranking.postings import EMPTY_IDS as _EMPTY_IDS
 
@@ -88,7 +91,8 @@ class _Leaf:
     searcher: Searcher
     reader: IndexReader
     terms: dict[tuple[str, bytes], list[np.ndarray]]
-    stats: dict[tuple[str, bytes], BM25FScorer]  # a term's index-wide statistics, the same for every segment
+    # A term's index-wide statistics (its scorer; a several-field word's idf), the same for every segment.
+    stats: dict[tuple, BM25FScorer | float]
     offset: int
 
     def scores(self, query: Query, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +104,10 @@ class _Leaf:
             return self._phrase(query, within)
         if query is NullQuery:
             return _EMPTY_IDS, _EMPTY_SCORES
+        if kind is FieldsWord and (terms := query.terms()) is not None:
+            return self._fields_word(terms, query.boost, within)
+        if kind is FieldsWord:  # a group of variants (synonyms): scored as an Or
+            return _boosted(_union([self.scores(q, within) for q in query.subqueries]), query.boost)
         if kind in (And, Or) and len(query.subqueries) == 1:  # Whoosh ignores the boost of a one-child group
             return self.scores(query.subqueries[0], within)
         if kind is Or and not query.minmatch and not query.scale:
@@ -140,7 +148,7 @@ class _Leaf:
             return self._doc_frequency(query.fieldname, query.text)
         if kind is Phrase:
             return min((self._doc_frequency(query.fieldname, w) for w in query.words), default=0)
-        if kind is Or:
+        if kind is Or or kind is FieldsWord:
             return sum(map(self._estimate, query.subqueries))
         if kind is And:
             return min(map(self._estimate, query.subqueries), default=0)
@@ -190,6 +198,41 @@ class _Leaf:
             self.terms.setdefault((query.fieldname, word), []).append(ids + self.offset)
         return _boosted((ids, scores), query.boost)
 
+    def _fields_word(self, terms: list[Term], boost: float, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """A word in several fields scored by BM25F (``ranking.fields``): each field's weighted, length-normalised
+        frequency summed in the query's order, then saturated once."""
+        key = ("fields", tuple((t.fieldname, t.text) for t in terms))
+        if key not in self.stats:
+            self.stats[key] = fields_.word_idf(self.searcher, terms)
+        idf, weighting = self.stats[key], self.searcher.weighting
+        if not isinstance(weighting, BM25F):
+            raise _Unsupported(type(weighting).__name__)
+        parts = []
+        for term in terms:
+            encoded = self._encoded(term.fieldname, [term.text])
+            if encoded is None or not encoded[0].scorable:
+                continue
+            text = encoded[1][0]
+            try:
+                matcher = self.reader.postings(term.fieldname, text)
+            except TermNotFound:
+                continue
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child
+            found = postings_.read(matcher, within)
+            lengths = postings_.field_lengths(self.reader, term.fieldname, found.ids)
+            b, avgfl = fields_.field_b(weighting, term.fieldname), fields_.avg_length(self.searcher, term.fieldname)
+            parts.append((found.ids, fields_.normalised(term.boost, found.weights, lengths, b, avgfl)))
+            self.terms.setdefault((term.fieldname, text), []).append(found.ids + self.offset)
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        ids = np.unique(np.concatenate([p[0] for p in parts])) if len(parts) > 1 else parts[0][0]
+        tf = np.zeros(len(ids))
+        for part_ids, values in parts:  # in the query's order, as the collector adds them
+            tf[np.searchsorted(ids, part_ids)] += values
+        return ids, fields_.saturate(tf, idf, weighting.K1, boost)
+
     def _encoded(self, fieldname: str, words: list[str]) -> tuple[FieldType, list[bytes]] | None:
         """The field and the words as its terms; None when the field is missing or a word cannot be a term."""
         if fieldname not in self.searcher.schema:
@@ -211,7 +254,7 @@ class _Leaf:
         scorer = self.stats.get((fieldname, text))
         if scorer is None:
             scorer = self.stats[fieldname, text] = self.searcher.weighting.scorer(self.searcher, fieldname, text)
-        if type(scorer) is not BM25FScorer:
+        if not isinstance(scorer, BM25FScorer):
             raise _Unsupported(type(scorer).__name__)
         if isinstance(matcher, FilterMatcher):  # deleted documents: dropped once per segment by score_all
             matcher = matcher.child

@@ -56,18 +56,10 @@ def expand(searcher: Searcher, relaxed: Query, top: list[int]) -> Query | None:
     if not found:
         return None
     best = max(score for _, score in found) or 1.0
-    extra = [
-        Or([Term(name, word, boost=WEIGHT * score / best * _field_weight(name)) for name in fields])
-        for word, score in found
-    ]
-    return Or(extra)
+    return Or([model.word_query(word, fields, WEIGHT * score / best) for word, score in found])
 
 
 def _agreement(vocabularies: list[set[str]]) -> float:
     """The mean Jaccard overlap of every pair of vocabularies."""
     pairs = [len(a & b) / (len(a | b) or 1) for a, b in combinations(vocabularies, 2)]
     return sum(pairs) / len(pairs) if pairs else 0.0
-
-
-def _field_weight(fieldname: str) -> float:
-    return model.RELAXED_TITLE_BOOST if fieldname == "title" else 1.0

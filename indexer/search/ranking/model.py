@@ -13,30 +13,38 @@ from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 
 from indexer.index.analysis import query_stop_stems, stop_stems
 from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk, stop_terms
+from indexer.search.ranking.fields import FieldScorer, FieldsWord
 
 # BM25: K1 2.0 lets a word repeated in an article keep adding (news repeats its subject); B is the usual 0.75.
 K1, B = 2.0, 0.75
+# A title's own length normalisation.
+TITLE_B = 0.75
 # A plain all-words query with fewer strict hits than this (a full page at most) is relaxed into a ranked OR.
 RELAX_BELOW = 100
 # Two words are few enough to mean "both"; longer queries read as a description of what is wanted.
 RELAX_MIN_WORDS = 3
 # Up to this many words a query is what people type into a search box: each word is meant (all words first).
 SHORT_QUERY_WORDS = 4
-# A relaxed query is a description: most of its words are in the body, so a title match counts for less than
-# in a short strict query, whose few words are often the headline's (the index already doubles titles).
-RELAXED_TITLE_BOOST = 0.5
+# A title's weight in a relaxed query's BM25F, on top of the index's TITLE_BOOST (2): a title word counts six
+# body words. Chosen on every test collection, each left out in turn (docs/relevance.md); a strict query keeps
+# the index's weight alone (a heavier one lowered the collections whose queries are short).
+RELAXED_TITLE_BOOST = 3.0
+# A word searched in several fields is scored once over them (BM25F proper), not as a sum of per-field BM25.
+BM25F = True
 # A word repeated in a relaxed query weighs (times said) ** QUERY_TF.
 QUERY_TF = 1.0
 # In a long relaxed query, two words next to each other that are next to each other in an article add this share
 # of their scores again (term proximity, as exact bigrams of the body).
-PROXIMITY = 0.1
+PROXIMITY = 0.2
 
 
 class LuceneIdfBM25F(scoring.BM25F):
-    """Whoosh's BM25F with the idf of Lucene, tantivy and Terrier, ``log(1 + (N - n + 0.5) / (n + 0.5))``.
+    """Whoosh's BM25F with the idf of Lucene, tantivy and Terrier, ``log(1 + (N - n + 0.5) / (n + 0.5))``, and
+    each field's mean length taken over the articles that have the field (``fields.FieldScorer``).
 
     Whoosh's own idf, ``log(N / (n + 1)) + 1``, gives a word found in every article a third of a rare word's
-    weight: in a long query, the common words then outvote the one that says what it is about.
+    weight: in a long query, the common words then outvote the one that says what it is about. A word searched
+    in several fields is scored by ``fields.FieldsWord`` (BM25F proper); this scores a term of one field.
     """
 
     def idf(self, searcher: Any, fieldname: str, text: bytes) -> float:
@@ -45,17 +53,23 @@ class LuceneIdfBM25F(scoring.BM25F):
         found = parent.doc_frequency(fieldname, text)
         return log(1 + (parent.doc_count_all() - found + 0.5) / (found + 0.5))
 
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: float = 1) -> scoring.BaseScorer:
+        """BM25 of one field's term (a field that keeps no lengths is scored by its weight alone)."""
+        if not searcher.schema[fieldname].scorable:
+            return scoring.WeightScorer.for_(searcher, fieldname, text)
+        return FieldScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf=qf)
+
 
 def weighting() -> scoring.WeightingModel:
     """The scoring model every search uses."""
-    return LuceneIdfBM25F(B=B, K1=K1)
+    return LuceneIdfBM25F(B=B, K1=K1, title_B=TITLE_B)
 
 
 def _leaves(query: Query) -> list[Query] | None:
     """The terms of a query built only of words, AND and OR; None if it has NOT, phrases, prefixes..."""
     if type(query) is Term:
         return [query]
-    if type(query) not in (And, Or):
+    if type(query) not in (And, Or, FieldsWord):
         return None
     found: list[Query] = []
     for child in query.children():
@@ -107,9 +121,15 @@ def relax(query: Query, strict_hits: int) -> Query | None:
     # A word said twice in a description is what it is about (each occurrence is one term per field).
     said = Counter(term.text for term in _leaves(query) or ())
     words = [w for w in words if w not in query_stop_stems() and len(w) > 1] or words
-    return Or(
-        [Or([Term(name, word, boost=_boost(name, said[word] / len(fields))) for name in fields]) for word in words]
-    )
+    return Or([word_query(word, fields, (said[word] / len(fields)) ** QUERY_TF) for word in words])
+
+
+def word_query(word: str, fields: list[str], boost: float = 1.0) -> Query:
+    """One word of a relaxed query in every field it is searched in, weighing ``boost``: scored by BM25F (the
+    title's weight inside), or, without ``BM25F``, as a sum of the fields' scores."""
+    if not BM25F:
+        return Or([Term(name, word, boost=field_weight(name) * boost) for name in fields])
+    return FieldsWord([Term(name, word, boost=field_weight(name)) for name in fields], boost=boost)
 
 
 def with_proximity(relaxed: Query) -> Query:
@@ -124,8 +144,19 @@ def with_proximity(relaxed: Query) -> Query:
     return Or([*relaxed.subqueries, Or(pairs)]) if pairs else relaxed
 
 
-def _boost(fieldname: str, said: float) -> float:
-    return (RELAXED_TITLE_BOOST if fieldname == "title" else 1.0) * said**QUERY_TF
+def field_weight(fieldname: str) -> float:
+    """A field's weight in a relaxed query (relative to the index-time boost the postings carry)."""
+    return RELAXED_TITLE_BOOST if fieldname == "title" else 1.0
+
+
+def fields_words(query: Query) -> Query:
+    """The query with each word searched in several fields (an OR of one word's terms, as the parser makes it)
+    scored by BM25F."""
+    if not BM25F:
+        return query
+    if type(query) is Or and len(query.subqueries) > 1 and FieldsWord(query.subqueries).terms() is not None:
+        return FieldsWord(query.subqueries, boost=query.boost)
+    return query.apply(fields_words)
 
 
 def _unquoted(query: Query) -> Query:
@@ -150,4 +181,4 @@ def free_text(query: Query, languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> Q
         return q.apply(drop)  # phrases have no children: their words stay
 
     dropped = drop(query).normalize()
-    return query if dropped is NullQuery else dropped
+    return fields_words(query if dropped is NullQuery else dropped)

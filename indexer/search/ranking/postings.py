@@ -142,8 +142,12 @@ def _among(postings: Postings, within: np.ndarray | None) -> Postings:
 def field_lengths(reader: IndexReader, fieldname: str, ids: np.ndarray) -> np.ndarray:
     """These documents' lengths in a field, as Whoosh's scorers see them (quantised to one byte a document; the
     bytes are read once per segment and field)."""
-    codes = per_reader(reader, ("field lengths", fieldname), lambda: _read_length_codes(reader, fieldname))
-    return LENGTHS[codes[ids]]
+    return LENGTHS[length_codes(reader, fieldname)[ids]]
+
+
+def length_codes(reader: IndexReader, fieldname: str) -> np.ndarray:
+    """Every document's length byte in a field, for one segment (read once per segment and field)."""
+    return per_reader(reader, ("field lengths", fieldname), lambda: _read_length_codes(reader, fieldname))
 
 
 def _read_length_codes(reader: IndexReader, fieldname: str) -> np.ndarray:
