@@ -14,6 +14,7 @@ from whoosh.searching import Results, Searcher
 
 from indexer.search.ranking import model
 from indexer.search.ranking.arrays import Scored
+from indexer.search.ranking.fields import FieldsWord
 
 # Longer queries: the score times (words matched / words) ** this.
 LONG_QUERY_COORD = 0.0
@@ -74,10 +75,10 @@ def all_words_bound(searcher: Searcher, words: list[Terms]) -> int:
 
 
 def every_word(query: Query) -> bool:
-    """True for an AND of single words (each a term, or an OR of one word's terms over several fields)."""
+    """True for an AND of single words (each a term, or an OR or a BM25F node of one word's terms over fields)."""
 
     def one_word(part: Query) -> bool:
-        leaves = [part] if type(part) is Term else list(part.leaves()) if type(part) is Or else []
+        leaves = [part] if type(part) is Term else list(part.leaves()) if type(part) in (Or, FieldsWord) else []
         return bool(leaves) and all(type(leaf) is Term for leaf in leaves) and len({t.text for t in leaves}) == 1
 
     return type(query) is And and all(one_word(part) for part in query.subqueries)
