@@ -160,14 +160,18 @@ def _bigram_term(word: str) -> str:
     return unicodedata.normalize("NFKC", word).lower().translate(accent_map)
 
 
-class BigramTokenizer(Tokenizer):
-    """Overlapping bigrams of each run of ideographs or Hangul (a lone character alone); other words whole."""
+class _SpanTokenizer(Tokenizer):
+    """A tokenizer over ``spans``: each word's ``(text, start, end)`` in the value."""
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
+        return type(other) is type(self) and other.__dict__ == self.__dict__
 
     def __hash__(self) -> int:
-        return hash(type(self))
+        return hash((type(self), tuple(sorted(self.__dict__.items()))))
+
+    def spans(self, value: str) -> Iterable[tuple[str, int, int]]:
+        """Each word's text and place in ``value``."""
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -183,19 +187,25 @@ class BigramTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for start, end in bigram_spans(value):
-            token.text = unicodedata.normalize("NFKC", value[start:end])
+        for pos, (text, start, end) in enumerate(self.spans(value), start=start_pos):
+            token.text = text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = token.text
+                token.original = value[start:end]
             if positions:
                 token.pos = pos
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
-            pos += 1
             yield token
+
+
+class BigramTokenizer(_SpanTokenizer):
+    """Overlapping bigrams of each run of ideographs or Hangul (a lone character alone); other words whole."""
+
+    def spans(self, value: str) -> Iterable[tuple[str, int, int]]:
+        """Each bigram or word, width-folded, and its place."""
+        return ((_nfkc(value[start:end]), start, end) for start, end in bigram_spans(value))
 
 
 def bigram_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -209,39 +219,15 @@ def bigram_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield i, i + 2
 
 
-class JapaneseTokenizer(Tokenizer):
+class JapaneseTokenizer(_SpanTokenizer):
     """Japanese morphemes from MeCab with UniDic: dictionary forms (``base_forms``) or the words as written."""
 
     def __init__(self, base_forms: bool = True) -> None:
         self.base_forms = base_forms
 
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for text, start, end in japanese_morphemes(value, self.base_forms):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            pos += 1
-            yield token
+    def spans(self, value: str) -> Iterable[tuple[str, int, int]]:
+        """Each word and its place."""
+        return japanese_morphemes(value, self.base_forms)
 
 
 def japanese_morphemes(text: str, base_forms: bool = True) -> Iterator[tuple[str, int, int]]:
