@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import Stemmer
 from click.testing import CliRunner
 from whoosh.query import Or
 
@@ -14,7 +15,7 @@ from indexer.clean.language import article_language, detect_language, language_c
 from indexer.cli import cli
 from indexer.index.batch import BatchAnalyzer
 from indexer.index.build import reindex
-from indexer.index.languages import LanguageAnalyzer, analyzer_for, stop_terms
+from indexer.index.languages import SNOWBALL, LanguageAnalyzer, analyzer_for, stop_terms
 from indexer.index.schema import get_schema
 from indexer.search import Filters
 from indexer.search.parse import parse
@@ -100,6 +101,10 @@ def test_each_language_is_analysed_in_its_own_way() -> None:
     assert terms("governments", "en") == ["govern"]
     assert terms("Қазақстан", "kk") == ["қазақстан"]  # no stemmer: lowercased words
     assert "и" in stop_terms("ru") and "の" in stop_terms("ja")
+
+
+def test_every_snowball_language_has_its_stemmer_installed() -> None:
+    assert set(SNOWBALL.values()) <= set(Stemmer.algorithms())
 
 
 def test_batch_analysis_equals_whoosh_analysis_in_every_language() -> None:

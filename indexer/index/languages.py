@@ -23,7 +23,6 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-import Stemmer
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -275,8 +274,3 @@ def _tagger() -> Any:
     import fugashi  # the UniDic dictionary comes from the unidic-lite wheel, found by fugashi itself
 
     return fugashi.Tagger()
-
-
-def stemmer_names() -> frozenset[str]:
-    """The Snowball algorithms the installed PyStemmer has (every ``SNOWBALL`` value must be one)."""
-    return frozenset(Stemmer.algorithms())
