@@ -18,6 +18,7 @@ from indexer.index.build import reindex
 from indexer.index.languages import SNOWBALL, LanguageAnalyzer, analyzer_for, stop_terms
 from indexer.index.schema import get_schema
 from indexer.search import Filters
+from indexer.search.languages import query_languages
 from indexer.search.parse import parse
 from webapp import create_app
 
@@ -199,3 +200,10 @@ def test_japanese_and_chinese_words_complete_as_typed(index: Path, open_engine) 
     engine = open_engine(index)
     assert ("経済", "term") in [(s.text, s.kind) for s in engine.suggest("経済")]
     assert ("统计", "term") in [(s.text, s.kind) for s in engine.suggest("统计")]
+
+
+def test_a_query_is_read_in_its_own_language_when_long_enough(index: Path, open_engine) -> None:
+    searcher = open_engine(index)._searchers.get()
+    assert query_languages(searcher, Filters(), "выборы губернаторов в нескольких регионах") == ("ru",)
+    assert set(query_languages(searcher, Filters(), "выборы")) == {"en", "ja", "ru", "zh"}  # short: every language
+    assert query_languages(searcher, Filters(fields=(("language", ("ja",)),)), "выборы") == ("ja",)

@@ -7,8 +7,7 @@ import re
 
 from whoosh.searching import Searcher
 
-from indexer.clean.language import CONFIDENT, script_language, scripts
-from indexer.clean.language import _identifier as identifier
+from indexer.clean.language import detect_language, scripts
 from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk
 from indexer.search.columns import doc_columns, per_reader
 from indexer.search.request import Filters
@@ -29,7 +28,7 @@ def query_languages(searcher: Searcher, filters: Filters, text: str) -> tuple[st
     held = index_languages(searcher)
     if len(held) <= 1:
         return tuple(held) or (DEFAULT_LANGUAGE,)
-    own = _query_language(text)
+    own = detect_language(text)
     total = sum(held.values())
     common = [lang for lang, count in held.items() if count >= MIN_SHARE * total]
     if own in common and _long_enough(text) and len(scripts(text)) == 1:
@@ -52,9 +51,3 @@ def _long_enough(text: str) -> bool:
     if has_cjk(text):
         return len(re.findall(r"[^\W\d_a-zA-Z]", text)) >= DETECT_CJK_CHARS
     return len(re.findall(r"\w+", text)) >= DETECT_WORDS
-
-
-def _query_language(text: str) -> str:
-    """The query's language when the detector is sure, else the one its script suggests."""
-    lang, probability = identifier().classify(text)
-    return lang if probability >= CONFIDENT else script_language(text)
