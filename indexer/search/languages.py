@@ -7,7 +7,7 @@ import re
 
 from whoosh.searching import Searcher
 
-from indexer.clean.language import detect_language, scripts
+from indexer.clean.language import detect_language, script_language, scripts
 from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk
 from indexer.search.columns import doc_columns, per_reader
 from indexer.search.request import Filters
@@ -28,11 +28,15 @@ def query_languages(searcher: Searcher, filters: Filters, text: str) -> tuple[st
     held = index_languages(searcher)
     if len(held) <= 1:
         return tuple(held) or (DEFAULT_LANGUAGE,)
-    own = detect_language(text)
     total = sum(held.values())
     common = [lang for lang, count in held.items() if count >= MIN_SHARE * total]
-    if own in common and _long_enough(text) and len(scripts(text)) == 1:
-        return (own,)
+    # The detector's model takes about 100 MB in a process: a server worker loads it only for a query long enough
+    # to tell its language; a short one is known by its script alone.
+    if _long_enough(text) and len(scripts(text)) == 1:
+        if (own := detect_language(text)) in common:
+            return (own,)
+    else:
+        own = script_language(text)
     return tuple(lang for lang in held if lang in common or lang == own)
 
 
