@@ -29,7 +29,7 @@ from whoosh.fields import FieldType, Schema
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.system import pack_uint
 
-from indexer.index.languages import LanguageAnalyzer, analysis_key, analyzer_for, term_spans
+from indexer.index.languages import LanguageAnalyzer, analysis_key, analyzer_for, in_context, term_spans
 
 _STOPPED = None  # a word the rules drop (stop word, too short): cached like any other
 
@@ -158,7 +158,7 @@ class StreamRules:
 
 def rules_for(language: str, kind: str) -> AnalyzerRules | StreamRules:
     """Word-at-a-time rules for a language where its analyzer allows them, else spans found in context."""
-    if term_spans(language, kind, "") is not None:
+    if in_context(language):
         return StreamRules(partial(term_spans, language, kind))
     return AnalyzerRules(analyzer_for(language, kind))
 

@@ -123,6 +123,12 @@ def terms_in(words: Iterable[str], languages: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(t.text for lang in languages for w in words for t in analyzer_for(lang)(w)))
 
 
+@lru_cache(maxsize=64)
+def stop_terms_of(languages: tuple[str, ...]) -> frozenset[str]:
+    """The stop words of any of ``languages``, as their analyzers index them."""
+    return frozenset().union(*map(stop_terms, languages))
+
+
 @lru_cache(maxsize=128)
 def stop_terms(lang: str | None) -> frozenset[str]:
     """A language's stop words as its analyzer indexes them (empty where none is known)."""
@@ -139,6 +145,13 @@ def stop_terms(lang: str | None) -> frozenset[str]:
         return frozenset()
     analyzer = analyzer_for(key)
     return frozenset(token.text for word in words for token in analyzer(word))
+
+
+def in_context(lang: str | None) -> bool:
+    """Whether a language's words depend on their context (Japanese morphemes, CJK bigrams): ``term_spans``
+    analyses them, not one distinct word at a time."""
+    key = analysis_key(lang)
+    return key == JAPANESE or key in BIGRAM_LANGUAGES
 
 
 def term_spans(lang: str | None, kind: str, text: str) -> list[tuple[str, int, int]] | None:

@@ -11,8 +11,8 @@ from typing import Any
 from whoosh import scoring
 from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 
-from indexer.index.analysis import query_stop_stems, stop_stems
-from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk, stop_terms
+from indexer.index.analysis import query_stop_stems
+from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk, stop_terms_of
 from indexer.search.ranking.fields import FieldScorer, FieldsWord
 
 # BM25: K1 2.0 lets a word repeated in an article keep adding (news repeats its subject); B is the usual 0.75.
@@ -173,7 +173,7 @@ def free_text(query: Query, languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> Q
     Stop words are indexed so that phrases match exactly, but as loose words they match nearly every article:
     they would add noise to the ranking and cost a pass over the longest posting lists.
     """
-    stops = stop_stems() if list(languages) == [DEFAULT_LANGUAGE] else frozenset().union(*map(stop_terms, languages))
+    stops = stop_terms_of(tuple(languages))
 
     def drop(q: Query) -> Query:
         if type(q) is Term:  # one letter is a stop word too: the "d" of "I'd", the "t" of "don't" (not "市")
