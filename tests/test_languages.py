@@ -11,7 +11,8 @@ import Stemmer
 from click.testing import CliRunner
 from whoosh.query import Or
 
-from indexer.clean.language import article_language, detect_language, language_code
+from bench.shared import DATA
+from indexer.clean.language import _identifier, article_language, detect_language, language_code, plainly_english
 from indexer.cli import cli
 from indexer.index.batch import BatchAnalyzer
 from indexer.index.build import reindex
@@ -72,6 +73,22 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 )
 def test_the_language_of_an_article_is_detected(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.needs_data("news-bbc", "news-multilingual")
+def test_the_english_shortcut_agrees_with_the_model_and_takes_no_other_language() -> None:
+    samples = {"bbc": [], "other": []}
+    with open(DATA / "news-bbc" / "bbc.jsonl", encoding="utf-8") as lines:
+        samples["bbc"] = [f"{r['title']}\n{r['text']}"[:300] for r in map(json.loads, lines)][:400]
+    for path in sorted((DATA / "news-multilingual").glob("*.jsonl")):
+        with open(path, encoding="utf-8") as lines:
+            samples["other"] += [f"{r['title']}\n{r['text']}"[:300] for r in map(json.loads, lines)][:200]
+    taken = [s for s in samples["bbc"] if plainly_english(s)]
+    assert len(taken) > 200  # it spares the model on most English news (253 of these 400)
+    assert {_identifier().classify(s)[0] for s in taken} == {"en"}
+    assert not any(plainly_english(s) for s in samples["other"])
+    assert not plainly_english("The " * 30 + "é")  # ASCII only
+    assert not plainly_english("the of and to in a")  # too few words
 
 
 def test_a_declared_language_wins_and_codes_are_normalised() -> None:
