@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench.shared import DATA
@@ -14,6 +15,7 @@ from indexer.clean.jsonl import ReadOptions
 from indexer.cli import cli
 from indexer.index.build import reindex
 from indexer.search import Engine, Filters, SearchError, SearchRequest
+from indexer.search.columns import Keyword
 from tests.conftest import require_data
 from webapp import create_app
 
@@ -109,3 +111,10 @@ def test_declaring_a_facet_rebuilds_the_index_and_undeclaring_drops_it(runner, t
 def test_a_malformed_filter_is_refused(value: str) -> None:
     with pytest.raises(SearchError):
         SearchRequest.from_args({"q": "river", "filter": [value]})
+
+
+def test_a_keyword_field_counts_each_value_among_the_documents_given() -> None:
+    keyword = Keyword({"Paris": np.array([0, 2, 5]), "Rome": np.array([1, 2]), "Oslo": np.array([4])})
+    assert keyword.counts(6, np.array([2, 5, 1])) == {"Paris": 2, "Rome": 2}
+    assert keyword.counts(6, np.array([], dtype=np.int64)) == {}
+    assert Keyword({}).counts(3, np.array([0, 1])) == {}

@@ -100,10 +100,13 @@ def leaders(signatures: list[bytes], threshold: float = THRESHOLD) -> list[int |
         return found
     values = np.frombuffer(b"".join(signatures[i] for i in valid), dtype=">u2").reshape(len(valid), NUM_PERM)
     keys = np.ascontiguousarray(values).view(np.uint64)  # one number per band: its ROWS values side by side
-    shared = np.zeros(len(valid), dtype=bool)
-    for band in keys.T:
-        _, where, counts = np.unique(band, return_inverse=True, return_counts=True)
-        shared |= counts[where] > 1
+    # Which rows share some band's key with another row: one sort of every (band, key) pair.
+    flat, bands = keys.T.ravel(), np.repeat(np.arange(keys.shape[1]), len(valid))
+    order = np.lexsort((flat, bands))
+    equal = (flat[order][1:] == flat[order][:-1]) & (bands[order][1:] == bands[order][:-1])
+    repeated = np.zeros(flat.size, dtype=bool)
+    repeated[order[1:][equal]] = repeated[order[:-1][equal]] = True
+    shared = repeated.reshape(keys.shape[1], len(valid)).any(axis=0)
     buckets: dict[tuple[int, int], list[int]] = {}
     for row in np.flatnonzero(shared).tolist():  # in rank order
         lead = next(

@@ -23,6 +23,25 @@ _US_PER_DAY = 86_400_000_000
 _ORDINAL_OFFSET = 1
 
 
+class Keyword(dict[str, np.ndarray]):
+    """A keyword field (places, a declared facet): each value -> the sorted document numbers holding it, and the
+    same postings flat, so that counting a query's matches per value is one ``bincount``."""
+
+    def __init__(self, postings: dict[str, np.ndarray]) -> None:
+        super().__init__(postings)
+        self.names = list(postings)
+        lengths = [len(ids) for ids in postings.values()]
+        self._value_of = np.repeat(np.arange(len(lengths)), lengths)
+        self._doc_of = np.concatenate(list(postings.values())) if postings else np.zeros(0, dtype=np.int64)
+
+    def counts(self, size: int, docs: np.ndarray) -> dict[str, int]:
+        """How many of ``docs`` (document numbers below ``size``) hold each value; values none holds left out."""
+        chosen = np.zeros(size, dtype=bool)
+        chosen[docs] = True
+        counts = np.bincount(self._value_of[chosen[self._doc_of]], minlength=len(self.names))
+        return {self.names[i]: c for i, c in enumerate(counts.tolist()) if c}
+
+
 @dataclass(frozen=True)
 class DocColumns:
     """For every document number: its source (an index into ``sources``), its day, which places it mentions, and
@@ -31,8 +50,8 @@ class DocColumns:
     sources: tuple[str, ...]
     source_code: np.ndarray  # int32, -1 when the article names no source
     day: np.ndarray  # int32 proleptic Gregorian ordinal (date.toordinal()), UNDATED when undated
-    places: dict[str, np.ndarray]  # place name -> sorted document numbers mentioning it
-    fields: dict[str, dict[str, np.ndarray]]  # facet -> value -> sorted document numbers holding it
+    places: Keyword  # place name -> sorted document numbers mentioning it
+    fields: dict[str, Keyword]  # facet -> value -> sorted document numbers holding it
 
     @property
     def size(self) -> int:
@@ -78,17 +97,19 @@ def _read(reader: IndexReader) -> DocColumns:
     day = np.full(size, UNDATED, dtype=np.int32)
     dated = raw != np.uint64(NO_DATE)
     day[dated] = (raw[dated] // np.uint64(_US_PER_DAY)).astype(np.int64) + _ORDINAL_OFFSET
-    places = _postings(reader, "places") if "places" in reader.schema else {}
+    places = _postings(reader, "places") if "places" in reader.schema else Keyword({})
     fields = {name: _postings(reader, FACET_PREFIX + name) for name in facet_names(reader.schema)}
     return DocColumns(tuple(names), codes, day, places, fields)
 
 
-def _postings(reader: IndexReader, field: str) -> dict[str, np.ndarray]:
+def _postings(reader: IndexReader, field: str) -> Keyword:
     """Each term of a keyword field and the documents holding it."""
-    return {
-        column_text(term): np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
-        for term in reader.lexicon(field)
-    }
+    return Keyword(
+        {
+            column_text(term): np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
+            for term in reader.lexicon(field)
+        }
+    )
 
 
 def _column(reader: IndexReader, name: str, size: int, translate: bool = True) -> Iterable[tuple[int, object]]:

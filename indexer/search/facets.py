@@ -97,9 +97,9 @@ def count(
             source=_ranked(_source_counts(columns, docs[passing("source")])),
             year=_periods(days[by_period], 4),
             month=_periods(days[by_period], 7),
-            place=_ranked(_value_counts(columns.places, columns.size, docs[passing("place")])),
+            place=_ranked(columns.places.counts(columns.size, docs[passing("place")])),
             fields={
-                name: _ranked(_value_counts(values, columns.size, docs[passing(FACET_PREFIX + name)]))
+                name: _ranked(values.counts(columns.size, docs[passing(FACET_PREFIX + name)]))
                 for name, values in columns.fields.items()
             },
         ),
@@ -159,13 +159,6 @@ def _source_counts(columns: DocColumns, docs: np.ndarray) -> dict[str, int]:
     codes = columns.source_code[docs]
     counts = np.bincount(codes[codes >= 0], minlength=len(columns.sources))
     return {columns.sources[i]: int(c) for i, c in enumerate(counts.tolist()) if c}
-
-
-def _value_counts(index: dict[str, np.ndarray], size: int, docs: np.ndarray) -> dict[str, int]:
-    chosen = np.zeros(size, dtype=bool)
-    chosen[docs] = True
-    counts = {name: int(chosen[ids].sum()) for name, ids in index.items()}
-    return {name: c for name, c in counts.items() if c}
 
 
 def _ranked(counts: dict[str, int]) -> dict[str, int]:

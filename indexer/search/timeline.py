@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -64,19 +65,15 @@ def _days(days: np.ndarray, first: int, last: int) -> list[Bucket]:
 def _months(days: np.ndarray, first: date, last: date) -> list[Bucket]:
     start = _month_index(first)
     counts = np.bincount(month_numbers(days) - start, minlength=_month_index(last) - start + 1)
-    buckets = []
-    for offset, count in enumerate(counts.tolist()):
-        year, month = divmod(start + offset, 12)
-        end = calendar.monthrange(year, month + 1)[1]
-        buckets.append(
-            Bucket(
-                date(year, month + 1, 1).isoformat(),
-                date(year, month + 1, end).isoformat(),
-                f"{year:04d}-{month + 1:02d}",
-                count,
-            )
-        )
-    return buckets
+    return [Bucket(*_month(start + offset), count) for offset, count in enumerate(counts.tolist())]
+
+
+@lru_cache(maxsize=4096)
+def _month(index: int) -> tuple[str, str, str]:
+    """A month's first and last day and its label, from ``year * 12 + month - 1``."""
+    year, month = divmod(index, 12)
+    end = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, 1).isoformat(), date(year, month + 1, end).isoformat(), f"{year:04d}-{month + 1:02d}"
 
 
 def _years(days: np.ndarray, first: int, last: int) -> list[Bucket]:
