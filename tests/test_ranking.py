@@ -48,7 +48,7 @@ def test_long_query_with_few_hits_becomes_a_ranked_or() -> None:
 
 def test_a_word_said_again_weighs_the_times_said() -> None:
     """The parser's own normalising would keep a repeated word once, at the weight of a word said once."""
-    query = parse_query("titles of articles: their titles, and the titles of reports")
+    query = parse_query("titles of articles: their titles (and the titles of reports)")
     boosts = {leaf.text: part.boost for part in query.children() for leaf in part.leaves()}
     assert boosts["titl"] == 3.0 and boosts["articl"] == 1.0
     relaxed = relax(query, 0)

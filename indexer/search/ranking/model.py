@@ -128,9 +128,17 @@ def said_once(query: Query) -> Query:
     parser's own ``normalize`` would drop the repeats, and a word a description repeats is what it is about."""
     if not isinstance(query, And | Or) or isinstance(query, FieldsWord):
         return query
-    counts = Counter(said_once(child) for child in query.subqueries)
+    counts = Counter(said_once(child) for child in _flat(query))
     parts = [part.with_boost(part.boost * n) if n > 1 else part for part, n in counts.items()]
     return type(query)(parts, boost=query.boost).normalize()
+
+
+def _flat(query: And | Or) -> list[Query]:
+    """An AND's children, those of an AND inside it (brackets, a hyphenated word) taken up into it; an OR's own
+    children (an OR inside an OR is one word's fields)."""
+    if type(query) is not And:
+        return list(query.subqueries)
+    return [leaf for child in query.subqueries for leaf in (_flat(child) if type(child) is And else [child])]
 
 
 def _said(query: Query) -> dict[str, float]:
