@@ -51,6 +51,7 @@ def test_a_word_said_again_weighs_the_times_said() -> None:
     query = parse_query("titles of articles: their titles (and the titles of reports)")
     boosts = {leaf.text: part.boost for part in query.children() for leaf in part.leaves()}
     assert boosts["titl"] == 3.0 and boosts["articl"] == 1.0
+    assert parse_query('type (of type) "type').boost == 3.0  # broken syntax, read as words, counts them too
     relaxed = relax(query, 0)
     assert relaxed is not None
     assert {next(part.leaves()).text: part.boost for part in relaxed.children()} == {

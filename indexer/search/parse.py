@@ -123,7 +123,7 @@ def parse(text: str, languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> tuple[Qu
     if query is NullQuery or _too_broad(query) or _unbalanced(text):
         # A wildcard too broad to run is dropped, not read as the word it starts with ("a*" is not "a").
         text = plain_words(_BROAD_WILDCARD.sub(" ", text))
-        query = plain.parse(text)
+        query = said_once(plain.parse(text, normalize=False))
     return free_text(query, languages), text
 
 
