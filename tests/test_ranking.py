@@ -46,6 +46,21 @@ def test_long_query_with_few_hits_becomes_a_ranked_or() -> None:
     assert "what" not in words  # question words carry no weight once relaxed
 
 
+def test_a_word_said_again_weighs_the_times_said() -> None:
+    """The parser's own normalising would keep a repeated word once, at the weight of a word said once."""
+    query = parse_query("titles of articles: their titles (and the titles of reports)")
+    boosts = {leaf.text: part.boost for part in query.children() for leaf in part.leaves()}
+    assert boosts["titl"] == 3.0 and boosts["articl"] == 1.0
+    assert parse_query('type (of type) "type').boost == 3.0  # broken syntax, read as words, counts them too
+    relaxed = relax(query, 0)
+    assert relaxed is not None
+    assert {next(part.leaves()).text: part.boost for part in relaxed.children()} == {
+        "titl": 3.0,
+        "articl": 1.0,
+        "report": 1.0,
+    }
+
+
 def test_weighting_is_bm25f() -> None:
     assert isinstance(weighting(), BM25F)
 

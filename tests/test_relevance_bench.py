@@ -95,3 +95,24 @@ def test_tuning_tries_each_setting_and_leaves_each_collection_out(tmp_path: Path
     ]
     assert model.K1 == k1  # each setting is undone after its run
     assert relevance_tune.searching._hit.__name__ == "_hit"  # and highlighting is back
+
+
+def test_the_decomposition_starts_from_bm25s_own_ranking() -> None:
+    """Its first row is bm25s as the reference runs it: the same documents in the same order."""
+    pytest.importorskip("bm25s")
+    from bench import relevance_decompose, relevance_refs
+
+    docs = [*DOCS, {"id": "d5", "title": "Rail strike", "text": "Rail workers strike over pay; the link is shut."}]
+    topics = [*TOPICS, {"qid": "5", "query": "the rail link strike and the pay of rail workers"}]
+    ours = relevance_decompose.rank(docs, topics, relevance_decompose.VARIANTS["bm25s"])
+    assert ours == relevance_refs.bm25s_en(docs, topics)
+    assert list(ours["5"])[0] == "d5"
+
+
+def test_the_decomposition_changes_one_thing_per_variant() -> None:
+    from bench.relevance_decompose import VARIANTS, Setup
+
+    base = Setup()
+    for name, setup in VARIANTS.items():
+        changed = [f for f in Setup.__dataclass_fields__ if getattr(setup, f) != getattr(base, f)]
+        assert len(changed) <= 1 or name == "all of ours", name

@@ -12,7 +12,7 @@ from whoosh.query import Every, NullQuery, Or, Prefix, Query, Wildcard
 
 from indexer.index.languages import DEFAULT_LANGUAGE, in_language
 from indexer.index.schema import DEFAULT_FIELDS, query_schema
-from indexer.search.ranking.model import free_text
+from indexer.search.ranking.model import free_text, said_once
 
 MIN_PREFIX = 2
 _BROAD_WILDCARD = re.compile(rf"(?<![\w*?])\w{{0,{MIN_PREFIX - 1}}}[*?][\w*?]*")
@@ -117,13 +117,13 @@ def parse(text: str, languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> tuple[Qu
         return NullQuery, text
     full, plain = _parsers(tuple(languages) or (DEFAULT_LANGUAGE,))
     try:
-        query = full.parse(text)
+        query = said_once(full.parse(text, normalize=False))
     except Exception:  # noqa: BLE001 - any parser failure means: read it as words
         query = NullQuery
     if query is NullQuery or _too_broad(query) or _unbalanced(text):
         # A wildcard too broad to run is dropped, not read as the word it starts with ("a*" is not "a").
         text = plain_words(_BROAD_WILDCARD.sub(" ", text))
-        query = plain.parse(text)
+        query = said_once(plain.parse(text, normalize=False))
     return free_text(query, languages), text
 
 

@@ -118,10 +118,37 @@ def relax(query: Query, strict_hits: int) -> Query | None:
     words, fields = plain
     if len(words) < 2 or (strict_hits and len(words) < RELAX_MIN_WORDS):
         return None
-    # A word said twice in a description is what it is about (each occurrence is one term per field).
-    said = Counter(term.text for term in _leaves(query) or ())
+    said = _said(query)
     words = [w for w in words if w not in query_stop_stems() and len(w) > 1] or words
-    return Or([word_query(word, fields, (said[word] / len(fields)) ** QUERY_TF) for word in words])
+    return Or([word_query(word, fields, said.get(word, 1.0) ** QUERY_TF) for word in words])
+
+
+def said_once(query: Query) -> Query:
+    """The parsed query with a word said several times kept once, weighing the times said (its boost); the
+    parser's own ``normalize`` would drop the repeats, and a word a description repeats is what it is about."""
+    if not isinstance(query, And | Or) or isinstance(query, FieldsWord):
+        return query
+    counts = Counter(said_once(child) for child in _flat(query))
+    parts = [part.with_boost(part.boost * n) if n > 1 else part for part, n in counts.items()]
+    return type(query)(parts, boost=query.boost).normalize()
+
+
+def _flat(query: And | Or) -> list[Query]:
+    """An AND's children, those of an AND inside it (brackets, a hyphenated word) taken up into it; an OR's own
+    children (an OR inside an OR is one word's fields)."""
+    if type(query) is not And:
+        return list(query.subqueries)
+    return [leaf for child in query.subqueries for leaf in (_flat(child) if type(child) is And else [child])]
+
+
+def _said(query: Query) -> dict[str, float]:
+    """How many times each word of a plain query was said: the boost of its node (``said_once``)."""
+    said: dict[str, float] = {}
+    for part in query.children() if type(query) in (And, Or) else [query]:
+        for leaf in part.leaves():
+            if type(leaf) is Term:
+                said[leaf.text] = max(said.get(leaf.text, 1.0), part.boost)
+    return said
 
 
 def word_query(word: str, fields: list[str], boost: float = 1.0) -> Query:
