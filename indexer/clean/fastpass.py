@@ -9,10 +9,9 @@ the same result:
 * the page is parsed with trafilatura's parser settings but a class lookup done in C: lxml's HTML parser calls a
   Python function for every element object it hands out (a few hundred thousand per hundred pages), to give
   forms and inputs their own classes, which trafilatura never uses;
-* the raw-tree prunes run as equivalent, faster XPath expressions, rewritten from trafilatura's own
-  (``faster_xpath``): ``.//*[self::div or self::section]`` becomes ``(.//div|.//section)``, which libxml2 answers
-  from its name index instead of testing every element, and ``re:test(@id, ...)`` (a call into Python for every
-  element) is only made where the attribute exists, as its patterns never match an empty string.
+* its boilerplate prunes (the raw-tree ones, which ``fast_body`` runs itself, and those of its extractor, swapped
+  into its module while the extractor runs) are equivalent, faster XPath expressions rewritten from its own
+  (``indexer.clean.fasterxpath``).
 
 trafilatura is pinned to a range in ``pyproject.toml``; ``tests/test_fastpass.py`` holds the bodies identical to
 ``bare_extraction``'s on real pages, so an upgrade that changes its stages fails there first.
@@ -21,13 +20,15 @@ trafilatura is pinned to a range in ``pyproject.toml``; ``tests/test_fastpass.py
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import copy
 
 import lxml.html
 from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+from trafilatura import main_extractor
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -37,10 +38,11 @@ from trafilatura.core import (
     _recall_retry,
 )
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
-from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Extractor
 from trafilatura.utils import repair_faulty_html
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REGEXP_NS, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+from indexer.clean.fasterxpath import faster_xpath
 
 log = logging.getLogger(__name__)
 
@@ -57,29 +59,6 @@ _PARSER.set_element_class_lookup(
     )
 )
 
-_RE_TEST = re.compile(r"re:test\((@[\w|@-]+),\s*'([^']*)'(?:,\s*'([^']*)')?\)")
-_SELF_TESTS = re.compile(r"^\s*\.//\*\[((?:self::\w+(?: or )?)+)\]")
-_POSITIONAL = re.compile(r"position\(|last\(|\[\s*\d")
-
-
-def faster_xpath(path: str) -> str:
-    """An XPath expression selecting the same elements as trafilatura's ``path``, faster (see the module)."""
-    if _POSITIONAL.search(path):
-        return path  # a union changes what position() means
-
-    def guard(match: re.Match[str]) -> str:
-        flags = re.IGNORECASE if "i" in (match.group(3) or "") else 0
-        if re.search(match.group(2), "", flags) is not None:
-            return match.group(0)  # the empty string matches: a missing attribute can make the test true
-        return f"(({match.group(1)}) and {match.group(0)})"
-
-    path = _RE_TEST.sub(guard, path)
-    tests = _SELF_TESTS.match(path)
-    if tests is None:
-        return path
-    names = re.findall(r"self::(\w+)", tests.group(1))
-    return "(" + "|".join(f".//{name}" for name in names) + ")" + path[tests.end() :]
-
 
 def _faster(xpaths: list[XPath]) -> list[XPath]:
     return [XPath(faster_xpath(x.path), namespaces={"re": REGEXP_NS}) for x in xpaths]
@@ -87,6 +66,29 @@ def _faster(xpaths: list[XPath]) -> list[XPath]:
 
 RAW_PRUNE = _faster(RAW_TREE_PRUNE_XPATH)
 COMMENTS_PRUNE = _faster(REMOVE_COMMENTS_AND_LISTS_XPATH)
+# The pruning lists trafilatura's extractor reads from its module (prune_unwanted_sections), and ours.
+SECTION_PRUNES = {
+    name: _faster(getattr(main_extractor, name))
+    for name in ("OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
+}
+
+
+@contextmanager
+def _faster_section_prunes() -> Iterator[None]:
+    """trafilatura's extractor prunes sections with our equivalent expressions while the block runs.
+
+    Its stage functions read the lists from their module, so they are swapped there and put back after. A
+    thread running trafilatura at the same moment would use ours too, and select the same elements (the tests
+    hold both to the same selection on real pages).
+    """
+    saved = {name: getattr(main_extractor, name) for name in SECTION_PRUNES}
+    for name, xpaths in SECTION_PRUNES.items():
+        setattr(main_extractor, name, xpaths)
+    try:
+        yield
+    finally:
+        for name, xpaths in saved.items():
+            setattr(main_extractor, name, xpaths)
 
 
 def _from_bytes(html: str) -> HtmlElement | None:
@@ -128,10 +130,22 @@ def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
     prune_unwanted_nodes(tree, RAW_PRUNE)
     if not is_forum:
         prune_unwanted_nodes(tree, COMMENTS_PRUNE)
+    with _faster_section_prunes():
+        body, text = _sequence(tree, options)
+    if options.max_tree_size and len(body) > options.max_tree_size:
+        etree.strip_tags(body, "hi")
+        if len(body) > options.max_tree_size:
+            return None
+    # bare_extraction's size check, with no comments to count
+    return None if len(text) < options.min_output_size and options.min_output_comm_size > 0 else body
+
+
+def _sequence(tree: HtmlElement, options: Extractor) -> tuple[etree._Element, str]:
+    """``trafilatura_sequence`` after its raw-tree prunes: clean, extract, rescue, retry in recall mode."""
     # The copy keeps the raw tree for the baseline and the recall retry below; no backup copy: only the slow
     # mode's comparison and the comment search read it.
     cleaned = convert_tags(tree_cleaning(copy(tree), options), options, options.url)
-    body, text = extract_content(cleaned, options)
+    body, text = main_extractor.extract_content(cleaned, options)
     if len(text) < options.min_extracted_size:
         b_body, b_text, b_len = baseline(tree)
         if b_len > len(text):
@@ -150,9 +164,4 @@ def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
             log.debug("recall retry failed: %s", err)
         if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
             body, text = r_body, r_text
-    if options.max_tree_size and len(body) > options.max_tree_size:
-        etree.strip_tags(body, "hi")
-        if len(body) > options.max_tree_size:
-            return None
-    # bare_extraction's size check, with no comments to count
-    return None if len(text) < options.min_output_size and options.min_output_comm_size > 0 else body
+    return body, text
