@@ -88,7 +88,7 @@ def test_fast_body_is_bare_extractions_body_on_real_pages(name: str) -> None:
 PRUNES = [
     (RAW_TREE_PRUNE_XPATH, fastpass.RAW_PRUNE),
     (REMOVE_COMMENTS_AND_LISTS_XPATH, fastpass.COMMENTS_PRUNE),
-    *((getattr(main_extractor, name), ours) for name, ours in fastpass.SECTION_PRUNES.items()),
+    *((getattr(main_extractor, name), ours) for name, ours in fastpass.EXTRACTOR_XPATHS.items()),
 ]
 
 
@@ -116,12 +116,12 @@ def test_the_faster_prunes_select_the_same_elements_on_real_pages() -> None:
 
 def test_trafilaturas_prunes_are_put_back() -> None:
     """The extractor's own lists are back in its module after a fast pass, also after an error."""
-    before = {name: getattr(main_extractor, name) for name in fastpass.SECTION_PRUNES}
+    before = {name: getattr(main_extractor, name) for name in fastpass.EXTRACTOR_XPATHS}
     tree = fastpass.load_html(PAGES[0])
     assert tree is not None
     fastpass.fast_body(tree, OPTIONS)
-    assert {name: getattr(main_extractor, name) for name in fastpass.SECTION_PRUNES} == before
-    assert all(before[name] is not ours for name, ours in fastpass.SECTION_PRUNES.items())
+    assert {name: getattr(main_extractor, name) for name in fastpass.EXTRACTOR_XPATHS} == before
+    assert all(before[name] is not ours for name, ours in fastpass.EXTRACTOR_XPATHS.items())
 
 
 def test_a_fragment_is_no_page() -> None:

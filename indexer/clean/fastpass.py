@@ -9,9 +9,9 @@ the same result:
 * the page is parsed with trafilatura's parser settings but a class lookup done in C: lxml's HTML parser calls a
   Python function for every element object it hands out (a few hundred thousand per hundred pages), to give
   forms and inputs their own classes, which trafilatura never uses;
-* its boilerplate prunes (the raw-tree ones, which ``fast_body`` runs itself, and those of its extractor, swapped
-  into its module while the extractor runs) are equivalent, faster XPath expressions rewritten from its own
-  (``indexer.clean.fasterxpath``).
+* its boilerplate prunes and container searches (the raw-tree prunes, which ``fast_body`` runs itself, and
+  the expressions of its extractor, swapped into its module while the extractor runs) are equivalent, faster
+  XPath expressions rewritten from its own (``indexer.clean.fasterxpath``).
 
 trafilatura is pinned to a range in ``pyproject.toml``; ``tests/test_fastpass.py`` holds the bodies identical to
 ``bare_extraction``'s on real pages, so an upgrade that changes its stages fails there first.
@@ -66,23 +66,24 @@ def _faster(xpaths: list[XPath]) -> list[XPath]:
 
 RAW_PRUNE = _faster(RAW_TREE_PRUNE_XPATH)
 COMMENTS_PRUNE = _faster(REMOVE_COMMENTS_AND_LISTS_XPATH)
-# The pruning lists trafilatura's extractor reads from its module (prune_unwanted_sections), and ours.
-SECTION_PRUNES = {
+# The expressions trafilatura's extractor reads from its module (the article's container in _extract, the
+# boilerplate in prune_unwanted_sections), and ours.
+EXTRACTOR_XPATHS = {
     name: _faster(getattr(main_extractor, name))
-    for name in ("OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
+    for name in ("BODY_XPATH", "OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
 }
 
 
 @contextmanager
-def _faster_section_prunes() -> Iterator[None]:
-    """trafilatura's extractor prunes sections with our equivalent expressions while the block runs.
+def _faster_extractor_xpaths() -> Iterator[None]:
+    """trafilatura's extractor finds the container and prunes with our equivalent expressions while the block runs.
 
     Its stage functions read the lists from their module, so they are swapped there and put back after. A
     thread running trafilatura at the same moment would use ours too, and select the same elements (the tests
     hold both to the same selection on real pages).
     """
-    saved = {name: getattr(main_extractor, name) for name in SECTION_PRUNES}
-    for name, xpaths in SECTION_PRUNES.items():
+    saved = {name: getattr(main_extractor, name) for name in EXTRACTOR_XPATHS}
+    for name, xpaths in EXTRACTOR_XPATHS.items():
         setattr(main_extractor, name, xpaths)
     try:
         yield
@@ -130,7 +131,7 @@ def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
     prune_unwanted_nodes(tree, RAW_PRUNE)
     if not is_forum:
         prune_unwanted_nodes(tree, COMMENTS_PRUNE)
-    with _faster_section_prunes():
+    with _faster_extractor_xpaths():
         body, text = _sequence(tree, options)
     if options.max_tree_size and len(body) > options.max_tree_size:
         etree.strip_tags(body, "hi")
