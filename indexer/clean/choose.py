@@ -48,30 +48,29 @@ def page_stats(root: HtmlElement) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=8)
-def _lines(text: str) -> tuple[tuple[str, ...], ...]:
-    # The model, the guard and the rescue all ask about the same two candidates: tokenise each once.
-    return tuple(tuple(_WORD.findall(line)) for line in text.split("\n") if line.strip())
+def _lines(text: str) -> tuple[int, ...]:
+    # The model, the guard and the rescue all ask about the same two candidates: count each once.
+    return tuple(len(_WORD.findall(line)) for line in text.split("\n") if line.strip())
 
 
 @lru_cache(maxsize=8)
 def words(text: str) -> tuple[str, ...]:
     """The words of a text (runs of word characters)."""
-    return tuple(w for line in _lines(text) for w in line)
+    return tuple(_WORD.findall(text))  # a word never spans a line break: the words of its lines, in order
 
 
-def _shape(text: str) -> tuple[list[str], float, float]:
+def _shape(text: str) -> tuple[tuple[str, ...], float, float]:
     """Words, mean words per line, share of short lines."""
-    lines = _lines(text)
-    found = [w for line in lines for w in line]
+    lines, found = _lines(text), words(text)
     if not lines:
         return found, 0.0, 0.0
-    return found, len(found) / len(lines), sum(len(line) < _SHORT_LINE for line in lines) / len(lines)
+    return found, len(found) / len(lines), sum(n < _SHORT_LINE for n in lines) / len(lines)
 
 
 def features(main: str, alt: str, stats: tuple[int, int, int]) -> list[float]:
     """The chooser's inputs, in ``FEATURES`` order."""
     (words_a, line_a, short_a), (words_b, line_b, short_b) = _shape(main), _shape(alt)
-    set_a, set_b = {w.lower() for w in words_a}, {w.lower() for w in words_b}
+    set_a, set_b = {w.lower() for w in set(words_a)}, {w.lower() for w in set(words_b)}
     shared = len(set_a & set_b)
     elements, chars, links = stats
     page_words = max(chars / _CHARS_PER_WORD, 1.0)
