@@ -26,13 +26,20 @@ def test_plain_words_become_string_functions() -> None:
 
 
 def test_what_is_no_plain_word_stays_a_guarded_regex() -> None:
+    # a regex that needs a word is asked only where the word is
     assert native_test("@id", "^x|[Cc]omment(?!ary)") == (
-        "(starts-with(@id, 'x') or ((@id) and re:test(@id, '[Cc]omment(?!ary)')))"
+        "(starts-with(@id, 'x') or ((contains(@id, 'omment')) and re:test(@id, '[Cc]omment(?!ary)')))"
+    )
+    # an anchored group is spelled alternative by alternative
+    assert (
+        native_test("@id", "^(?:ab|[Cc]d(?!e))")
+        == "(starts-with(@id, 'ab') or ((@id) and re:test(@id, '^[Cc]d(?!e)')))"
     )
     # too many words: one regular expression is cheaper than many contains()
     assert native_test("@class", "a|b|c|d|e") == "((@class) and re:test(@class, 'a|b|c|d|e'))"
-    # case folding, or a pattern the empty string matches, is left alone
-    assert native_test("@class", "a", "i") == "re:test(@class, 'a', 'i')"
+    # case folding is left a regex, asked only where the attribute is
+    assert native_test("@class", "a", "i") == "((@class) and re:test(@class, 'a', 'i'))"
+    # a pattern the empty string matches is left alone: a missing attribute tests true
     assert native_test("@class", "a?") == "re:test(@class, 'a?')"
 
 

@@ -94,13 +94,50 @@ def _words(alternative: str) -> tuple[bool, list[str]] | None:
     return anchored, words
 
 
+def _distributed(alternative: str) -> list[str]:
+    """``^(?:a|b)`` as ``^a`` and ``^b``, so that each can be spelled on its own; other alternatives as they are."""
+    if alternative.startswith("^(?:") and alternative.endswith(")"):
+        inner = _alternatives(alternative[4:-1])
+        if all(_balanced(part) for part in inner):
+            return [f"^{part}" for part in inner]
+    return [alternative]
+
+
+def _balanced(part: str) -> bool:
+    """Whether a piece of pattern closes every group it opens (and none it does not)."""
+    try:
+        sre_parse.parse(part)
+    except re.error:
+        return False
+    return True
+
+
+def _literal(alternative: str) -> str | None:
+    """The longest run of plain characters every match of the alternative holds, if it has three or more."""
+    try:
+        items = list(sre_parse.parse(alternative))
+    except re.error:
+        return None
+    runs, run = [], ""
+    for op, arg in items:
+        if op is sre.LITERAL:
+            run += chr(arg)
+        else:
+            runs.append(run)
+            run = ""
+    best = max([*runs, run], key=len)
+    return best if len(best) >= 3 and "'" not in best else None
+
+
 def native_test(arg: str, pattern: str, flags: str = "") -> str:
     """An XPath boolean equal to ``re:test(arg, 'pattern', 'flags')``, with as little of it left a regex as can be."""
     original = f"re:test({arg}, '{pattern}'" + (f", '{flags}')" if flags else ")")
-    if flags or re.search(pattern, "") is not None:
-        return original  # case folding, or a pattern a missing attribute (the empty string) matches
+    if re.search(pattern, "", re.IGNORECASE if "i" in flags else 0) is not None:
+        return original  # a pattern a missing attribute (the empty string) matches
+    if flags:
+        return f"(({arg}) and {original})"  # case folding: no plain words
     tests, rest = [], []
-    for alternative in _alternatives(pattern):
+    for alternative in (a for top in _alternatives(pattern) for a in _distributed(top)):
         found = _words(alternative)
         if found is None:
             rest.append(alternative)
@@ -110,7 +147,10 @@ def native_test(arg: str, pattern: str, flags: str = "") -> str:
     if len(tests) > _MAX_NATIVE:
         return f"(({arg}) and {original})"
     if rest:
-        tests.append(f"(({arg}) and re:test({arg}, '{'|'.join(rest)}'))")
+        literals = [_literal(a) for a in rest]
+        # a regex that needs a word first asks libxml2 for the word: the call into Python is made only then
+        guard = " or ".join(f"contains({arg}, '{w}')" for w in literals) if all(literals) else arg
+        tests.append(f"(({guard}) and re:test({arg}, '{'|'.join(rest)}'))")
     return "(" + " or ".join(tests) + ")"
 
 

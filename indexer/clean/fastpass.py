@@ -19,10 +19,12 @@ trafilatura is pinned to a range in ``pyproject.toml``; ``tests/test_fastpass.py
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
+from types import ModuleType
 
 import lxml.html
 from lxml import etree
@@ -35,7 +37,6 @@ from trafilatura.core import (
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
-    _recall_retry,
 )
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.settings import Extractor
@@ -45,6 +46,8 @@ from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REGEXP_NS, REMOVE_COMMENTS_
 from indexer.clean.fasterxpath import faster_xpath
 
 log = logging.getLogger(__name__)
+# The module, not the function trafilatura's package exports under the same name.
+baseline_module = importlib.import_module("trafilatura.baseline")
 
 # trafilatura.utils.HTML_PARSER's settings, with every element an HtmlElement chosen in C.
 _PARSER = lxml.html.HTMLParser(
@@ -66,30 +69,33 @@ def _faster(xpaths: list[XPath]) -> list[XPath]:
 
 RAW_PRUNE = _faster(RAW_TREE_PRUNE_XPATH)
 COMMENTS_PRUNE = _faster(REMOVE_COMMENTS_AND_LISTS_XPATH)
-# The expressions trafilatura's extractor reads from its module (the article's container in _extract, the
-# boilerplate in prune_unwanted_sections), and ours.
-EXTRACTOR_XPATHS = {
-    name: _faster(getattr(main_extractor, name))
-    for name in ("BODY_XPATH", "OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
+# The expressions trafilatura's stages read from their modules (the article's container in _extract, the
+# boilerplate in prune_unwanted_sections, the page text the recall retry is measured against), and ours.
+SWAPPED: dict[tuple[ModuleType, str], list[XPath] | XPath] = {
+    **{
+        (main_extractor, name): _faster(getattr(main_extractor, name))
+        for name in ("BODY_XPATH", "OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
+    },
+    (baseline_module, "BASIC_CLEAN_XPATH"): _faster([baseline_module.BASIC_CLEAN_XPATH])[0],
 }
 
 
 @contextmanager
-def _faster_extractor_xpaths() -> Iterator[None]:
-    """trafilatura's extractor finds the container and prunes with our equivalent expressions while the block runs.
+def _faster_stage_xpaths() -> Iterator[None]:
+    """trafilatura's stages search with our equivalent expressions while the block runs.
 
-    Its stage functions read the lists from their module, so they are swapped there and put back after. A
-    thread running trafilatura at the same moment would use ours too, and select the same elements (the tests
-    hold both to the same selection on real pages).
+    They read the expressions from their modules, so they are swapped there and put back after. A thread running
+    trafilatura at the same moment would use ours too, and select the same elements (the tests hold both to the
+    same selection on real pages).
     """
-    saved = {name: getattr(main_extractor, name) for name in EXTRACTOR_XPATHS}
-    for name, xpaths in EXTRACTOR_XPATHS.items():
-        setattr(main_extractor, name, xpaths)
+    saved = {key: getattr(*key) for key in SWAPPED}
+    for (module, name), xpaths in SWAPPED.items():
+        setattr(module, name, xpaths)
     try:
         yield
     finally:
-        for name, xpaths in saved.items():
-            setattr(main_extractor, name, xpaths)
+        for (module, name), xpaths in saved.items():
+            setattr(module, name, xpaths)
 
 
 def _from_bytes(html: str) -> HtmlElement | None:
@@ -131,7 +137,7 @@ def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
     prune_unwanted_nodes(tree, RAW_PRUNE)
     if not is_forum:
         prune_unwanted_nodes(tree, COMMENTS_PRUNE)
-    with _faster_extractor_xpaths():
+    with _faster_stage_xpaths():
         body, text = _sequence(tree, options)
     if options.max_tree_size and len(body) > options.max_tree_size:
         etree.strip_tags(body, "hi")
@@ -160,7 +166,9 @@ def _sequence(tree: HtmlElement, options: Extractor) -> tuple[etree._Element, st
         recall.focus = "recall"
         r_text = ""
         try:
-            r_body, r_text = _recall_retry(tree, recall, options.url)
+            # _recall_retry without the backup copy its fast mode never reads
+            cleaned = convert_tags(tree_cleaning(copy(tree), recall), recall, options.url)
+            r_body, r_text = main_extractor.extract_content(cleaned, recall)
         except Exception as err:  # noqa: BLE001 - as trafilatura: a failed retry keeps the first body
             log.debug("recall retry failed: %s", err)
         if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
