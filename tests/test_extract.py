@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from lxml import etree
 
 from indexer.clean import choose, extract
 from indexer.clean.html import clean_html
+from indexer.clean.normalize import normalize_text
+from indexer.clean.render import render_body
 
 _SENTENCE = (
     "the city council voted on Tuesday to expand the tram network to the northern districts, a plan that officials "
@@ -123,3 +126,18 @@ def test_strip_inert_keeps_text() -> None:
     assert root is not None
     extract.strip_inert(root)
     assert root.xpath("string(//body)") == "Kept  text"
+
+
+def test_render_body_lays_blocks_out_as_normalize_text_would() -> None:
+    """Lines of normalised blocks, empty ones dropped, a blank line apart; table cells joined by one space."""
+    main = etree.Element("main")
+    for tag, text in [("head", "Headline"), ("p", "a\u00a0 b\r\nc\u2028d e\u0301"), ("p", "\u200b"), ("p", " f ")]:
+        etree.SubElement(main, tag).text = text
+    items = etree.SubElement(main, "list")
+    etree.SubElement(items, "item")
+    etree.SubElement(items, "item").text = " x "
+    row = etree.SubElement(etree.SubElement(main, "table"), "row")
+    for value in (None, "v", None, "w"):
+        etree.SubElement(row, "cell").text = value
+    expected = "a b c d \u00e9\n\nf\n\nx\n\nv w"
+    assert render_body(main) == expected == normalize_text("a b c d \u00e9\nf\n\nx\n v  w")
