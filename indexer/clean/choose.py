@@ -4,7 +4,8 @@ The candidates are trafilatura's fast pass (``main``) and Resiliparse's main-con
 different pages: trafilatura now and then keeps a single block of a long article, or nothing; Resiliparse keeps
 reader comments and link lists on older pages, or loses a whole article on some modern ones. The model is a small
 LightGBM classifier, trained by ``bench/train_chooser.py`` on the development sets and shipped as
-``chooser.txt`` beside this module (loaded once, offline); it says how likely ``alt`` is the better body.
+``chooser.txt`` beside this module (loaded once, offline, and evaluated by ``indexer.clean.forest``); it says how
+likely ``alt`` is the better body.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ import math
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from indexer.clean import forest
+from indexer.clean.forest import Forest
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +53,23 @@ def page_stats(root: HtmlElement) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=8)
-def _lines(text: str) -> tuple[int, ...]:
-    # The model, the guard and the rescue all ask about the same two candidates: count each once.
-    return tuple(len(_WORD.findall(line)) for line in text.split("\n") if line.strip())
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A text's words, and the number of words on each of its non-blank lines (one regex pass)."""
+    # The model, the guard and the rescue all ask about the same two candidates: tokenise each once.
+    lines = text.split("\n")
+    per_line = [_WORD.findall(line) for line in lines]
+    counts = tuple(len(found) for line, found in zip(lines, per_line, strict=True) if found or line.strip())
+    return tuple(chain.from_iterable(per_line)), counts
 
 
-@lru_cache(maxsize=8)
 def words(text: str) -> tuple[str, ...]:
     """The words of a text (runs of word characters)."""
-    return tuple(_WORD.findall(text))  # a word never spans a line break: the words of its lines, in order
+    return _tokens(text)[0]
 
 
 def _shape(text: str) -> tuple[tuple[str, ...], float, float]:
     """Words, mean words per line, share of short lines."""
-    lines, found = _lines(text), words(text)
+    found, lines = _tokens(text)
     if not lines:
         return found, 0.0, 0.0
     return found, len(found) / len(lines), sum(n < _SHORT_LINE for n in lines) / len(lines)
@@ -94,25 +102,20 @@ def features(main: str, alt: str, stats: tuple[int, int, int]) -> list[float]:
 
 
 @cache
-def _model():  # noqa: ANN202 - a lightgbm.Booster, imported lazily: only HTML cleaning needs it
+def _model() -> Forest | None:
     """The shipped model, or None when its file is missing (the main candidate is then always kept)."""
     if not MODEL.is_file():
         log.warning("no chooser model at %s: keeping trafilatura's body on every page", MODEL)
         return None
-    import lightgbm
-
-    return lightgbm.Booster(model_file=str(MODEL))
+    return forest.load(MODEL)
 
 
 def alt_probability(row: list[float]) -> float:
     """How likely the alternative candidate is the better body, by the shipped model (0 without one)."""
     model = _model()
-    if model is None:
-        return 0.0
-    import numpy as np
-
-    # One thread: a pool of OpenMP threads for one row costs a hundred times the prediction itself.
-    return float(model.predict(np.asarray([row], dtype=np.float64), num_threads=1)[0])
+    # Walked in Python (indexer.clean.forest): LightGBM's predict checks its input on every call, and importing
+    # it costs each worker process a third of a second.
+    return 0.0 if model is None else model.probability(row)
 
 
 def prefers_alt(
