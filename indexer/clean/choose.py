@@ -42,7 +42,9 @@ FEATURES = (
 
 
 # Counted inside libxml2: walking the tree from Python makes an element object for every node.
-_ELEMENTS = etree.XPath("count(descendant-or-self::node()[not(self::text())])")  # what root.iter() yields
+# What root.iter() yields: the parser keeps no processing instructions and strip_inert removes the comments, so
+# elements are all there is (a name test is twice as fast as testing every node, text included).
+_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 _BODY_CHARS = etree.XPath("string-length(//body)")
 _LINK_TEXTS = etree.XPath("//a//text()", smart_strings=False)
 
