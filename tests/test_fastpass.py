@@ -139,3 +139,30 @@ def test_fast_body_refuses_other_options() -> None:
         fastpass.fast_body(tree, Extractor(fast=False, comments=False))
     with pytest.raises(ValueError, match="fast pass"):
         fastpass.fast_body(tree, Extractor(fast=True, comments=True))
+
+
+SLOW = Extractor(output_format="xml", fast=False, comments=False, links=False, tables=True)
+
+
+def _slow_same(html: str) -> None:
+    theirs, ours = trafilatura.load_html(html), fastpass.load_html(html)
+    assert theirs is not None and ours is not None
+    extract.prepare(theirs)
+    extract.prepare(ours)
+    document = trafilatura.bare_extraction(theirs, options=SLOW)
+    expected = b"" if document is None or document.body is None else etree.tostring(document.body)
+    body = fastpass.slow_body(ours, SLOW)
+    assert (b"" if body is None else etree.tostring(body)) == expected
+
+
+@pytest.mark.parametrize("html", PAGES)
+def test_slow_body_is_bare_extractions_body(html: str) -> None:
+    _slow_same(html)
+
+
+@pytest.mark.parametrize("name", ["extraction-wcxb", "extraction-dragnet"])
+def test_slow_body_is_bare_extractions_body_on_real_pages(name: str) -> None:
+    """With trafilatura's fallbacks too, the faster searches give the same body, on 10 pages of two sets."""
+    require_data(name)
+    for html in _htmls(name, 10):
+        _slow_same(html)

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from resiliparse.extract.html2text import extract_plain_text
@@ -22,7 +21,7 @@ from resiliparse.parse.html import HTMLParserException
 from trafilatura.settings import Extractor
 
 from indexer.clean.choose import MIN_ALONE, alt_probability, page_stats, prefers_alt, words
-from indexer.clean.fastpass import fast_body, load_html
+from indexer.clean.fastpass import fast_body, load_html, slow_body
 from indexer.clean.normalize import normalize_text, repair_text
 from indexer.clean.render import render_body
 
@@ -89,7 +88,7 @@ def trafilatura_body(root: HtmlElement, fast: bool = True) -> str:
     if fast:
         body = fast_body(root, _options(True))
     else:
-        body = getattr(trafilatura.bare_extraction(root, options=_options(False)), "body", None)
+        body = slow_body(root, _options(False))
     return render_body(body) if body is not None else ""
 
 

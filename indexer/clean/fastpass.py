@@ -30,13 +30,14 @@ import lxml.html
 from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from trafilatura import main_extractor
+from trafilatura import core, main_extractor
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
+    bare_extraction,
 )
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.settings import Extractor
@@ -77,6 +78,9 @@ SWAPPED: dict[tuple[ModuleType, str], list[XPath] | XPath] = {
         for name in ("BODY_XPATH", "OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
     },
     (baseline_module, "BASIC_CLEAN_XPATH"): _faster([baseline_module.BASIC_CLEAN_XPATH])[0],
+    # the raw-tree prunes as trafilatura_sequence reads them, for the slow pass (slow_body)
+    (core, "RAW_TREE_PRUNE_XPATH"): RAW_PRUNE,
+    (core, "REMOVE_COMMENTS_AND_LISTS_XPATH"): COMMENTS_PRUNE,
 }
 
 
@@ -174,3 +178,10 @@ def _sequence(tree: HtmlElement, options: Extractor) -> tuple[etree._Element, st
         if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
             body, text = r_body, r_text
     return body, text
+
+
+def slow_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
+    """The body ``bare_extraction`` finds with ``options`` (its fallbacks included), its searches the faster ones."""
+    with _faster_stage_xpaths():
+        document = bare_extraction(tree, options=options)
+    return getattr(document, "body", None)
