@@ -13,6 +13,9 @@ the same result:
   the expressions of its extractor, swapped into its module while the extractor runs) are equivalent, faster
   XPath expressions rewritten from its own (``indexer.clean.fasterxpath``).
 
+The slow pass (``slow_body``: ``bare_extraction`` with trafilatura's fallbacks, for the pages the fast pass misses)
+runs under the same faster searches.
+
 trafilatura is pinned to a range in ``pyproject.toml``; ``tests/test_fastpass.py`` holds the bodies identical to
 ``bare_extraction``'s on real pages, so an upgrade that changes its stages fails there first.
 """
