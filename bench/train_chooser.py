@@ -1,12 +1,13 @@
 """Train the cleaner's candidate chooser on the development sets, checking every choice by leaving one set out.
 
-Usage: ``python bench/train_chooser.py [--sample N] [--workers N] [--cache FILE] [--write]``
+Usage: ``python bench/train_chooser.py [--sample N] [--workers N] [--cache FILE] [--write] [--guard-shares S ...]``
 
 Each page of every extraction set gets both candidates (trafilatura's fast pass, Resiliparse) and the rescue one
 (trafilatura with fallbacks), as ``indexer.clean.extract`` computes them; ``--cache`` keeps them between runs.
 For every set held out, a model trained on the other sets picks per page; the table shows F1 and pages under 0.5
 for each candidate alone, the choice, the choice plus the lost-article guard, and plus the rescue. ``--write``
-trains on every set and writes ``indexer/clean/chooser.txt``.
+trains on every set and writes ``indexer/clean/chooser.txt``. ``--guard-shares 0.2 0.25`` prints instead each set,
+left out, under each share of the lost-article guard (``extract.LOST_SHARE``).
 """
 
 from __future__ import annotations
@@ -161,6 +162,21 @@ def leave_one_set_out(sets: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def guard_shares(sets: dict[str, dict[str, Any]], shares: list[float]) -> list[str]:
+    """Each set chosen by its left-out model at the shipped threshold, under each share of the lost-article guard."""
+    folds = {held: train({n: o for n, o in sets.items() if n != held}) for held in sets}
+    lines = ["| share | " + " | ".join(sets) + " |", "| --- |" + " --- |" * len(sets)]
+    shipped = extract.LOST_SHARE
+    try:
+        for share in shares:
+            extract.LOST_SHARE = share  # keep_article reads it at every call
+            cells = [figures(pages, bodies(pages, folds[n], True, choose.THRESHOLD)) for n, pages in sets.items()]
+            lines.append(f"| {share} | " + " | ".join(f"{c['f1']:.4f} ({c['under_half']})" for c in cells) + " |")
+    finally:
+        extract.LOST_SHARE = shipped
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -169,11 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="keep the candidates in this file between runs")
     parser.add_argument("--write", action="store_true", help=f"train on every set and write {choose.MODEL.name}")
     parser.add_argument("--skip-check", action="store_true", help="write the model without the leave-one-out table")
+    parser.add_argument(
+        "--guard-shares", type=float, nargs="+", help="print each set left out under these guard shares"
+    )
     args = parser.parse_args(argv)
     sets = collect(args.sample, args.workers, args.cache)
     # Every fold and threshold asks for the same pages' features again: compute each once (strings hash once).
     choose.features = functools.cache(choose.features)
-    if not args.skip_check:
+    if args.guard_shares:
+        print("\n".join(guard_shares(sets, args.guard_shares)))
+    elif not args.skip_check:
         print("\n".join(leave_one_set_out(sets)))
     if args.write:
         train(sets).booster_.save_model(str(choose.MODEL))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from indexer.clean import choose, extract
+import pytest
+from lxml import etree
+
+from indexer.clean import choose, extract, forest
 from indexer.clean.html import clean_html
+from indexer.clean.normalize import normalize_text
+from indexer.clean.render import render_body
 
 _SENTENCE = (
     "the city council voted on Tuesday to expand the tram network to the northern districts, a plan that officials "
@@ -101,6 +106,29 @@ def test_the_shipped_model_loads_and_answers_a_probability() -> None:
     assert p > 0.5  # a menu line against an article: even the model alone takes the article
 
 
+def test_the_model_answers_as_lightgbm_does() -> None:
+    """The Python walk of the shipped trees gives LightGBM's own probabilities, to the last bit."""
+    lightgbm = pytest.importorskip("lightgbm")
+    numpy = pytest.importorskip("numpy")
+    booster = lightgbm.Booster(model_file=str(choose.MODEL))
+    rows = numpy.random.default_rng(0).uniform(-2.0, 12.0, size=(500, len(choose.FEATURES)))
+    rows[:100, 3:5] = rows[:100, 3:5] / 12.0  # shares and ratios live in [0, 1]
+    expected = booster.predict(rows, num_threads=1)
+    assert [choose.alt_probability(row) for row in rows.tolist()] == expected.tolist()
+
+
+def test_forest_refuses_what_it_cannot_walk(tmp_path: Path) -> None:
+    model = choose.MODEL.read_text(encoding="utf-8")
+    categorical = tmp_path / "categorical.txt"
+    categorical.write_text(model.replace("num_cat=0", "num_cat=1", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="categorical"):
+        forest.load(categorical)
+    multiclass = tmp_path / "multiclass.txt"
+    multiclass.write_text(model.replace("num_class=1", "num_class=3", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="binary"):
+        forest.load(multiclass)
+
+
 def test_an_article_drawn_by_a_script_is_read_from_noscript() -> None:
     page = f"<html><head><title>Trams</title></head><body><div id='app'></div><noscript>{_ARTICLE}</noscript></body>"
     assert clean_html(page).body.count("Paragraph") == 8
@@ -123,3 +151,18 @@ def test_strip_inert_keeps_text() -> None:
     assert root is not None
     extract.strip_inert(root)
     assert root.xpath("string(//body)") == "Kept  text"
+
+
+def test_render_body_lays_blocks_out_as_normalize_text_would() -> None:
+    """Lines of normalised blocks, empty ones dropped, a blank line apart; table cells joined by one space."""
+    main = etree.Element("main")
+    for tag, text in [("head", "Headline"), ("p", "a\u00a0 b\r\nc\u2028d e\u0301"), ("p", "\u200b"), ("p", " f ")]:
+        etree.SubElement(main, tag).text = text
+    items = etree.SubElement(main, "list")
+    etree.SubElement(items, "item")
+    etree.SubElement(items, "item").text = " x "
+    row = etree.SubElement(etree.SubElement(main, "table"), "row")
+    for value in (None, "v", None, "w"):
+        etree.SubElement(row, "cell").text = value
+    expected = "a b c d \u00e9\n\nf\n\nx\n\nv w"
+    assert render_body(main) == expected == normalize_text("a b c d \u00e9\nf\n\nx\n v  w")

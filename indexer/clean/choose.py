@@ -4,7 +4,8 @@ The candidates are trafilatura's fast pass (``main``) and Resiliparse's main-con
 different pages: trafilatura now and then keeps a single block of a long article, or nothing; Resiliparse keeps
 reader comments and link lists on older pages, or loses a whole article on some modern ones. The model is a small
 LightGBM classifier, trained by ``bench/train_chooser.py`` on the development sets and shipped as
-``chooser.txt`` beside this module (loaded once, offline); it says how likely ``alt`` is the better body.
+``chooser.txt`` beside this module (loaded once, offline, and evaluated by ``indexer.clean.forest``); it says how
+likely ``alt`` is the better body.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ import math
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from indexer.clean import forest
+from indexer.clean.forest import Forest
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +42,9 @@ FEATURES = (
 
 
 # Counted inside libxml2: walking the tree from Python makes an element object for every node.
-_ELEMENTS = etree.XPath("count(descendant-or-self::node()[not(self::text())])")  # what root.iter() yields
+# What root.iter() yields: the parser keeps no processing instructions and strip_inert removes the comments, so
+# elements are all there is (a name test is twice as fast as testing every node, text included).
+_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 _BODY_CHARS = etree.XPath("string-length(//body)")
 _LINK_TEXTS = etree.XPath("//a//text()", smart_strings=False)
 
@@ -48,30 +55,32 @@ def page_stats(root: HtmlElement) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=8)
-def _lines(text: str) -> tuple[tuple[str, ...], ...]:
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A text's words, and the number of words on each of its non-blank lines (one regex pass)."""
     # The model, the guard and the rescue all ask about the same two candidates: tokenise each once.
-    return tuple(tuple(_WORD.findall(line)) for line in text.split("\n") if line.strip())
+    lines = text.split("\n")
+    per_line = [_WORD.findall(line) for line in lines]
+    counts = tuple(len(found) for line, found in zip(lines, per_line, strict=True) if found or line.strip())
+    return tuple(chain.from_iterable(per_line)), counts
 
 
-@lru_cache(maxsize=8)
 def words(text: str) -> tuple[str, ...]:
     """The words of a text (runs of word characters)."""
-    return tuple(w for line in _lines(text) for w in line)
+    return _tokens(text)[0]
 
 
-def _shape(text: str) -> tuple[list[str], float, float]:
+def _shape(text: str) -> tuple[tuple[str, ...], float, float]:
     """Words, mean words per line, share of short lines."""
-    lines = _lines(text)
-    found = [w for line in lines for w in line]
+    found, lines = _tokens(text)
     if not lines:
         return found, 0.0, 0.0
-    return found, len(found) / len(lines), sum(len(line) < _SHORT_LINE for line in lines) / len(lines)
+    return found, len(found) / len(lines), sum(n < _SHORT_LINE for n in lines) / len(lines)
 
 
 def features(main: str, alt: str, stats: tuple[int, int, int]) -> list[float]:
     """The chooser's inputs, in ``FEATURES`` order."""
     (words_a, line_a, short_a), (words_b, line_b, short_b) = _shape(main), _shape(alt)
-    set_a, set_b = {w.lower() for w in words_a}, {w.lower() for w in words_b}
+    set_a, set_b = {w.lower() for w in set(words_a)}, {w.lower() for w in set(words_b)}
     shared = len(set_a & set_b)
     elements, chars, links = stats
     page_words = max(chars / _CHARS_PER_WORD, 1.0)
@@ -95,25 +104,20 @@ def features(main: str, alt: str, stats: tuple[int, int, int]) -> list[float]:
 
 
 @cache
-def _model():  # noqa: ANN202 - a lightgbm.Booster, imported lazily: only HTML cleaning needs it
+def _model() -> Forest | None:
     """The shipped model, or None when its file is missing (the main candidate is then always kept)."""
     if not MODEL.is_file():
         log.warning("no chooser model at %s: keeping trafilatura's body on every page", MODEL)
         return None
-    import lightgbm
-
-    return lightgbm.Booster(model_file=str(MODEL))
+    return forest.load(MODEL)
 
 
 def alt_probability(row: list[float]) -> float:
     """How likely the alternative candidate is the better body, by the shipped model (0 without one)."""
     model = _model()
-    if model is None:
-        return 0.0
-    import numpy as np
-
-    # One thread: a pool of OpenMP threads for one row costs a hundred times the prediction itself.
-    return float(model.predict(np.asarray([row], dtype=np.float64), num_threads=1)[0])
+    # Walked in Python (indexer.clean.forest): LightGBM's predict checks its input on every call, and importing
+    # it costs each worker process a third of a second.
+    return 0.0 if model is None else model.probability(row)
 
 
 def prefers_alt(

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from resiliparse.extract.html2text import extract_plain_text
@@ -22,6 +21,7 @@ from resiliparse.parse.html import HTMLParserException
 from trafilatura.settings import Extractor
 
 from indexer.clean.choose import MIN_ALONE, alt_probability, page_stats, prefers_alt, words
+from indexer.clean.fastpass import fast_body, load_html, slow_body
 from indexer.clean.normalize import normalize_text, repair_text
 from indexer.clean.render import render_body
 
@@ -53,7 +53,7 @@ _CHARS_PER_WORD = 6
 def parse(html: str) -> HtmlElement | None:
     """The page as an lxml tree (what trafilatura works on), or None when there is no markup."""
     try:
-        return trafilatura.load_html(html)
+        return load_html(html)
     except ValueError:
         return None
 
@@ -78,11 +78,17 @@ def _options(fast: bool) -> Extractor:
 
 
 def trafilatura_body(root: HtmlElement, fast: bool = True) -> str:
-    """trafilatura's main text as paragraphs; ``fast=False`` adds its readability and jusText fallbacks."""
-    # bare_extraction hands over the body element: extract() would hash it and write XML only for render to
-    # parse it again (a fifth of the time).
-    document = trafilatura.bare_extraction(root, options=_options(fast))
-    body = getattr(document, "body", None)
+    """trafilatura's main text as paragraphs; ``fast=False`` adds its readability and jusText fallbacks.
+
+    The fast pass works on ``root`` itself (it prunes what trafilatura prunes before it copies, which the slow
+    pass would prune again); the slow pass works on a copy.
+    """
+    # The body element, not extract()'s output: extract() would hash it and write XML only for render to parse
+    # it again (a fifth of the time).
+    if fast:
+        body = fast_body(root, _options(True))
+    else:
+        body = slow_body(root, _options(False))
     return render_body(body) if body is not None else ""
 
 

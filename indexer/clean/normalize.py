@@ -7,7 +7,8 @@ import re
 import unicodedata
 
 import ftfy
-import ftfy.badness
+
+from indexer.clean.mojibake import looks_bad
 
 # Control and format characters that carry no text (keeps \n and \t, which are handled below).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
@@ -26,13 +27,14 @@ def repair_text(text: str, only_if_bad: bool = False) -> str:
     """Undo common damage in scraped text: mojibake (``â€™``), HTML entities, broken encodings.
 
     ``only_if_bad`` runs ftfy only where its own detector sees mojibake (otherwise only NFC): on a long
-    non-ASCII page body, ftfy costs a fifth of the whole cleaning.
+    non-ASCII page body, ftfy costs a fifth of the whole cleaning; the detector itself is skipped where the text
+    lacks the characters every one of its matches needs (``mojibake.looks_bad``).
     """
     if "&" in text:
         text = _ENTITY.sub(_unescape, text)
     if text.isascii():
         return text  # nothing ftfy could fix; skips its cost on the common case
-    if only_if_bad and not ftfy.badness.is_bad(text):
+    if only_if_bad and not looks_bad(text):
         return unicodedata.normalize("NFC", text)
     return ftfy.fix_text(text, _FTFY)
 

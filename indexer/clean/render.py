@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from indexer.clean.normalize import normalize_inline, normalize_text
+from indexer.clean.normalize import normalize_inline
 
 
 def _text(el: etree._Element) -> str:
@@ -37,4 +37,6 @@ def render_body(main: etree._Element) -> str:
         if text:
             seen_prose = seen_prose or el.tag == "p"
             blocks.append(text)
-    return normalize_text("\n".join(blocks))
+    # Each block is one normalised line already: the body is what normalize_text makes of their lines (each
+    # line's spaces collapsed, empty lines dropped, paragraphs a blank line apart), without a pass over it all.
+    return "\n\n".join(line for line in (" ".join(block.split()) for block in blocks) if line)

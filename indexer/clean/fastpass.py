@@ -1,0 +1,190 @@
+"""trafilatura's fast pass on a tree we own: the body ``bare_extraction(fast=True, comments=False)`` finds, cheaper.
+
+``bare_extraction`` is written for a caller that keeps its tree: it copies the tree it is handed, copies it again
+for its cleaning, and once more as a backup that only its slow mode and comment search read. We parse the page
+ourselves and hand the tree over, so ``fast_body`` runs trafilatura's own stages (``trafilatura_sequence`` in
+``trafilatura/core.py``, fast and without comments) on it with one copy instead of three. Two more savings, with
+the same result:
+
+* the page is parsed with trafilatura's parser settings but a class lookup done in C: lxml's HTML parser calls a
+  Python function for every element object it hands out (a few hundred thousand per hundred pages), to give
+  forms and inputs their own classes, which trafilatura never uses;
+* its boilerplate prunes and container searches (the raw-tree prunes, which ``fast_body`` runs itself, and
+  the expressions of its extractor, swapped into its module while the extractor runs) are equivalent, faster
+  XPath expressions rewritten from its own (``indexer.clean.fasterxpath``).
+
+The slow pass (``slow_body``: ``bare_extraction`` with trafilatura's fallbacks, for the pages the fast pass misses)
+runs under the same faster searches.
+
+trafilatura is pinned to a range in ``pyproject.toml``; ``tests/test_fastpass.py`` holds the bodies identical to
+``bare_extraction``'s on real pages, so an upgrade that changes its stages fails there first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from copy import copy
+from types import ModuleType
+
+import lxml.html
+from lxml import etree
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from trafilatura import core, main_extractor
+from trafilatura.baseline import baseline, html2txt
+from trafilatura.core import (
+    ESCALATION_ACCEPT_RATIO,
+    ESCALATION_MAX_LENGTH,
+    ESCALATION_PAGE_SHARE,
+    _forum_thread_page,
+    bare_extraction,
+)
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+from trafilatura.settings import Extractor
+from trafilatura.utils import repair_faulty_html
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REGEXP_NS, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+from indexer.clean.fasterxpath import faster_xpath
+
+log = logging.getLogger(__name__)
+# The module, not the function trafilatura's package exports under the same name.
+baseline_module = importlib.import_module("trafilatura.baseline")
+
+# trafilatura.utils.HTML_PARSER's settings, with every element an HtmlElement chosen in C.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+
+
+def _faster(xpaths: list[XPath]) -> list[XPath]:
+    return [XPath(faster_xpath(x.path), namespaces={"re": REGEXP_NS}) for x in xpaths]
+
+
+RAW_PRUNE = _faster(RAW_TREE_PRUNE_XPATH)
+COMMENTS_PRUNE = _faster(REMOVE_COMMENTS_AND_LISTS_XPATH)
+# The expressions trafilatura's stages read from their modules (the article's container in _extract, the
+# boilerplate in prune_unwanted_sections, the page text the recall retry is measured against), and ours.
+SWAPPED: dict[tuple[ModuleType, str], list[XPath] | XPath] = {
+    **{
+        (main_extractor, name): _faster(getattr(main_extractor, name))
+        for name in ("BODY_XPATH", "OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
+    },
+    (baseline_module, "BASIC_CLEAN_XPATH"): _faster([baseline_module.BASIC_CLEAN_XPATH])[0],
+    # the raw-tree prunes as trafilatura_sequence reads them, for the slow pass (slow_body)
+    (core, "RAW_TREE_PRUNE_XPATH"): RAW_PRUNE,
+    (core, "REMOVE_COMMENTS_AND_LISTS_XPATH"): COMMENTS_PRUNE,
+}
+
+
+@contextmanager
+def _faster_stage_xpaths() -> Iterator[None]:
+    """trafilatura's stages search with our equivalent expressions while the block runs.
+
+    They read the expressions from their modules, so they are swapped there and put back after. A thread running
+    trafilatura at the same moment would use ours too, and select the same elements (the tests hold both to the
+    same selection on real pages).
+    """
+    saved = {key: getattr(*key) for key in SWAPPED}
+    for (module, name), xpaths in SWAPPED.items():
+        setattr(module, name, xpaths)
+    try:
+        yield
+    finally:
+        for (module, name), xpaths in saved.items():
+            setattr(module, name, xpaths)
+
+
+def _from_bytes(html: str) -> HtmlElement | None:
+    try:
+        return lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except Exception:  # noqa: BLE001 - as trafilatura: an unparsable page is no tree
+        return None
+
+
+def load_html(html: str) -> HtmlElement | None:
+    """The page as trafilatura's ``load_html`` parses a string, with the C class lookup; None if not HTML."""
+    beginning = html[:50].lower()
+    html = repair_faulty_html(html, beginning)
+    tree, fallback = None, False
+    try:
+        tree = lxml.html.fromstring(html, parser=_PARSER)
+    except ValueError:  # a string with an encoding declaration
+        tree, fallback = _from_bytes(html), True
+    except Exception:  # noqa: BLE001 - as trafilatura: tried again as bytes below
+        tree = None
+    if (tree is None or len(tree) < 1) and not fallback:
+        tree = _from_bytes(html)
+    if tree is not None and "html" not in beginning and len(tree) < 2:
+        return None  # as trafilatura: a fragment is not a page
+    return tree
+
+
+def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
+    """trafilatura's body element for ``tree``, as ``bare_extraction`` finds it; the tree is modified.
+
+    ``options`` must be a fast, comment-less extractor without language, metadata or duplicate filters (the only
+    use here); the stages follow ``trafilatura_sequence``, then ``bare_extraction``'s size check.
+    """
+    if not options.fast or options.comments or options.lang or options.with_metadata or options.dedup:
+        raise ValueError("fast_body runs trafilatura's fast pass without comments or filters only")
+    if options.focus == "precision":
+        raise ValueError("fast_body does not run the precision focus")
+    is_forum = _forum_thread_page(tree)
+    prune_unwanted_nodes(tree, RAW_PRUNE)
+    if not is_forum:
+        prune_unwanted_nodes(tree, COMMENTS_PRUNE)
+    with _faster_stage_xpaths():
+        body, text = _sequence(tree, options)
+    if options.max_tree_size and len(body) > options.max_tree_size:
+        etree.strip_tags(body, "hi")
+        if len(body) > options.max_tree_size:
+            return None
+    # bare_extraction's size check, with no comments to count
+    return None if len(text) < options.min_output_size and options.min_output_comm_size > 0 else body
+
+
+def _sequence(tree: HtmlElement, options: Extractor) -> tuple[etree._Element, str]:
+    """``trafilatura_sequence`` after its raw-tree prunes: clean, extract, rescue, retry in recall mode."""
+    # The copy keeps the raw tree for the baseline and the recall retry below; no backup copy: only the slow
+    # mode's comparison and the comment search read it.
+    cleaned = convert_tags(tree_cleaning(copy(tree), options), options, options.url)
+    body, text = main_extractor.extract_content(cleaned, options)
+    if len(text) < options.min_extracted_size:
+        b_body, b_text, b_len = baseline(tree)
+        if b_len > len(text):
+            body, text = b_body, b_text
+    if (
+        options.focus == "balanced"
+        and 0 < len(text) < ESCALATION_MAX_LENGTH
+        and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+    ):
+        recall = copy(options)
+        recall.focus = "recall"
+        r_text = ""
+        try:
+            # _recall_retry without the backup copy its fast mode never reads
+            cleaned = convert_tags(tree_cleaning(copy(tree), recall), recall, options.url)
+            r_body, r_text = main_extractor.extract_content(cleaned, recall)
+        except Exception as err:  # noqa: BLE001 - as trafilatura: a failed retry keeps the first body
+            log.debug("recall retry failed: %s", err)
+        if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
+            body, text = r_body, r_text
+    return body, text
+
+
+def slow_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
+    """The body ``bare_extraction`` finds with ``options`` (its fallbacks included), its searches the faster ones."""
+    with _faster_stage_xpaths():
+        document = bare_extraction(tree, options=options)
+    return getattr(document, "body", None)

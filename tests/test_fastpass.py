@@ -1,0 +1,168 @@
+"""trafilatura's fast pass on our own tree: the same body as bare_extraction, the same pruning, the same parse."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+import trafilatura
+from lxml import etree
+from trafilatura.settings import Extractor
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+from bench.shared import DATA
+from indexer.clean import extract, fastpass
+from indexer.clean.sources import decode
+from tests.conftest import require_data
+
+OPTIONS = Extractor(output_format="xml", fast=True, comments=False, links=False, tables=True)
+SETS = ("article-extraction-dev", "extraction-htmltotext", "extraction-readability", "extraction-wcxb")
+_SENTENCE = "The council voted on Tuesday to expand the tram network, a plan that opponents called too costly. "
+PAGES = [
+    # an article with the furniture trafilatura prunes before and during its pass
+    "<html><head><title>T</title></head><body><nav><a href='/'>Home</a></nav><article>"
+    + "".join(f"<p>{i}: {_SENTENCE * 3}</p>" for i in range(6))
+    + "<div id='comments'><p>A reader comment that is not the article.</p></div>"
+    "<div class='infinite-scroll'><p>The next article, appended.</p></div>"
+    "<section class='elementor-share-buttons'><a href='#'>Share</a></section>"
+    "<ul class='comment-list'><li>Nice</li></ul></article><footer>Footer</footer></body></html>",
+    # a short page: the baseline rescue and the recall retry run
+    f"<html><body><div><span>{_SENTENCE}</span></div><div class='x'><a href='/a'>Menu</a></div></body></html>",
+    # teasers: the fast pass drops them and keeps little of the page, the recall retry keeps them
+    f"<html><body><article><p>{_SENTENCE * 3}</p><div class='teaser'>"
+    + "".join(f"<p>{i}: {_SENTENCE * 3}</p>" for i in range(10))
+    + "</div></article></body></html>",
+    # a forum thread (JSON-LD): comment containers are content
+    '<html><head><script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script></head><body>'
+    + "".join(f"<div class='comment'><p>{i}: {_SENTENCE * 2}</p></div>" for i in range(5))
+    + "</body></html>",
+]
+
+
+def _bare(tree: etree._Element) -> bytes:
+    document = trafilatura.bare_extraction(tree, options=OPTIONS)
+    body = getattr(document, "body", None)
+    return b"" if body is None else etree.tostring(body)
+
+
+def _ours(tree: etree._Element) -> bytes:
+    body = fastpass.fast_body(tree, OPTIONS)
+    return b"" if body is None else etree.tostring(body)
+
+
+def _same_body(html: str, prepare: bool) -> None:
+    theirs, ours = trafilatura.load_html(html), fastpass.load_html(html)
+    assert (theirs is None) == (ours is None)
+    if theirs is None or ours is None:
+        return
+    assert etree.tostring(theirs) == etree.tostring(ours)
+    if prepare:
+        assert extract.prepare(theirs) == extract.prepare(ours)
+    assert _ours(ours) == _bare(theirs)
+
+
+def _htmls(name: str, count: int) -> list[str]:
+    ids = sorted(json.loads((DATA / name / "ground-truth.json").read_text(encoding="utf-8")))[:count]
+    pages = [DATA / name / "html" / f"{i}.html.gz" for i in ids]
+    htmls = [decode(gzip.decompress(p.read_bytes())) for p in pages if p.exists()]
+    assert len(htmls) >= count * 0.8
+    return htmls
+
+
+@pytest.mark.parametrize("html", PAGES)
+@pytest.mark.parametrize("prepare", [False, True])
+def test_fast_body_is_bare_extractions_body(html: str, prepare: bool) -> None:
+    _same_body(html, prepare)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_fast_body_is_bare_extractions_body_on_real_pages(name: str) -> None:
+    """The same body element on 25 pages of each set, on the tree as the cleaner prepares it."""
+    require_data(name)
+    for html in _htmls(name, 25):
+        _same_body(html, prepare=True)
+
+
+def _listed(xpaths: list | etree.XPath) -> list:
+    return xpaths if isinstance(xpaths, list) else [xpaths]
+
+
+PRUNES = [
+    (RAW_TREE_PRUNE_XPATH, fastpass.RAW_PRUNE),
+    (REMOVE_COMMENTS_AND_LISTS_XPATH, fastpass.COMMENTS_PRUNE),
+    *((_listed(getattr(*key)), _listed(ours)) for key, ours in fastpass.SWAPPED.items()),
+]
+
+
+def _selected(tree: etree._Element, xpaths: list) -> list[etree._Element]:
+    return [el for x in xpaths for el in x(tree)]
+
+
+@pytest.mark.parametrize(("theirs", "ours"), PRUNES)
+def test_the_faster_prunes_select_the_same_elements(theirs: list, ours: list) -> None:
+    extra = "<div class='teaser'><p class='caption'>x</p></div><aside>y</aside><div id='cookie-banner'>z</div>"
+    tree = fastpass.load_html(PAGES[0].replace("<article>", f"<article>{extra}"))
+    assert tree is not None
+    assert _selected(tree, theirs) == _selected(tree, ours)
+    assert _selected(tree, theirs)  # the page has something for each to prune
+
+
+def test_the_faster_prunes_select_the_same_elements_on_real_pages() -> None:
+    """Every faster prune selects what trafilatura's selects, on 40 pages of the WCXB set."""
+    require_data("extraction-wcxb")
+    for html in _htmls("extraction-wcxb", 40):
+        tree = fastpass.load_html(html)
+        assert tree is not None
+        for theirs, ours in PRUNES:
+            assert _selected(tree, theirs) == _selected(tree, ours)
+
+
+def test_trafilaturas_prunes_are_put_back() -> None:
+    """trafilatura's own expressions are back in its modules after a fast pass."""
+    before = {key: getattr(*key) for key in fastpass.SWAPPED}
+    tree = fastpass.load_html(PAGES[0])
+    assert tree is not None
+    fastpass.fast_body(tree, OPTIONS)
+    assert {key: getattr(*key) for key in fastpass.SWAPPED} == before
+    assert all(before[key] is not ours for key, ours in fastpass.SWAPPED.items())
+
+
+def test_a_fragment_is_no_page() -> None:
+    assert fastpass.load_html("<p>x</p>") is None is trafilatura.load_html("<p>x</p>")
+
+
+def test_fast_body_refuses_other_options() -> None:
+    tree = fastpass.load_html(PAGES[0])
+    assert tree is not None
+    with pytest.raises(ValueError, match="fast pass"):
+        fastpass.fast_body(tree, Extractor(fast=False, comments=False))
+    with pytest.raises(ValueError, match="fast pass"):
+        fastpass.fast_body(tree, Extractor(fast=True, comments=True))
+
+
+SLOW = Extractor(output_format="xml", fast=False, comments=False, links=False, tables=True)
+
+
+def _slow_same(html: str) -> None:
+    theirs, ours = trafilatura.load_html(html), fastpass.load_html(html)
+    assert theirs is not None and ours is not None
+    extract.prepare(theirs)
+    extract.prepare(ours)
+    document = trafilatura.bare_extraction(theirs, options=SLOW)
+    expected = b"" if document is None or document.body is None else etree.tostring(document.body)
+    body = fastpass.slow_body(ours, SLOW)
+    assert (b"" if body is None else etree.tostring(body)) == expected
+
+
+@pytest.mark.parametrize("html", PAGES)
+def test_slow_body_is_bare_extractions_body(html: str) -> None:
+    _slow_same(html)
+
+
+@pytest.mark.parametrize("name", ["extraction-wcxb", "extraction-dragnet"])
+def test_slow_body_is_bare_extractions_body_on_real_pages(name: str) -> None:
+    """With trafilatura's fallbacks too, the faster searches give the same body, on 10 pages of two sets."""
+    require_data(name)
+    for html in _htmls(name, 10):
+        _slow_same(html)
