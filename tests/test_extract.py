@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
-from indexer.clean import choose, extract, forest
+from indexer.clean import choose, extract
 from indexer.clean.html import clean_html
 from indexer.clean.normalize import normalize_text
 from indexer.clean.render import render_body
@@ -104,29 +102,6 @@ def test_the_shipped_model_loads_and_answers_a_probability() -> None:
     p = choose.alt_probability(choose.features("Scroll to top", _ARTICLE_TEXT, (300, 12000, 600)))
     assert 0.0 <= p <= 1.0
     assert p > 0.5  # a menu line against an article: even the model alone takes the article
-
-
-def test_the_model_answers_as_lightgbm_does() -> None:
-    """The Python walk of the shipped trees gives LightGBM's own probabilities, to the last bit."""
-    lightgbm = pytest.importorskip("lightgbm")
-    numpy = pytest.importorskip("numpy")
-    booster = lightgbm.Booster(model_file=str(choose.MODEL))
-    rows = numpy.random.default_rng(0).uniform(-2.0, 12.0, size=(500, len(choose.FEATURES)))
-    rows[:100, 3:5] = rows[:100, 3:5] / 12.0  # shares and ratios live in [0, 1]
-    expected = booster.predict(rows, num_threads=1)
-    assert [choose.alt_probability(row) for row in rows.tolist()] == expected.tolist()
-
-
-def test_forest_refuses_what_it_cannot_walk(tmp_path: Path) -> None:
-    model = choose.MODEL.read_text(encoding="utf-8")
-    categorical = tmp_path / "categorical.txt"
-    categorical.write_text(model.replace("num_cat=0", "num_cat=1", 1), encoding="utf-8")
-    with pytest.raises(ValueError, match="categorical"):
-        forest.load(categorical)
-    multiclass = tmp_path / "multiclass.txt"
-    multiclass.write_text(model.replace("num_class=1", "num_class=3", 1), encoding="utf-8")
-    with pytest.raises(ValueError, match="binary"):
-        forest.load(multiclass)
 
 
 def test_an_article_drawn_by_a_script_is_read_from_noscript() -> None:

@@ -4,8 +4,7 @@ The candidates are trafilatura's fast pass (``main``) and Resiliparse's main-con
 different pages: trafilatura now and then keeps a single block of a long article, or nothing; Resiliparse keeps
 reader comments and link lists on older pages, or loses a whole article on some modern ones. The model is a small
 LightGBM classifier, trained by ``bench/train_chooser.py`` on the development sets and shipped as
-``chooser.txt`` beside this module (loaded once, offline, and evaluated by ``indexer.clean.forest``); it says how
-likely ``alt`` is the better body.
+``chooser.txt`` beside this module (loaded once, offline); it says how likely ``alt`` is the better body.
 """
 
 from __future__ import annotations
@@ -20,9 +19,6 @@ from pathlib import Path
 
 from lxml import etree
 from lxml.html import HtmlElement
-
-from indexer.clean import forest
-from indexer.clean.forest import Forest
 
 log = logging.getLogger(__name__)
 
@@ -104,20 +100,25 @@ def features(main: str, alt: str, stats: tuple[int, int, int]) -> list[float]:
 
 
 @cache
-def _model() -> Forest | None:
+def _model():  # noqa: ANN202 - a lightgbm.Booster, imported lazily: only HTML cleaning needs it
     """The shipped model, or None when its file is missing (the main candidate is then always kept)."""
     if not MODEL.is_file():
         log.warning("no chooser model at %s: keeping trafilatura's body on every page", MODEL)
         return None
-    return forest.load(MODEL)
+    import lightgbm
+
+    return lightgbm.Booster(model_file=str(MODEL))
 
 
 def alt_probability(row: list[float]) -> float:
     """How likely the alternative candidate is the better body, by the shipped model (0 without one)."""
     model = _model()
-    # Walked in Python (indexer.clean.forest): LightGBM's predict checks its input on every call, and importing
-    # it costs each worker process a third of a second.
-    return 0.0 if model is None else model.probability(row)
+    if model is None:
+        return 0.0
+    import numpy as np
+
+    # One thread: a pool of OpenMP threads for one row costs a hundred times the prediction itself.
+    return float(model.predict(np.asarray([row], dtype=np.float64), num_threads=1)[0])
 
 
 def prefers_alt(
