@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from itertools import chain
 from typing import Any
 
 import Stemmer
@@ -32,6 +33,29 @@ from whoosh.system import pack_uint
 from indexer.index.languages import LanguageAnalyzer, analysis_key, analyzer_for, in_context, term_spans
 
 _STOPPED = None  # a word the rules drop (stop word, too short): cached like any other
+STOPPED_ID = -1  # its term id
+
+
+class Vocabulary:
+    """Term ids for a segment's terms, shared by every set of rules (the direct writer's arrays hold ids)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[bytes, int] = {}
+        self.terms: list[bytes] = []
+
+    def id(self, term: bytes) -> int:
+        """The term's id, given on first sight."""
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+
+# One document's tokens in a field: each word's term id (STOPPED_ID for a dropped word), the words' character
+# spans flattened (start, end, start, end, ...; None unless asked for), and whether positions are renumbered
+# around dropped words (Whoosh's StopFilter(renumber=True)).
+Tokens = tuple[list[int], list[int] | None, bool]
 
 
 class UnsupportedAnalyzer(Exception):
@@ -41,7 +65,8 @@ class UnsupportedAnalyzer(Exception):
 class AnalyzerRules:
     """One analyzer's rules, applied to each distinct word once."""
 
-    def __init__(self, analyzer: Analyzer) -> None:
+    def __init__(self, analyzer: Analyzer, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or Vocabulary()
         items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
         tokenizer, *filters = items
         if not isinstance(tokenizer, RegexTokenizer) or tokenizer.gaps:
@@ -65,6 +90,7 @@ class AnalyzerRules:
             else:
                 raise UnsupportedAnalyzer(repr(item))
         self.terms: dict[str, bytes | None] = {}
+        self.ids: dict[str, int] = {}  # each word's term id in the vocabulary
 
     def learn(self, texts: Iterable[str]) -> None:
         """Work out the term of every word in ``texts`` not seen before."""
@@ -80,10 +106,27 @@ class AnalyzerRules:
             if self.after:
                 kept, index = _apply(self.after, kept)
                 keys = [keys[i] for i in index]
+        ids, term_id = self.ids, self.vocabulary.id
         for word in words:
             terms[word] = _STOPPED
+            ids[word] = STOPPED_ID
         for word, term in zip(keys, kept, strict=True):
-            terms[word] = term.encode("utf-8")
+            terms[word] = encoded = term.encode("utf-8")
+            ids[word] = term_id(encoded)
+
+    def tokens(self, text: str, chars: bool) -> Tokens:
+        """The term id of each word of ``text`` (learnt before), with their spans when ``chars``."""
+        if not chars:
+            return list(map(self.ids.__getitem__, self.pattern.findall(text))), None, self.renumber
+        matches = list(self.pattern.finditer(text))
+        ids = list(map(self.ids.__getitem__, map(re.Match.group, matches)))
+        return ids, list(chain.from_iterable(map(re.Match.span, matches))), self.renumber
+
+    def word_ids(self, text: str) -> set[int]:
+        """The distinct term ids of ``text`` (its vocabulary)."""
+        found = set(map(self.ids.__getitem__, self.pattern.findall(text)))
+        found.discard(STOPPED_ID)
+        return found
 
     def words(self, text: str) -> set[bytes]:
         """The distinct terms of ``text`` (its vocabulary)."""
@@ -138,8 +181,28 @@ class StreamRules:
     """The rules of a language whose words depend on their context (Japanese morphemes, CJK bigrams): each text's
     ``(term, start, end)`` spans come from ``indexer.index.languages.term_spans``."""
 
-    def __init__(self, spans: Callable[[str], list[tuple[str, int, int]]]) -> None:
+    def __init__(
+        self, spans: Callable[[str], list[tuple[str, int, int]]], vocabulary: Vocabulary | None = None
+    ) -> None:
         self.spans = spans
+        self.vocabulary = vocabulary or Vocabulary()
+        self.ids: dict[str, int] = {}
+
+    def _id(self, term: str) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = self.vocabulary.id(term.encode("utf-8"))
+        return found
+
+    def tokens(self, text: str, chars: bool) -> Tokens:
+        """The term id of each term of ``text`` in context, with their spans when ``chars``."""
+        spans = self.spans(text)
+        ids = [self._id(term) for term, _, _ in spans]
+        return ids, [n for _, start, end in spans for n in (start, end)] if chars else None, False
+
+    def word_ids(self, text: str) -> set[int]:
+        """The distinct term ids of ``text``."""
+        return {self._id(term) for term, _, _ in self.spans(text)}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Nothing to learn ahead: words are found in context."""
@@ -156,11 +219,11 @@ class StreamRules:
         return seen
 
 
-def rules_for(language: str, kind: str) -> AnalyzerRules | StreamRules:
+def rules_for(language: str, kind: str, vocabulary: Vocabulary | None = None) -> AnalyzerRules | StreamRules:
     """Word-at-a-time rules for a language where its analyzer allows them, else spans found in context."""
     if in_context(language):
-        return StreamRules(partial(term_spans, language, kind))
-    return AnalyzerRules(analyzer_for(language, kind))
+        return StreamRules(partial(term_spans, language, kind), vocabulary)
+    return AnalyzerRules(analyzer_for(language, kind), vocabulary)
 
 
 Rules = AnalyzerRules | StreamRules
@@ -172,6 +235,7 @@ class BatchAnalyzer:
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
+        self.vocabulary = Vocabulary()
         # Per field: its analyzer's rules, or the kind of its LanguageAnalyzer (rules chosen per document).
         self.rules: dict[str, Rules | str] = {}
         self.vocabularies = {name for name, field in schema.items() if getattr(field, "vocabulary", False)}
@@ -187,7 +251,7 @@ class BatchAnalyzer:
             rules = next((r for a, r in known if a == field.analyzer), None)
             if rules is None:
                 try:
-                    rules = AnalyzerRules(field.analyzer)
+                    rules = AnalyzerRules(field.analyzer, self.vocabulary)
                 except UnsupportedAnalyzer:
                     continue
                 known.append((field.analyzer, rules))
@@ -199,12 +263,11 @@ class BatchAnalyzer:
             return rules
         key = (rules, analysis_key(language))
         if key not in self.by_language:
-            self.by_language[key] = rules_for(key[1], rules)
+            self.by_language[key] = rules_for(key[1], rules, self.vocabulary)
         return self.by_language[key]
 
-    def items(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each document's ``{fieldname: [(tbytes, freq, weight, vbytes), ...]}`` for the batch-analysed fields
-        (``{fieldname: {tbytes, ...}}``, its distinct terms, for a vocabulary field)."""
+    def _learn(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Rules]]:
+        """Each document's rules per field, having learnt the words of the batch."""
         chosen = [{name: self._rules(name, doc.get("language")) for name in self.rules} for doc in docs]
         texts: dict[int, tuple[Rules, list[str]]] = {}
         for doc, rules in zip(docs, chosen, strict=True):
@@ -213,6 +276,29 @@ class BatchAnalyzer:
                     texts.setdefault(id(rule), (rule, []))[1].append(value)
         for rule, values in texts.values():
             rule.learn(values)
+        return chosen
+
+    def tokens(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each document's ``{fieldname: Tokens}`` for the batch-analysed fields (``{term id, ...}``, its distinct
+        terms, for a vocabulary field); ids are ``self.vocabulary``'s."""
+        out = []
+        for doc, rules in zip(docs, self._learn(docs), strict=True):
+            fields: dict[str, Any] = {}
+            for name, rule in rules.items():
+                value = doc.get(name)
+                if not isinstance(value, str):
+                    continue
+                if name in self.vocabularies:
+                    fields[name] = rule.word_ids(value)
+                else:
+                    fields[name] = rule.tokens(value, type(self.schema[name].format) is Characters)
+            out.append(fields)
+        return out
+
+    def items(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each document's ``{fieldname: [(tbytes, freq, weight, vbytes), ...]}`` for the batch-analysed fields
+        (``{fieldname: {tbytes, ...}}``, its distinct terms, for a vocabulary field)."""
+        chosen = self._learn(docs)
         out = []
         for doc, rules in zip(docs, chosen, strict=True):
             fields: dict[str, Any] = {}
