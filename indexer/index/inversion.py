@@ -245,8 +245,9 @@ class VocabularyCounts:
         )
 
 
-def merged(runs: list[Run], chunk: int = CHUNK_POSTINGS) -> Iterator[Run]:
+def merged(runs: list[Run], chunk: int | None = None) -> Iterator[Run]:
     """The runs' postings as one, a range of terms at a time (about ``chunk`` postings each)."""
+    chunk = chunk or CHUNK_POSTINGS
     if len(runs) == 1 and not isinstance(runs[0], SavedRun):
         yield runs[0]
         return

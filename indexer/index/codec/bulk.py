@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from whoosh.formats import Characters, Existence, Frequency
-from whoosh.util.numeric import _length_byte_cache
 
 from indexer.index.codec import layout
 from indexer.index.codec import values as values_
@@ -37,12 +36,6 @@ _TERMINFO = np.dtype(
     }
 )
 _U1 = np.dtype("u1")
-LENGTHS = np.asarray(_length_byte_cache, dtype=np.int64)  # a length byte's length (Whoosh's byte_to_length)
-
-
-def length_bytes(lengths: np.ndarray) -> np.ndarray:
-    """Whoosh's ``length_to_byte`` of each length (0 for none)."""
-    return np.minimum(np.searchsorted(LENGTHS, lengths, side="left"), 255).astype(np.uint8)
 
 
 @dataclass
