@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from itertools import chain
 from typing import Any
 
+import numpy as np
 import Stemmer
 from whoosh.analysis import (
     Analyzer,
@@ -52,10 +54,19 @@ class Vocabulary:
         return found
 
 
-# One document's tokens in a field: each word's term id (STOPPED_ID for a dropped word), the words' character
-# spans flattened (start, end, start, end, ...; None unless asked for), and whether positions are renumbered
-# around dropped words (Whoosh's StopFilter(renumber=True)).
-Tokens = tuple[list[int], list[int] | None, bool]
+@dataclass
+class Tokens:
+    """Several texts' tokens: each word's term id (STOPPED_ID for a dropped word), text after text."""
+
+    ids: np.ndarray  # int32
+    counts: np.ndarray  # words in each text
+    spans: np.ndarray | None  # (characters) each word's start and end, flattened, uint32
+    renumber: bool  # positions renumbered around dropped words, as Whoosh's StopFilter(renumber=True) does
+
+    def kept(self) -> np.ndarray:
+        """The number of words kept in each text (its field length)."""
+        text = np.repeat(np.arange(len(self.counts)), self.counts)
+        return self.counts - np.bincount(text[self.ids == STOPPED_ID], minlength=len(self.counts))
 
 
 class UnsupportedAnalyzer(Exception):
@@ -91,13 +102,19 @@ class AnalyzerRules:
                 raise UnsupportedAnalyzer(repr(item))
         self.terms: dict[str, bytes | None] = {}
         self.ids: dict[str, int] = {}  # each word's term id in the vocabulary
+        # Spans can be worked out from the lengths of the words and of the text between them (``re.split``) when
+        # the pattern has no groups and matches no empty text; else they come from match objects.
+        self.splits = self.pattern.groups == 0 and self.pattern.match("") is None
 
     def learn(self, texts: Iterable[str]) -> None:
         """Work out the term of every word in ``texts`` not seen before."""
         new: set[str] = set()
-        terms = self.terms
         for text in texts:
             new.update(self.pattern.findall(text))
+        self._learn(new)
+
+    def _learn(self, new: set[str]) -> None:
+        terms = self.terms
         words = [w for w in new if w not in terms]
         kept, index = _apply(self.steps, words)
         keys = [words[i] for i in index]
@@ -114,19 +131,23 @@ class AnalyzerRules:
             terms[word] = encoded = term.encode("utf-8")
             ids[word] = term_id(encoded)
 
-    def tokens(self, text: str, chars: bool) -> Tokens:
-        """The term id of each word of ``text`` (learnt before), with their spans when ``chars``."""
-        if not chars:
-            return list(map(self.ids.__getitem__, self.pattern.findall(text))), None, self.renumber
-        matches = list(self.pattern.finditer(text))
-        ids = list(map(self.ids.__getitem__, map(re.Match.group, matches)))
-        return ids, list(chain.from_iterable(map(re.Match.span, matches))), self.renumber
-
-    def word_ids(self, text: str) -> set[int]:
-        """The distinct term ids of ``text`` (its vocabulary)."""
-        found = set(map(self.ids.__getitem__, self.pattern.findall(text)))
-        found.discard(STOPPED_ID)
-        return found
+    def tokens(self, texts: Sequence[str], chars: bool) -> Tokens:
+        """The texts' tokens, words learnt here if new, with their spans when ``chars``; every text is searched
+        once (twice for spans: words, then what lies between them)."""
+        spans: np.ndarray | None = None
+        if chars and not self.splits:
+            matches = [list(self.pattern.finditer(text)) for text in texts]
+            found = [list(map(re.Match.group, m)) for m in matches]
+            flat = chain.from_iterable(map(re.Match.span, chain.from_iterable(matches)))
+            spans = np.fromiter(flat, dtype=np.uint32)
+        else:
+            found = list(map(self.pattern.findall, texts))
+            if chars:
+                spans = _spans(found, list(map(self.pattern.split, texts)))
+        self._learn(set(chain.from_iterable(found)))
+        counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        ids = np.fromiter(map(self.ids.__getitem__, chain.from_iterable(found)), dtype=np.int32, count=counts.sum())
+        return Tokens(ids, counts, spans, self.renumber)
 
     def words(self, text: str) -> set[bytes]:
         """The distinct terms of ``text`` (its vocabulary)."""
@@ -156,6 +177,28 @@ class AnalyzerRules:
             else:
                 seen[term] = [entry]
         return seen
+
+
+def _spans(found: list[list[str]], between: list[list[str]]) -> np.ndarray:
+    """The texts' word spans, flattened (start, end, ...), from their words and the texts between them."""
+    counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+    words = np.fromiter(map(len, chain.from_iterable(found)), dtype=np.int64, count=int(counts.sum()))
+    gaps = np.fromiter(map(len, chain.from_iterable(between)), dtype=np.int64, count=int(counts.sum()) + len(found))
+    # Each text's pieces in order: gap, word, gap, word, ..., gap.
+    pieces = 2 * counts + 1
+    first = np.cumsum(pieces) - pieces
+    text = np.repeat(np.arange(len(found)), counts)
+    slot = first[text] + 2 * (np.arange(len(words)) - (np.cumsum(counts) - counts)[text]) + 1
+    lengths = np.empty(int(pieces.sum()), dtype=np.int64)
+    is_word = np.zeros(len(lengths), dtype=bool)
+    is_word[slot] = True
+    lengths[slot] = words
+    lengths[~is_word] = gaps
+    ends = np.cumsum(lengths)
+    starts = ends[slot] - words - (ends[first] - lengths[first])[text]
+    flat = np.empty(2 * len(words), dtype=np.uint32)
+    flat[0::2], flat[1::2] = starts, starts + words
+    return flat
 
 
 def _apply(steps: list[tuple[str, Any]], words: list[str]) -> tuple[list[str], list[int]]:
@@ -194,15 +237,17 @@ class StreamRules:
             found = self.ids[term] = self.vocabulary.id(term.encode("utf-8"))
         return found
 
-    def tokens(self, text: str, chars: bool) -> Tokens:
-        """The term id of each term of ``text`` in context, with their spans when ``chars``."""
-        spans = self.spans(text)
-        ids = [self._id(term) for term, _, _ in spans]
-        return ids, [n for _, start, end in spans for n in (start, end)] if chars else None, False
-
-    def word_ids(self, text: str) -> set[int]:
-        """The distinct term ids of ``text``."""
-        return {self._id(term) for term, _, _ in self.spans(text)}
+    def tokens(self, texts: Sequence[str], chars: bool) -> Tokens:
+        """The texts' tokens: the term id of each term in context, with their spans when ``chars``."""
+        found = [self.spans(text) for text in texts]
+        ids = [self._id(term) for term, _, _ in chain.from_iterable(found)]
+        spans = [n for _, start, end in chain.from_iterable(found) for n in (start, end)] if chars else None
+        return Tokens(
+            np.asarray(ids, dtype=np.int32),
+            np.fromiter(map(len, found), dtype=np.int64, count=len(found)),
+            None if spans is None else np.asarray(spans, dtype=np.uint32),
+            False,
+        )
 
     def learn(self, texts: Iterable[str]) -> None:
         """Nothing to learn ahead: words are found in context."""
@@ -278,22 +323,21 @@ class BatchAnalyzer:
             rule.learn(values)
         return chosen
 
-    def tokens(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each document's ``{fieldname: Tokens}`` for the batch-analysed fields (``{term id, ...}``, its distinct
-        terms, for a vocabulary field); ids are ``self.vocabulary``'s."""
-        out = []
-        for doc, rules in zip(docs, self._learn(docs), strict=True):
-            fields: dict[str, Any] = {}
-            for name, rule in rules.items():
-                value = doc.get(name)
-                if not isinstance(value, str):
-                    continue
-                if name in self.vocabularies:
-                    fields[name] = rule.word_ids(value)
-                else:
-                    fields[name] = rule.tokens(value, type(self.schema[name].format) is Characters)
-            out.append(fields)
-        return out
+    def tokens(self, docs: Sequence[dict[str, Any]]) -> list[tuple[str, list[int], Tokens]]:
+        """The batch-analysed fields' tokens, a field and a set of rules at a time: ``(fieldname, the documents'
+        indexes in ``docs``, their tokens)``; ids are ``self.vocabulary``'s."""
+        groups: dict[tuple[int, str], tuple[Rules, list[int], list[str]]] = {}
+        for n, doc in enumerate(docs):
+            for name in self.rules:
+                if isinstance(value := doc.get(name), str):
+                    rule = self._rules(name, doc.get("language"))
+                    group = groups.setdefault((id(rule), name), (rule, [], []))
+                    group[1].append(n)
+                    group[2].append(value)
+        return [
+            (name, members, rule.tokens(texts, type(self.schema[name].format) is Characters))
+            for (_, name), (rule, members, texts) in groups.items()
+        ]
 
     def items(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each document's ``{fieldname: [(tbytes, freq, weight, vbytes), ...]}`` for the batch-analysed fields

@@ -76,22 +76,21 @@ class FieldTokens:
 
     def __init__(self, chars: bool) -> None:
         self.chars = chars
+        # Documents come a set of rules at a time (a language's), not in order: inverting sorts by document too.
         self.ids = array("i")
         self.spans = array("I")
         self.docs = array("i")
         self.sizes = array("i")
         self.renumber = array("b")
 
-    def add(self, docnum: int, tokens: Tokens) -> int:
-        """Add a document's tokens; the number of words kept (the field's length)."""
-        ids, spans, renumber = tokens
-        self.ids.extend(ids)
-        if spans is not None:
-            self.spans.extend(spans)
-        self.docs.append(docnum)
-        self.sizes.append(len(ids))
-        self.renumber.append(renumber)
-        return len(ids) - ids.count(STOPPED_ID)
+    def add(self, docnums: np.ndarray, tokens: Tokens) -> None:
+        """Add documents' tokens (``docnums``: each text's document)."""
+        self.ids.frombytes(tokens.ids.astype(np.int32).tobytes())
+        if tokens.spans is not None:
+            self.spans.frombytes(tokens.spans.astype(np.uint32).tobytes())
+        self.docs.frombytes(docnums.astype(np.int32).tobytes())
+        self.sizes.frombytes(tokens.counts.astype(np.int32).tobytes())
+        self.renumber.extend([tokens.renumber] * len(docnums))
 
     @property
     def nbytes(self) -> int:
@@ -112,13 +111,13 @@ class FieldTokens:
         ids, positions = ids[kept], positions[kept]
         spans = np.frombuffer(self.spans, dtype=np.uint32).reshape(-1, 2)[kept] if self.chars else None
         self.__init__(self.chars)  # type: ignore[misc]
-        present = np.unique(ids)
+        present = np.flatnonzero(np.bincount(ids))
         names = [terms[i] for i in present.tolist()]
         order = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.empty(len(present), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        ranks = rank[np.searchsorted(present, ids)]
-        sort = np.argsort(ranks, kind="stable")  # tokens came document by document, each in order
+        rank = np.empty(int(present[-1]) + 1, dtype=np.int64)
+        rank[present[order]] = np.arange(len(order))
+        ranks = rank[ids]
+        sort = np.lexsort((docs, ranks))  # stable: a document's tokens stay in their order
         ranks, docs = ranks[sort], docs[sort]
         new = np.ones(len(ranks), dtype=bool)
         new[1:] = (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1])
@@ -203,10 +202,11 @@ class VocabularyCounts:
         self.first = np.zeros(0, dtype=np.int64)
         self.count = np.zeros(0, dtype=np.int64)
 
-    def add(self, docnum: int, ids: set[int]) -> None:
-        """Add a document's distinct term ids."""
-        self.ids.extend(ids)
-        self.docs.extend([docnum] * len(ids))
+    def add(self, docnums: np.ndarray, tokens: Tokens) -> None:
+        """Add documents' words (``docnums``: each text's document)."""
+        kept = tokens.ids != STOPPED_ID
+        self.ids.frombytes(tokens.ids[kept].astype(np.int32).tobytes())
+        self.docs.frombytes(np.repeat(docnums, tokens.counts)[kept].astype(np.int32).tobytes())
 
     @property
     def nbytes(self) -> int:
@@ -217,14 +217,19 @@ class VocabularyCounts:
         """Count the pending documents in."""
         if not len(self.ids):
             return
-        ids = np.frombuffer(self.ids, dtype=np.int32)
-        present, first, count = np.unique(ids, return_index=True, return_counts=True)
+        # Each (term, document) once, by term then document: a term's first pair has its first document.
+        docs = np.frombuffer(self.docs, dtype=np.int32).astype(np.int64)
+        span = int(docs.max()) + 1
+        pairs = np.sort(np.frombuffer(self.ids, dtype=np.int32).astype(np.int64) * span + docs)
+        pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])]
+        ids, docs = pairs // span, pairs % span
+        first = np.flatnonzero(np.append(True, ids[1:] != ids[:-1]))
+        present, count = ids[first], np.diff(np.append(first, len(ids)))
         if len(self.first) <= present[-1]:
             grow = int(present[-1]) + 1 - len(self.first)
             self.first = np.append(self.first, np.full(grow, -1, dtype=np.int64))
             self.count = np.append(self.count, np.zeros(grow, dtype=np.int64))
-        docs = np.frombuffer(self.docs, dtype=np.int32)[first]
-        self.first[present] = np.where(self.count[present] == 0, docs, self.first[present])
+        self.first[present] = np.where(self.count[present] == 0, docs[first], self.first[present])
         self.count[present] += count
         self.ids, self.docs = array("i"), array("i")
 
@@ -333,15 +338,15 @@ class SegmentPostings:
         self.runs: dict[str, list[Run]] = {}
         self.spilled = 0
 
-    def add(self, name: str, docnum: int, tokens: Any) -> int:
-        """Add a document's tokens in a field (its distinct term ids in a vocabulary field); the field's length."""
+    def add(self, name: str, docnums: np.ndarray, tokens: Tokens) -> None:
+        """Add documents' tokens in a field (``docnums``: each text's document)."""
         if name in self.vocabularies:
-            self.vocabularies[name].add(docnum, tokens)
-            return 0
+            self.vocabularies[name].add(docnums, tokens)
+            return
         buffer = self.tokens.get(name)
         if buffer is None:
-            buffer = self.tokens[name] = FieldTokens(tokens[1] is not None)
-        return buffer.add(docnum, tokens)
+            buffer = self.tokens[name] = FieldTokens(tokens.spans is not None)
+        buffer.add(docnums, tokens)  # type: ignore[arg-type]
 
     def add_items(self, name: str, docnum: int, items: list[tuple[bytes, int, float, bytes]]) -> int:
         """Add a document's postings in a field analysed by Whoosh (``field.index()``); the field's length."""

@@ -20,7 +20,10 @@ from whoosh.writing import SegmentWriter
 from indexer.index.batch import BatchAnalyzer, UnsupportedAnalyzer
 from indexer.index.codec.writer import ArrayFieldWriter
 from indexer.index.inversion import SegmentPostings
-from indexer.index.languages import in_language
+from indexer.index.languages import LanguageAnalyzer, in_language
+
+# Values of the fields analysed by Whoosh whose postings are remembered (then forgotten all at once).
+WHOLE_CACHE = 50_000
 
 
 class _Lengths:
@@ -92,8 +95,12 @@ class BatchSegmentWriter(LanguageSegmentWriter):
         self.whole = {
             name
             for name, field in self.schema.items()
-            if field.indexed and name not in self.batch_analyzer.rules and type(field.format) in (Existence, Frequency)
+            if field.indexed
+            and name not in self.batch_analyzer.rules
+            and type(field.format) in (Existence, Frequency)
+            and not isinstance(field.analyzer, LanguageAnalyzer)  # analysed the same way in every document
         }
+        self.indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         # Vocabulary fields through the pool: {fieldname: {term: [first docnum, documents]}}.
         self.vocabulary: dict[str, dict[bytes, list[int]]] = {n: {} for n in vocabularies}
 
@@ -102,12 +109,23 @@ class BatchSegmentWriter(LanguageSegmentWriter):
         if not hasattr(self, "lengths"):
             self._setup()
         if self.direct:
-            analysed = self.batch_analyzer.tokens(docs)
+            analysed = self._tokens(docs)
         else:
             analysed = self.batch_analyzer.items(docs)
         for fields, items in zip(docs, analysed, strict=True):
             self._add(fields, items)
         self.postings.check_memory()
+
+    def _tokens(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, int]]:
+        """Analyse the batch into the postings' arrays; each document's ``{fieldname: length}`` for those fields."""
+        lengths: list[dict[str, int]] = [{} for _ in docs]
+        for name, members, tokens in self.batch_analyzer.tokens(docs):
+            self.postings.add(name, self.docnum + np.asarray(members, dtype=np.int64), tokens)
+            # A vocabulary field has no length (its postings are not per document).
+            kept = [0] * len(members) if name in self.vocabulary else tokens.kept().tolist()
+            for n, length in zip(members, kept, strict=True):
+                lengths[n][name] = length
+        return lengths
 
     def _add(self, fields: dict[str, Any], analysed: dict[str, Any]) -> None:
         self._check_state()
@@ -123,11 +141,9 @@ class BatchSegmentWriter(LanguageSegmentWriter):
                 field = schema[name]
                 length = 0
                 if self.direct and name in analysed:
-                    kept = self.postings.add(name, docnum, analysed[name])
-                    length = kept if field.scorable else 0
+                    length = analysed[name] if field.scorable else 0
                 elif self.direct and name in self.whole:
-                    with in_language(fields.get("language")):
-                        kept = self.postings.add_items(name, docnum, list(field.index(value)))
+                    kept = self.postings.add_items(name, docnum, self._index_whole(name, field, value))
                     length = kept if field.scorable else 0
                 elif field.indexed:
                     length = self._add_to_pool(name, field, value, fields, analysed)
@@ -142,6 +158,19 @@ class BatchSegmentWriter(LanguageSegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _index_whole(self, name: str, field: Any, value: Any) -> list[tuple[bytes, int, float, bytes]]:
+        """``field.index(value)`` for a field analysed by Whoosh, remembered: dates, languages, sources repeat."""
+        try:
+            key = (name, value)
+            found = self.indexed.get(key)
+        except TypeError:  # an unhashable value (a list of keywords)
+            return list(field.index(value))
+        if found is None:
+            if len(self.indexed) >= WHOLE_CACHE:
+                self.indexed.clear()
+            found = self.indexed[key] = list(field.index(value))
+        return found
 
     def _add_to_pool(self, name: str, field: Any, value: Any, fields: dict[str, Any], analysed: dict[str, Any]) -> int:
         """Add a field's postings to the pool; the field's length."""
