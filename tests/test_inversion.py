@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.qparser import QueryParser
 
 from bench.shared import DATA
-from indexer.index import build, inversion, segments, store
+from indexer.index import build, runs, segments, store
 from indexer.index.build import reindex
+from indexer.index.languages import LanguageAnalyzer
+from indexer.index.writers import segment_writer
 
 needs_data = pytest.mark.needs_data("news-bbc", "news-multilingual")
 # The files that hold a segment's terms and postings; the rest (stored fields, lengths, columns) do not depend on
@@ -75,10 +80,10 @@ def test_the_direct_writer_writes_the_pool_writers_segment(
 ) -> None:
     """Byte for byte, in one run or spilled to disk in several runs (1 MB) merged a few terms at a time."""
     corpus = _corpus(tmp_path / "corpus", per_file=40)
-    monkeypatch.setattr(inversion, "CHUNK_POSTINGS", 5000)
+    monkeypatch.setattr(runs, "CHUNK_POSTINGS", 5000)
     spills = []
-    save = inversion.Run.save
-    monkeypatch.setattr(inversion.Run, "save", lambda run, path: spills.append(path) or save(run, path))
+    save = runs.Run.save
+    monkeypatch.setattr(runs.Run, "save", lambda run, path: spills.append(path) or save(run, path))
     _build(corpus, tmp_path / "direct", monkeypatch, True, writer_mb)
     _build(corpus, tmp_path / "pool", monkeypatch, False, writer_mb)
     assert (len(spills) > 4) == (writer_mb == 1)
@@ -93,3 +98,51 @@ def test_the_direct_writer_writes_the_pool_writers_segment(
     assert any(f == "body" and "\u3040" <= t.decode()[:1] <= "\u9fff" for f, t in terms)  # Japanese, Chinese
     if writer_mb == 1:
         assert not list((tmp_path / "direct").glob("**/direct-*"))  # spilled runs are removed
+
+
+def _writers_files(tmp_path: Path, schema: Schema, docs: list[dict[str, str]], batches: int) -> list[dict[str, bytes]]:
+    files = []
+    for cls in (segments.BatchSegmentWriter, segments.PoolSegmentWriter):
+        folder = tmp_path / cls.__name__
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), schema)
+        writer = segment_writer(ix, 1, cls=cls)
+        step = -(-len(docs) // batches)
+        for start in range(0, len(docs), step):
+            writer.add_batch(docs[start : start + step])
+        writer.commit()
+        files.append({p.suffix: p.read_bytes() for p in folder.iterdir() if p.suffix in (".trm", ".pst", ".pos")})
+        ix.close()
+    return files
+
+
+@pytest.mark.parametrize("batches", [1, 7])
+def test_stop_words_renumbered_and_languages_interleaved_write_the_same_segment(tmp_path: Path, batches: int) -> None:
+    """An analyzer that drops stop words (positions renumbered around them, as Whoosh's StopFilter does), a field
+    analysed per document language (English, French, Japanese and Chinese documents interleaved: their tokens come
+    a language at a time), ids and keywords: the direct writer's files are the pool writer's."""
+    schema = Schema(
+        id=ID(stored=True),
+        tags=KEYWORD(commas=True),
+        plain=TEXT(analyzer=StandardAnalyzer()),
+        body=TEXT(analyzer=LanguageAnalyzer("text"), chars=True),
+        language=ID(stored=True),
+    )
+    texts = {
+        "en": "The election of the new government was the talk of the town, and of the week.",
+        "fr": "Les élections présidentielles et le gouvernement de la France.",
+        "ja": "経済政策について政府は述べた。経済は回復した。",
+        "zh": "国民经济稳定增长，国民经济政策。",
+    }
+    docs = [
+        {
+            "id": f"d{n}",
+            "tags": "a,b" if n % 2 else "c",
+            "plain": f"a the {texts['en'][n % 20 :]} of an {n}",
+            "body": texts[lang] * (1 + n % 3),
+            "language": lang,
+        }
+        for n, lang in enumerate(["en", "fr", "ja", "zh", "en", "ja"] * 12)
+    ]
+    direct, pool = _writers_files(tmp_path, schema, docs, batches)
+    assert set(direct) == {".trm", ".pst", ".pos"} and direct == pool

@@ -1,74 +1,22 @@
 """A segment's postings kept as arrays while it is written, inverted with numpy (the writer: ``segments.py``).
 
-Each batch-analysed field keeps its documents' tokens as flat arrays of term ids (``batch.Tokens``): no posting
+Each batch-analysed field keeps its documents' tokens as flat arrays of term ids (``rules.Tokens``): no posting
 is a Python object. Past a memory limit the tokens are inverted into a run (sorted by term, then document, with
 positions and characters) saved to the writer's temporary folder; when the segment is written, the runs are merged
-a range of terms at a time into ``codec.bulk.TermPostings`` for the field writer. A vocabulary field keeps, per
+a range of terms at a time (``runs.py``) for the field writer. A vocabulary field keeps, per
 term, its first document and how many documents hold it.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 from array import array
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
-from indexer.index.batch import STOPPED_ID, Tokens
-from indexer.index.codec.bulk import TermPostings
-
-# Postings merged and written at a time when a segment is written from several runs.
-CHUNK_POSTINGS = 1 << 20
-
-
-@dataclass
-class Run:
-    """One field's postings over some documents: term by term (``terms`` ascending), each term's by document."""
-
-    terms: list[bytes]
-    counts: np.ndarray  # postings of each term
-    docs: np.ndarray
-    freqs: np.ndarray  # occurrences in each posting
-    positions: np.ndarray | None = None  # each occurrence's position, posting by posting
-    starts: np.ndarray | None = None
-    ends: np.ndarray | None = None
-    weights: np.ndarray | None = None  # each posting's weight, where it is not ``freq * boost``
-
-    def save(self, path: str) -> Run:
-        """The run written to files at ``path`` (a prefix), read back through memory maps."""
-        with open(path + ".terms", "wb") as f:
-            pickle.dump(self.terms, f, pickle.HIGHEST_PROTOCOL)
-        arrays: dict[str, Any] = {}
-        for field in fields(self)[1:]:
-            value = getattr(self, field.name)
-            if value is not None:
-                np.save(f"{path}.{field.name}.npy", value)
-                arrays[field.name] = np.load(f"{path}.{field.name}.npy", mmap_mode="r")
-        return SavedRun(terms=[], path=path, **arrays)
-
-    def all_terms(self) -> list[bytes]:
-        """The run's terms."""
-        return self.terms
-
-
-@dataclass
-class SavedRun(Run):
-    """A run in files: its terms are read back when they are needed."""
-
-    path: str = ""
-
-    def all_terms(self) -> list[bytes]:
-        """The run's terms, read from its file."""
-        with open(self.path + ".terms", "rb") as f:
-            return pickle.load(f)
-
-
-def _firsts(counts: np.ndarray) -> np.ndarray:
-    return np.cumsum(counts) - counts
+from indexer.index.rules import STOPPED_ID, Tokens
+from indexer.index.runs import Run, firsts, merged, postings, remove
 
 
 class FieldTokens:
@@ -104,13 +52,15 @@ class FieldTokens:
         ids = np.frombuffer(self.ids, dtype=np.int32).astype(np.int64)
         sizes = np.frombuffer(self.sizes, dtype=np.int32).astype(np.int64)
         entry = np.repeat(np.arange(len(sizes)), sizes)
-        index = np.arange(len(ids)) - _firsts(sizes)[entry]
+        index = np.arange(len(ids)) - firsts(sizes)[entry]
         kept = ids != STOPPED_ID
         positions = _positions(index, kept, entry, sizes, np.frombuffer(self.renumber, dtype=np.int8).astype(bool))
         docs = np.frombuffer(self.docs, dtype=np.int32)[entry][kept]
         ids, positions = ids[kept], positions[kept]
         spans = np.frombuffer(self.spans, dtype=np.uint32).reshape(-1, 2)[kept] if self.chars else None
         self.__init__(self.chars)  # type: ignore[misc]
+        if not len(ids):  # every word dropped
+            return None
         present = np.flatnonzero(np.bincount(ids))
         names = [terms[i] for i in present.tolist()]
         order = sorted(range(len(names)), key=names.__getitem__)
@@ -134,20 +84,21 @@ class FieldTokens:
         )
 
 
-def _positions(index: np.ndarray, kept: np.ndarray, entry: np.ndarray, sizes: np.ndarray, renumber: np.ndarray):
-    """Each token's position: its place among the document's words, or, renumbered as Whoosh's StopFilter does,
-    the first kept word's place and then one more for each kept word."""
+def _positions(
+    index: np.ndarray, kept: np.ndarray, entry: np.ndarray, sizes: np.ndarray, renumber: np.ndarray
+) -> np.ndarray:
+    """Each token's position: its place among the text's words, or, renumbered as Whoosh's StopFilter does, the
+    first kept word's place and then one more for each kept word."""
     if not renumber.any():
         return index
-    seen = np.cumsum(kept)
-    before = (seen - kept)[_firsts(sizes)[sizes > 0]]
-    firsts = np.full(len(sizes), 0, dtype=np.int64)
-    firsts[sizes > 0] = before
-    rank = seen - firsts[entry] - 1
-    big = np.iinfo(np.int64).max
+    starts, nonempty = firsts(sizes), sizes > 0
+    seen = np.cumsum(kept)  # kept words up to each token
+    before = np.zeros(len(sizes), dtype=np.int64)  # kept words before each text
+    before[nonempty] = (seen - kept)[starts[nonempty]]
+    rank = seen - before[entry] - 1  # a kept token's rank among its text's kept words
+    big = np.iinfo(np.int64).max // 2
     first_kept = np.full(len(sizes), big, dtype=np.int64)
-    nonempty = sizes > 0
-    first_kept[nonempty] = np.minimum.reduceat(np.where(kept, index, big), _firsts(sizes)[nonempty])
+    first_kept[nonempty] = np.minimum.reduceat(np.where(kept, index, big), starts[nonempty])
     return np.where(renumber[entry], first_kept[entry] + rank, index)
 
 
@@ -248,83 +199,6 @@ class VocabularyCounts:
             docs=self.first[chosen],
             freqs=self.count[chosen],
         )
-
-
-def merged(runs: list[Run], chunk: int | None = None) -> Iterator[Run]:
-    """The runs' postings as one, a range of terms at a time (about ``chunk`` postings each)."""
-    chunk = chunk or CHUNK_POSTINGS
-    if len(runs) == 1 and not isinstance(runs[0], SavedRun):
-        yield runs[0]
-        return
-    run_terms = [run.all_terms() for run in runs]
-    terms = sorted(set().union(*run_terms))
-    where = {term: i for i, term in enumerate(terms)}
-    ranks = [np.fromiter(map(where.__getitem__, names), dtype=np.int64, count=len(names)) for names in run_terms]
-    del run_terms, where
-    totals = np.zeros(len(terms), dtype=np.int64)
-    for run, rank in zip(runs, ranks, strict=True):
-        totals[rank] += run.counts
-    cuts = np.searchsorted(np.cumsum(totals), np.arange(chunk, int(totals.sum()), chunk), side="right")
-    bounds = [0, *sorted(set(cuts.tolist()) - {0, len(terms)}), len(terms)]
-    starts = [(_firsts(np.asarray(run.counts)), _firsts(np.asarray(run.freqs, dtype=np.int64))) for run in runs]
-    for low, high in zip(bounds, bounds[1:], strict=False):
-        parts = []
-        for run, rank, (term_first, occ_first) in zip(runs, ranks, starts, strict=True):
-            a, b = np.searchsorted(rank, [low, high])
-            if a == b:
-                continue
-            p0 = int(term_first[a])
-            p1 = int(term_first[b]) if b < len(term_first) else len(run.docs)
-            o0 = int(occ_first[p0]) if p0 < len(occ_first) else 0
-            o1 = int(occ_first[p1]) if p1 < len(occ_first) else int(np.sum(run.freqs, dtype=np.int64))
-            parts.append((np.repeat(rank[a:b], run.counts[a:b]), run, slice(p0, p1), slice(o0, o1)))
-        yield _join(terms[low:high], low, parts)
-
-
-def _join(terms: list[bytes], low: int, parts: list[tuple[np.ndarray, Run, slice, slice]]) -> Run:
-    """Postings of several runs for the same terms, put in term order (a term's earlier runs first)."""
-    ranks = np.concatenate([p[0] for p in parts])
-    docs = np.concatenate([np.asarray(run.docs[p]) for _, run, p, _ in parts])
-    freqs = np.concatenate([np.asarray(run.freqs[p]) for _, run, p, _ in parts]).astype(np.int64)
-    sort = np.argsort(ranks, kind="stable")
-    occ = None
-    if parts[0][1].positions is not None:
-        moved = freqs[sort]
-        occ = np.repeat(_firsts(freqs)[sort] - _firsts(moved), moved) + np.arange(int(moved.sum()))
-    columns = {}
-    if parts[0][1].weights is not None:
-        columns["weights"] = np.concatenate([np.asarray(run.weights[p]) for _, run, p, _ in parts])[sort]
-    for name in ("positions", "starts", "ends"):
-        if getattr(parts[0][1], name) is not None:
-            columns[name] = np.concatenate([np.asarray(getattr(run, name)[o]) for _, run, _, o in parts])[occ]
-    return Run(
-        terms=terms,
-        counts=np.bincount(ranks - low, minlength=len(terms)),
-        docs=docs[sort],
-        freqs=freqs[sort],
-        **columns,
-    )
-
-
-def postings(run: Run, boost: float, lengths: np.ndarray) -> TermPostings:
-    """A run as the field writer takes it: weights ``freq * boost``, each document's field length byte."""
-    docs = np.asarray(run.docs, dtype=np.int64)
-    freqs = np.asarray(run.freqs, dtype=np.int64)
-    inside = docs < len(lengths)
-    length = np.zeros(len(docs), dtype=np.uint8)
-    length[inside] = lengths[docs[inside]]
-    weights = freqs * boost if run.weights is None else np.asarray(run.weights)
-    return TermPostings(
-        run.terms, np.asarray(run.counts), docs, weights, length, freqs, run.positions, run.starts, run.ends
-    )
-
-
-def remove(run: Run) -> None:
-    """Delete a saved run's files."""
-    if isinstance(run, SavedRun):
-        for suffix in (".terms", *(f".{f.name}.npy" for f in fields(Run)[1:])):
-            if os.path.exists(run.path + suffix):
-                os.remove(run.path + suffix)
 
 
 class SegmentPostings:

@@ -17,10 +17,11 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.index.batch import BatchAnalyzer, UnsupportedAnalyzer
+from indexer.index.batch import BatchAnalyzer
 from indexer.index.codec.writer import ArrayFieldWriter
 from indexer.index.inversion import SegmentPostings
 from indexer.index.languages import LanguageAnalyzer, in_language
+from indexer.index.rules import UnsupportedAnalyzer
 
 # Values of the fields analysed by Whoosh whose postings are remembered (then forgotten all at once).
 WHOLE_CACHE = 50_000
