@@ -18,6 +18,10 @@ import numpy as np
 from indexer.index.rules import STOPPED_ID, Tokens
 from indexer.index.runs import Run, firsts, merged, postings, remove
 
+# Inverting tokens takes some six times the memory they are kept in (its int64 temporaries): tokens are inverted
+# and spilled when that would pass the writer's memory limit.
+INVERSION_COST = 6
+
 
 class FieldTokens:
     """One field's tokens, document by document, until they are inverted into a run."""
@@ -234,9 +238,9 @@ class SegmentPostings:
         return sorted({*self.tokens, *self.runs, *self.vocabularies})
 
     def check_memory(self) -> None:
-        """Invert the pending tokens into runs on disk when they hold more than the limit."""
+        """Invert the pending tokens into runs on disk when inverting them would take more than the limit."""
         held = sum(b.nbytes for b in self.tokens.values()) + sum(v.nbytes for v in self.vocabularies.values())
-        if held <= self.limit:
+        if held * INVERSION_COST <= self.limit:
             return
         for vocabulary in self.vocabularies.values():
             vocabulary.fold()

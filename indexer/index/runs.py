@@ -17,8 +17,8 @@ import numpy as np
 
 from indexer.index.codec.bulk import TermPostings
 
-# Postings merged and written at a time when a segment is written from several runs.
-CHUNK_POSTINGS = 1 << 20
+# Postings written at a time (a range of terms): the encoder's temporaries are some 100 bytes a posting.
+CHUNK_POSTINGS = 1 << 18
 
 
 @dataclass
@@ -71,14 +71,15 @@ def firsts(counts: np.ndarray) -> np.ndarray:
 def merged(runs: list[Run], chunk: int | None = None) -> Iterator[Run]:
     """The runs' postings as one, a range of terms at a time (about ``chunk`` postings each)."""
     chunk = chunk or CHUNK_POSTINGS
-    if len(runs) == 1 and not isinstance(runs[0], SavedRun):
-        yield runs[0]
-        return
     run_terms = [run.all_terms() for run in runs]
-    terms = sorted(set().union(*run_terms))
-    where = {term: i for i, term in enumerate(terms)}
-    ranks = [np.fromiter(map(where.__getitem__, names), dtype=np.int64, count=len(names)) for names in run_terms]
-    del run_terms, where
+    if len(runs) == 1:
+        terms, ranks = run_terms[0], [np.arange(len(run_terms[0]))]
+    else:
+        terms = sorted(set().union(*run_terms))
+        where = {term: i for i, term in enumerate(terms)}
+        ranks = [np.fromiter(map(where.__getitem__, names), dtype=np.int64, count=len(names)) for names in run_terms]
+        del where
+    del run_terms
     totals = np.zeros(len(terms), dtype=np.int64)
     for run, rank in zip(runs, ranks, strict=True):
         totals[rank] += run.counts
@@ -100,7 +101,7 @@ def merged(runs: list[Run], chunk: int | None = None) -> Iterator[Run]:
 
 
 def _join(terms: list[bytes], low: int, parts: list[tuple[np.ndarray, Run, slice, slice]]) -> Run:
-    """Postings of several runs for the same terms, put in term order (a term's earlier runs first)."""
+    """Postings of one or several runs for the same terms, put in term order (a term's earlier runs first)."""
     ranks = np.concatenate([p[0] for p in parts])
     docs = np.concatenate([np.asarray(run.docs[p]) for _, run, p, _ in parts])
     freqs = np.concatenate([np.asarray(run.freqs[p]) for _, run, p, _ in parts]).astype(np.int64)
