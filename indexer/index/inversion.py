@@ -53,13 +53,15 @@ class FieldTokens:
         """The tokens as a run (``terms``: each id's term), and the buffer emptied."""
         if not len(self.ids):
             return None
-        ids = np.frombuffer(self.ids, dtype=np.int32).astype(np.int64)
+        # 32-bit work arrays: inverting is the writer's peak of memory.
+        ids = np.frombuffer(self.ids, dtype=np.int32)
         sizes = np.frombuffer(self.sizes, dtype=np.int32).astype(np.int64)
-        entry = np.repeat(np.arange(len(sizes)), sizes)
-        index = np.arange(len(ids)) - firsts(sizes)[entry]
+        entry = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        index = np.arange(len(ids), dtype=np.int32) - firsts(sizes).astype(np.int32)[entry]
         kept = ids != STOPPED_ID
         positions = _positions(index, kept, entry, sizes, np.frombuffer(self.renumber, dtype=np.int8).astype(bool))
         docs = np.frombuffer(self.docs, dtype=np.int32)[entry][kept]
+        del entry, index
         ids, positions = ids[kept], positions[kept]
         spans = np.frombuffer(self.spans, dtype=np.uint32).reshape(-1, 2)[kept] if self.chars else None
         self.__init__(self.chars)  # type: ignore[misc]
@@ -68,10 +70,11 @@ class FieldTokens:
         present = np.flatnonzero(np.bincount(ids))
         names = [terms[i] for i in present.tolist()]
         order = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.empty(int(present[-1]) + 1, dtype=np.int64)
+        rank = np.empty(int(present[-1]) + 1, dtype=np.int32)
         rank[present[order]] = np.arange(len(order))
         ranks = rank[ids]
         sort = np.lexsort((docs, ranks))  # stable: a document's tokens stay in their order
+        del ids
         ranks, docs = ranks[sort], docs[sort]
         new = np.ones(len(ranks), dtype=bool)
         new[1:] = (ranks[1:] != ranks[:-1]) | (docs[1:] != docs[:-1])

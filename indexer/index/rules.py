@@ -31,8 +31,7 @@ from whoosh.analysis import (
 
 from indexer.index.languages import analyzer_for, in_context, term_spans
 
-_STOPPED = None  # a word the rules drop (stop word, too short): cached like any other
-STOPPED_ID = -1  # its term id
+STOPPED_ID = -1  # the term id of a word the rules drop (stop word, too short): cached like any other
 
 
 class Vocabulary:
@@ -97,8 +96,7 @@ class AnalyzerRules:
                 self.stemmer = Stemmer.Stemmer(item.lang)
             else:
                 raise UnsupportedAnalyzer(repr(item))
-        self.terms: dict[str, bytes | None] = {}
-        self.ids: dict[str, int] = {}  # each word's term id in the vocabulary
+        self.ids: dict[str, int] = {}  # each word's term id in the vocabulary (STOPPED_ID: dropped)
         # Spans can be worked out from the lengths of the words and of the text between them (``re.split``) when
         # the pattern has no groups and matches no empty text; else they come from match objects.
         self.splits = self.pattern.groups == 0 and self.pattern.match("") is None
@@ -116,8 +114,8 @@ class AnalyzerRules:
         self._learn(new)
 
     def _learn(self, new: set[str]) -> None:
-        terms = self.terms
-        words = [w for w in new if w not in terms]
+        ids = self.ids
+        words = [w for w in new if w not in ids]
         kept, index = _apply(self.steps, words)
         keys = [words[i] for i in index]
         if self.stemmer is not None:
@@ -125,13 +123,16 @@ class AnalyzerRules:
             if self.after:
                 kept, index = _apply(self.after, kept)
                 keys = [keys[i] for i in index]
-        ids, term_id = self.ids, self.vocabulary.id
+        term_id = self.vocabulary.id
         for word in words:
-            terms[word] = _STOPPED
             ids[word] = STOPPED_ID
         for word, term in zip(keys, kept, strict=True):
-            terms[word] = encoded = term.encode("utf-8")
-            ids[word] = term_id(encoded)
+            ids[word] = term_id(term.encode("utf-8"))
+
+    def term(self, word: str) -> bytes | None:
+        """A learnt word's term (None: dropped)."""
+        found = self.ids[word]
+        return None if found == STOPPED_ID else self.vocabulary.terms[found]
 
     def tokens(self, texts: Sequence[str], chars: bool) -> Tokens:
         """The texts' tokens, words learnt here if new, with their spans when ``chars``; every text is searched
@@ -153,19 +154,18 @@ class AnalyzerRules:
 
     def words(self, text: str) -> set[bytes]:
         """The distinct terms of ``text`` (its vocabulary)."""
-        found = set(map(self.terms.__getitem__, self.findall(text)))
+        found = set(map(self.term, self.findall(text)))
         found.discard(None)
         return found  # type: ignore[return-value]
 
     def postings(self, text: str, chars: bool) -> dict[bytes, list[Any]]:
         """``{term: [position, ...]}`` (``[(position, start, end), ...]`` with ``chars``), positions numbered as
         Whoosh's StopFilter renumbers them: the first kept word keeps its place, the rest follow it."""
-        terms = self.terms
         seen: dict[bytes, list[Any]] = {}
         pos = -1
         first = True
         for index, match in enumerate(self.pattern.finditer(text)):
-            term = terms[match.group()]
+            term = self.term(match.group())
             if term is None:
                 continue
             if first or not self.renumber:
