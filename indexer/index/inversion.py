@@ -98,6 +98,7 @@ def _positions(
     first kept word's place and then one more for each kept word."""
     if not renumber.any():
         return index
+    index = index.astype(np.int64)
     starts, nonempty = firsts(sizes), sizes > 0
     seen = np.cumsum(kept)  # kept words up to each token
     before = np.zeros(len(sizes), dtype=np.int64)  # kept words before each text
