@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from indexer.index.codec.bulk import firsts
 from indexer.index.rules import STOPPED_ID, Tokens
-from indexer.index.runs import Run, firsts, merged, postings, remove
+from indexer.index.runs import Run, merged, postings, remove
 
 # Inverting tokens takes some six times the memory they are kept in (its int64 temporaries): tokens are inverted
 # and spilled when that would pass the writer's memory limit.

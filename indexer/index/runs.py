@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.index.codec.bulk import TermPostings
+from indexer.index.codec.bulk import TermPostings, firsts
 
 # Postings written at a time (a range of terms): the encoder's temporaries take a few hundred bytes a posting
 # (2^18 at a time raised a 5k-document sub-writer's peak by 75 MB over 2^16, for no measurable speed).
@@ -62,11 +62,6 @@ class SavedRun(Run):
         """The run's terms, read from its file."""
         with open(self.path + ".terms", "rb") as f:
             return pickle.load(f)
-
-
-def firsts(counts: np.ndarray) -> np.ndarray:
-    """Where each of consecutive groups of ``counts`` items begins."""
-    return np.cumsum(counts) - counts
 
 
 def merged(runs: list[Run], chunk: int | None = None) -> Iterator[Run]:

@@ -73,7 +73,8 @@ def _put_widths(out: np.ndarray, at: np.ndarray, numbers: np.ndarray, widths: np
         _put(out, at[chosen], numbers[chosen], f"<u{width}")
 
 
-def _first_of(counts: np.ndarray) -> np.ndarray:
+def firsts(counts: np.ndarray) -> np.ndarray:
+    """Where each of consecutive groups of ``counts`` items begins."""
     return np.cumsum(counts) - counts
 
 
@@ -82,7 +83,7 @@ class _Groups:
 
     def __init__(self, counts: np.ndarray) -> None:
         self.counts = counts
-        self.firsts = _first_of(counts)
+        self.firsts = firsts(counts)
         self.group = np.repeat(np.arange(len(counts)), counts)
         self.index = np.arange(len(self.group)) - self.firsts[self.group]
         self.nonempty = counts > 0
@@ -112,7 +113,7 @@ def encode(chunk: TermPostings, format_: Any, post_base: int, value_base: int) -
     in_blocks = _Groups(block_counts)
     nb = blocks.counts
     sizes = layout.HEADER.size + 14 * nb + (id_width + weight_width) * n
-    at = _first_of(sizes)
+    at = firsts(sizes)
     out = np.zeros(int(sizes.sum()), dtype=_U1)
 
     value_bytes, value_at, value_kind = _values(chunk, format_, terms, value_base)
@@ -177,7 +178,7 @@ def _values(chunk: TermPostings, format_: Any, terms: _Groups, base: int) -> tup
     count_width = _uint_widths(terms.reduce(np.maximum, freqs))
     if type(format_) is Frequency:
         sizes = values_.WIDTHS.size + count_width * n
-        rel = _first_of(sizes)
+        rel = firsts(sizes)
         out = np.zeros(int(sizes.sum()), dtype=_U1)
         _put(out, rel, count_width, "u1")
         _put_widths(out, rel[t] + values_.WIDTHS.size + count_width[t] * terms.index, freqs, count_width[t])
@@ -200,7 +201,7 @@ def _values(chunk: TermPostings, format_: Any, terms: _Groups, base: int) -> tup
     fallback = {int(k): _whoosh_values(chunk, format_, terms, occ, int(k)) for k in np.flatnonzero(~native)}
     for k, (data, kind) in fallback.items():
         sizes[k], kinds[k] = len(data), kind
-    rel = _first_of(sizes)
+    rel = firsts(sizes)
     out = np.zeros(int(sizes.sum()), dtype=_U1)
     heads = np.zeros((len(n), 4), dtype=np.int64)
     heads[:, 0] = count_width
