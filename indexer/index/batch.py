@@ -1,169 +1,25 @@
 """Batch analysis: many documents analysed at once, each distinct word once (the writer: ``segments.py``).
 
-Whoosh analyses every field of every document through a chain of generators (tokenizer, lowercase, accent
-folding, stop words, stemmer): a dozen Python calls per token. Here a field's analyzer is read apart into its
-rules (``AnalyzerRules``), the words of a whole batch are found with its compiled regex, each distinct word is
-lowercased, folded, stopped and stemmed once (PyStemmer's ``stemWords`` over the new ones), and a token costs a
-dict lookup. The postings are exactly what ``field.index()`` yields (``tests/test_batch.py`` checks it on real
-news); the rules come from the analyzers in ``analysis.py`` and ``schema.py``, never copied.
+A field's analyzer is read apart into word rules (``rules.py``); a batch's texts are analysed a field and a set of
+rules at a time. ``tokens`` gives the direct writer arrays of term ids; ``items`` gives the postings exactly as
+``field.index()`` yields them (``tests/test_batch.py`` checks it on real news), for the pool writer. The rules come
+from the analyzers in ``analysis.py`` and ``schema.py``, never copied.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from collections.abc import Sequence
 from typing import Any
 
-import Stemmer
-from whoosh.analysis import (
-    Analyzer,
-    CharsetFilter,
-    CompositeAnalyzer,
-    LowercaseFilter,
-    PyStemmerFilter,
-    RegexTokenizer,
-    StopFilter,
-)
+from whoosh.analysis import Analyzer
 from whoosh.fields import FieldType, Schema
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.system import pack_uint
 
-from indexer.index.languages import LanguageAnalyzer, analysis_key, analyzer_for, in_context, term_spans
+from indexer.index.languages import LanguageAnalyzer, analysis_key
+from indexer.index.rules import AnalyzerRules, Rules, Tokens, UnsupportedAnalyzer, Vocabulary, rules_for
 
-_STOPPED = None  # a word the rules drop (stop word, too short): cached like any other
-
-
-class UnsupportedAnalyzer(Exception):
-    """An analyzer with a step the batch rules do not know; such a field is analysed by Whoosh."""
-
-
-class AnalyzerRules:
-    """One analyzer's rules, applied to each distinct word once."""
-
-    def __init__(self, analyzer: Analyzer) -> None:
-        items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
-        tokenizer, *filters = items
-        if not isinstance(tokenizer, RegexTokenizer) or tokenizer.gaps:
-            raise UnsupportedAnalyzer(repr(tokenizer))
-        self.pattern: re.Pattern[str] = tokenizer.expression
-        self.steps: list[tuple[str, Any]] = []  # before the stemmer
-        self.after: list[tuple[str, Any]] = []  # after it (accents folded from stems)
-        self.stemmer: Any = None
-        self.renumber = False
-        for item in filters:
-            steps = self.steps if self.stemmer is None else self.after
-            if isinstance(item, LowercaseFilter):
-                steps.append(("lower", None))
-            elif isinstance(item, CharsetFilter):
-                steps.append(("charset", item.charmap))
-            elif isinstance(item, StopFilter):
-                steps.append(("stop", item))
-                self.renumber = self.renumber or item.renumber
-            elif isinstance(item, PyStemmerFilter) and self.stemmer is None and not item.ignore:
-                self.stemmer = Stemmer.Stemmer(item.lang)
-            else:
-                raise UnsupportedAnalyzer(repr(item))
-        self.terms: dict[str, bytes | None] = {}
-
-    def learn(self, texts: Iterable[str]) -> None:
-        """Work out the term of every word in ``texts`` not seen before."""
-        new: set[str] = set()
-        terms = self.terms
-        for text in texts:
-            new.update(self.pattern.findall(text))
-        words = [w for w in new if w not in terms]
-        kept, index = _apply(self.steps, words)
-        keys = [words[i] for i in index]
-        if self.stemmer is not None:
-            kept = self.stemmer.stemWords(kept)
-            if self.after:
-                kept, index = _apply(self.after, kept)
-                keys = [keys[i] for i in index]
-        for word in words:
-            terms[word] = _STOPPED
-        for word, term in zip(keys, kept, strict=True):
-            terms[word] = term.encode("utf-8")
-
-    def words(self, text: str) -> set[bytes]:
-        """The distinct terms of ``text`` (its vocabulary)."""
-        found = set(map(self.terms.__getitem__, self.pattern.findall(text)))
-        found.discard(None)
-        return found  # type: ignore[return-value]
-
-    def postings(self, text: str, chars: bool) -> dict[bytes, list[Any]]:
-        """``{term: [position, ...]}`` (``[(position, start, end), ...]`` with ``chars``), positions numbered as
-        Whoosh's StopFilter renumbers them: the first kept word keeps its place, the rest follow it."""
-        terms = self.terms
-        seen: dict[bytes, list[Any]] = {}
-        pos = -1
-        first = True
-        for index, match in enumerate(self.pattern.finditer(text)):
-            term = terms[match.group()]
-            if term is None:
-                continue
-            if first or not self.renumber:
-                pos = index
-                first = False
-            else:
-                pos += 1
-            entry = (pos, match.start(), match.end()) if chars else pos
-            if term in seen:
-                seen[term].append(entry)
-            else:
-                seen[term] = [entry]
-        return seen
-
-
-def _apply(steps: list[tuple[str, Any]], words: list[str]) -> tuple[list[str], list[int]]:
-    """The words through lowercasing, folding and stop steps: the kept texts and their indexes in ``words``."""
-    kept: list[str] = []
-    index: list[int] = []
-    for i, word in enumerate(words):
-        text = word
-        for kind, arg in steps:
-            if kind == "lower":
-                text = text.lower()
-            elif kind == "charset":
-                text = text.translate(arg)
-            elif not (len(text) >= arg.min and (arg.max is None or len(text) <= arg.max) and text not in arg.stops):
-                break
-        else:
-            kept.append(text)
-            index.append(i)
-    return kept, index
-
-
-class StreamRules:
-    """The rules of a language whose words depend on their context (Japanese morphemes, CJK bigrams): each text's
-    ``(term, start, end)`` spans come from ``indexer.index.languages.term_spans``."""
-
-    def __init__(self, spans: Callable[[str], list[tuple[str, int, int]]]) -> None:
-        self.spans = spans
-
-    def learn(self, texts: Iterable[str]) -> None:
-        """Nothing to learn ahead: words are found in context."""
-
-    def words(self, text: str) -> set[bytes]:
-        """The distinct terms of ``text``."""
-        return {term.encode("utf-8") for term, _, _ in self.spans(text)}
-
-    def postings(self, text: str, chars: bool) -> dict[bytes, list[Any]]:
-        """``{term: [position, ...]}`` (``[(position, start, end), ...]`` with ``chars``), as the analyzer yields."""
-        seen: dict[bytes, list[Any]] = {}
-        for pos, (term, start, end) in enumerate(self.spans(text)):
-            seen.setdefault(term.encode("utf-8"), []).append((pos, start, end) if chars else pos)
-        return seen
-
-
-def rules_for(language: str, kind: str) -> AnalyzerRules | StreamRules:
-    """Word-at-a-time rules for a language where its analyzer allows them, else spans found in context."""
-    if in_context(language):
-        return StreamRules(partial(term_spans, language, kind))
-    return AnalyzerRules(analyzer_for(language, kind))
-
-
-Rules = AnalyzerRules | StreamRules
+__all__ = ["BatchAnalyzer", "UnsupportedAnalyzer"]
 
 
 class BatchAnalyzer:
@@ -172,6 +28,7 @@ class BatchAnalyzer:
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
+        self.vocabulary = Vocabulary()
         # Per field: its analyzer's rules, or the kind of its LanguageAnalyzer (rules chosen per document).
         self.rules: dict[str, Rules | str] = {}
         self.vocabularies = {name for name, field in schema.items() if getattr(field, "vocabulary", False)}
@@ -187,7 +44,7 @@ class BatchAnalyzer:
             rules = next((r for a, r in known if a == field.analyzer), None)
             if rules is None:
                 try:
-                    rules = AnalyzerRules(field.analyzer)
+                    rules = AnalyzerRules(field.analyzer, self.vocabulary)
                 except UnsupportedAnalyzer:
                     continue
                 known.append((field.analyzer, rules))
@@ -199,12 +56,11 @@ class BatchAnalyzer:
             return rules
         key = (rules, analysis_key(language))
         if key not in self.by_language:
-            self.by_language[key] = rules_for(key[1], rules)
+            self.by_language[key] = rules_for(key[1], rules, self.vocabulary)
         return self.by_language[key]
 
-    def items(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each document's ``{fieldname: [(tbytes, freq, weight, vbytes), ...]}`` for the batch-analysed fields
-        (``{fieldname: {tbytes, ...}}``, its distinct terms, for a vocabulary field)."""
+    def _learn(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Rules]]:
+        """Each document's rules per field, having learnt the words of the batch."""
         chosen = [{name: self._rules(name, doc.get("language")) for name in self.rules} for doc in docs]
         texts: dict[int, tuple[Rules, list[str]]] = {}
         for doc, rules in zip(docs, chosen, strict=True):
@@ -213,6 +69,28 @@ class BatchAnalyzer:
                     texts.setdefault(id(rule), (rule, []))[1].append(value)
         for rule, values in texts.values():
             rule.learn(values)
+        return chosen
+
+    def tokens(self, docs: Sequence[dict[str, Any]]) -> list[tuple[str, list[int], Tokens]]:
+        """The batch-analysed fields' tokens, a field and a set of rules at a time: ``(fieldname, the documents'
+        indexes in ``docs``, their tokens)``; ids are ``self.vocabulary``'s."""
+        groups: dict[tuple[int, str], tuple[Rules, list[int], list[str]]] = {}
+        for n, doc in enumerate(docs):
+            for name in self.rules:
+                if isinstance(value := doc.get(name), str):
+                    rule = self._rules(name, doc.get("language"))
+                    group = groups.setdefault((id(rule), name), (rule, [], []))
+                    group[1].append(n)
+                    group[2].append(value)
+        return [
+            (name, members, rule.tokens(texts, type(self.schema[name].format) is Characters))
+            for (_, name), (rule, members, texts) in groups.items()
+        ]
+
+    def items(self, docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each document's ``{fieldname: [(tbytes, freq, weight, vbytes), ...]}`` for the batch-analysed fields
+        (``{fieldname: {tbytes, ...}}``, its distinct terms, for a vocabulary field)."""
+        chosen = self._learn(docs)
         out = []
         for doc, rules in zip(docs, chosen, strict=True):
             fields: dict[str, Any] = {}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from array import array
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-from indexer.index.codec import layout
+from indexer.index.codec import bulk, layout
 
 VALUES_EXT = ".pos"
 # Written first in each file, so no record starts at offset 0 (and an empty file can still be memory-mapped).
@@ -95,7 +98,43 @@ class ArrayFieldWriter(W3FieldWriter):
         super().start_field(fieldname, fieldobj)
         self._postwriter = ArrayPostingsWriter(self._postfile, self._valuefile, self._codec._blocklimit)
 
+    def add_arrays(self, chunk: bulk.TermPostings) -> None:
+        """Write a run of the current field's terms from arrays (after ``start_field``; terms ascending, after any
+        written before in this field)."""
+        if not chunk.terms:
+            return
+        records, values, infos = bulk.encode(chunk, self._format, self._postfile.tell(), self._valuefile.tell())
+        self._postfile.write(records)
+        self._valuefile.write(values)
+        prefix = pack_ushort(self._fieldid)
+        add_ordered(self._tindex, [prefix + term for term in chunk.terms], infos)
+
     def close(self) -> None:
         """Close the term index, postings and values files."""
         super().close()
         self._valuefile.close()
+
+
+def add_ordered(table: OrderedHashWriter, keys: list[bytes], values: list[bytes]) -> None:
+    """``table.add`` of each key and value (keys ascending), in one write."""
+    if keys[0] <= table.lastkey or any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
+        raise ValueError(f"keys must increase: {table.lastkey!r}..{keys[0]!r}")
+    dbfile = table.dbfile
+    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + np.fromiter(
+        map(len, values), dtype=np.int64, count=len(values)
+    )
+    positions = (dbfile.tell() + np.cumsum(sizes + 8) - (sizes + 8)).tolist()
+    lengths = np.empty((len(keys), 2), dtype=">i4")
+    lengths[:, 0] = [len(k) for k in keys]
+    lengths[:, 1] = [len(v) for v in values]
+    prefixes = lengths.tobytes()
+    heads = [prefixes[k : k + 8] for k in range(0, len(prefixes), 8)]
+    dbfile.write(b"".join(chain.from_iterable(zip(heads, keys, values, strict=True))))
+    table.index.append(positions[-1])  # widens the index's type first if the last position needs it
+    table.index.array.pop()
+    table.index.array.extend(positions)
+    hashfn, buckets = table.hashfn, table.buckets
+    for key, position in zip(keys, positions, strict=True):
+        h = hashfn(key)
+        buckets[h & 255].append((h, position))
+    table.lastkey = keys[-1]

@@ -1,0 +1,148 @@
+"""The direct writer (postings as arrays, written by ``codec.bulk``) against the pool path: the same segment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.qparser import QueryParser
+
+from bench.shared import DATA
+from indexer.index import build, runs, segments, store
+from indexer.index.build import reindex
+from indexer.index.languages import LanguageAnalyzer
+from indexer.index.writers import segment_writer
+
+needs_data = pytest.mark.needs_data("news-bbc", "news-multilingual")
+# The files that hold a segment's terms and postings; the rest (stored fields, lengths, columns) do not depend on
+# the way postings are written.
+POSTINGS_FILES = (".trm", ".pst", ".pos", "._body_len.col", "._title_len.col")
+
+
+def _corpus(folder: Path, per_file: int) -> Path:
+    """Real news in English and six other languages (Japanese and Chinese analysed in context), with one record
+    twice (its first copy is deleted at the commit)."""
+    folder.mkdir()
+    sources = [DATA / "news-bbc" / "bbc.jsonl", *sorted((DATA / "news-multilingual").glob("*.jsonl"))]
+    for path in sources:
+        lines = path.read_text("utf-8").splitlines()[:per_file]
+        if path.parent.name == "news-bbc":
+            lines.append(lines[3])
+        (folder / path.name).write_text("\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+def _build(corpus: Path, root: Path, monkeypatch: pytest.MonkeyPatch, direct: bool, writer_mb: int) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(build, "PARALLEL_MIN_FILES", 10**9)
+        patch.setattr(build, "PARALLEL_MIN_BYTES", 10**12)
+        patch.setattr(build, "WRITER_MB", writer_mb)
+        if not direct:
+            patch.setattr("indexer.index.writers.BatchSegmentWriter", segments.PoolSegmentWriter)
+        reindex(corpus, root, full=True)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    current = root / "current"
+    return {
+        ext: next(p for p in current.iterdir() if p.name.endswith(ext)).read_bytes()
+        for ext in POSTINGS_FILES
+        if any(p.name.endswith(ext) for p in current.iterdir())
+    }
+
+
+def _contents(root: Path) -> tuple:
+    """Everything a reader gives of the segment: terms, term infos, postings with their values, deletions."""
+    ix = store.open_index(root)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            terms = list(reader.all_terms())
+            stats = ("weight", "doc_frequency", "min_length", "max_length", "max_weight", "min_id", "max_id")
+            sample = terms[::7]
+            infos = [[getattr(reader.term_info(f, t), s)() for s in stats] for f, t in sample]
+            postings = [(f, t, list(reader.postings(f, t).items_as("weight"))) for f, t in sample]
+            values = [list(reader.postings(f, t).items_as("characters")) for f, t in sample if f == "body"]
+            query = QueryParser("body", searcher.schema).parse("government OR 経済 OR 经济")
+            hits = [(h.docnum, round(h.score, 9), h.highlights("body")) for h in searcher.search(query, limit=20)]
+            return terms, infos, postings, values, hits, searcher.doc_count(), searcher.doc_count_all()
+    finally:
+        ix.close()
+
+
+@needs_data
+@pytest.mark.parametrize("writer_mb", [256, 1])
+def test_the_direct_writer_writes_the_pool_writers_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer_mb: int
+) -> None:
+    """Byte for byte, in one run or spilled to disk in several runs (1 MB) merged a few terms at a time."""
+    corpus = _corpus(tmp_path / "corpus", per_file=40)
+    monkeypatch.setattr(runs, "CHUNK_POSTINGS", 5000)
+    spills = []
+    save = runs.Run.save
+    monkeypatch.setattr(runs.Run, "save", lambda run, path: spills.append(path) or save(run, path))
+    _build(corpus, tmp_path / "direct", monkeypatch, True, writer_mb)
+    _build(corpus, tmp_path / "pool", monkeypatch, False, writer_mb)
+    assert (len(spills) > 4) == (writer_mb == 1)
+    direct, pool = _files(tmp_path / "direct"), _files(tmp_path / "pool")
+    assert set(direct) == set(POSTINGS_FILES) and direct == pool
+    before, after = _contents(tmp_path / "pool"), _contents(tmp_path / "direct")
+    assert after == before
+    terms, _, _, _, hits, live, everything = after
+    assert live == everything - 1 and hits
+    fields = {f for f, _ in terms}
+    assert {"words", "body", "title", "id", "date", "places", "facet_language"} <= fields
+    assert any(f == "body" and "\u3040" <= t.decode()[:1] <= "\u9fff" for f, t in terms)  # Japanese, Chinese
+    if writer_mb == 1:
+        assert not list((tmp_path / "direct").glob("**/direct-*"))  # spilled runs are removed
+
+
+def _writers_files(tmp_path: Path, schema: Schema, docs: list[dict[str, str]], batches: int) -> list[dict[str, bytes]]:
+    files = []
+    for cls in (segments.BatchSegmentWriter, segments.PoolSegmentWriter):
+        folder = tmp_path / cls.__name__
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), schema)
+        writer = segment_writer(ix, 1, cls=cls)
+        step = -(-len(docs) // batches)
+        for start in range(0, len(docs), step):
+            writer.add_batch(docs[start : start + step])
+        writer.commit()
+        files.append({p.suffix: p.read_bytes() for p in folder.iterdir() if p.suffix in (".trm", ".pst", ".pos")})
+        ix.close()
+    return files
+
+
+@pytest.mark.parametrize("batches", [1, 7])
+def test_stop_words_renumbered_and_languages_interleaved_write_the_same_segment(tmp_path: Path, batches: int) -> None:
+    """An analyzer that drops stop words (positions renumbered around them, as Whoosh's StopFilter does), a field
+    analysed per document language (English, French, Japanese and Chinese documents interleaved: their tokens come
+    a language at a time), ids and keywords: the direct writer's files are the pool writer's."""
+    schema = Schema(
+        id=ID(stored=True),
+        tags=KEYWORD(commas=True),
+        plain=TEXT(analyzer=StandardAnalyzer()),
+        body=TEXT(analyzer=LanguageAnalyzer("text"), chars=True),
+        language=ID(stored=True),
+    )
+    texts = {
+        "en": "The election of the new government was the talk of the town, and of the week.",
+        "fr": "Les élections présidentielles et le gouvernement de la France.",
+        "ja": "経済政策について政府は述べた。経済は回復した。",
+        "zh": "国民经济稳定增长，国民经济政策。",
+    }
+    docs = [
+        {
+            "id": f"d{n}",
+            "tags": "a,b" if n % 2 else "c",
+            "plain": f"a the {texts['en'][n % 20 :]} of an {n}",
+            "body": texts[lang] * (1 + n % 3),
+            "language": lang,
+        }
+        for n, lang in enumerate(["en", "fr", "ja", "zh", "en", "ja"] * 12)
+    ]
+    direct, pool = _writers_files(tmp_path, schema, docs, batches)
+    assert set(direct) == {".trm", ".pst", ".pos"} and direct == pool
