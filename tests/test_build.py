@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every
 
-from indexer.index import accounting, build, store, writers
+from indexer.index import accounting, build, parts, store, writers
 from indexer.index.build import reindex
 from indexer.index.parts import PartResult, index_task
 from tests.conftest import SEED_IDS
@@ -54,6 +54,31 @@ def test_incremental_touches_only_new_changed_and_deleted(corpus: Path, tmp_path
         assert searcher.document(id="wire-1")["title"] == "Uzbekistan opens a second rail link"
         assert searcher.search(Every(), limit=None).scored_length() == 6
     assert reindex(corpus, root).changed == 0
+
+
+def test_an_incremental_run_works_out_derived_fields_only_for_changed_articles(
+    corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
+    root = tmp_path / "index"
+    reindex(corpus, root)
+    stored = dict(_stored(root, "wire-2"))
+    records = [json.loads(line) for line in (corpus / "export.jsonl").read_text().splitlines()]
+    records[0]["title"] = "Uzbekistan opens a second rail link"
+    (corpus / "export.jsonl").write_text("\n".join(json.dumps(r) for r in records), "utf-8")
+    analysed: list[str] = []
+    real = parts.to_fields
+    monkeypatch.setattr(parts, "to_fields", lambda article: analysed.append(article.id) or real(article))
+    summary = reindex(corpus, root)
+    assert (summary.updated, summary.unchanged) == (1, 5)
+    assert analysed == ["wire-1"]  # wire-2, read from the same file, is unchanged: no language, places, MinHash
+    assert _stored(root, "wire-2") == stored
+    assert _stored(root, "wire-1")["title"] == "Uzbekistan opens a second rail link"
+
+
+def _stored(root: Path, doc_id: str) -> dict:
+    ix = store.open_index(root)
+    with ix.searcher() as searcher:
+        return searcher.document(id=doc_id)
 
 
 def test_removed_jsonl_record_is_deleted(corpus: Path, tmp_path: Path) -> None:

@@ -117,9 +117,13 @@ class Run:
         self.planned: int | None = None  # a full build's tasks, once all are handed out
 
     def task(self, path: Path) -> FileTask:
-        """What a worker needs to read one file: in place, the known hash lets it skip unchanged files."""
+        """What a worker needs to read one file: in place, the known hash lets it skip unchanged files, and the
+        known articles' hashes let it skip the derived fields of unchanged articles."""
         relpath = relative_id(self.corpus, path)
-        return path, relpath, None if self.fresh else self.manifest.get(relpath), self.options
+        if self.fresh:
+            return path, relpath, None, self.options, frozenset()
+        indexed = frozenset((doc_id, self.old[doc_id].hash) for doc_id in self.old_by_path.get(relpath, ()))
+        return path, relpath, self.manifest.get(relpath), self.options, indexed
 
     def file(self, path: Path) -> None:
         """Index one file; in place, a file whose hash is unchanged is not even parsed."""

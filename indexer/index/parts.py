@@ -131,7 +131,9 @@ def read_regular(path: str | Path) -> bytes:
         return handle.read()
 
 
-FileTask = tuple[Path, str, str | None, ReadOptions]
+# A file to read in place: its path, relative path, known hash, options, and the ``(id, content hash)`` of the
+# articles indexed from it (their derived fields are not worked out again when they are unchanged).
+FileTask = tuple[Path, str, str | None, ReadOptions, frozenset[tuple[str, str]]]
 FileRead = tuple[str, str | None, Loaded | None, list[dict[str, Any]], str | None]
 
 
@@ -139,9 +141,9 @@ def read_file(task: FileTask) -> FileRead:
     """Read and clean one file for an incremental run (in a worker): ``(relpath, digest, loaded, fields, error)``,
     ``fields`` being each article's Whoosh fields; ``loaded`` is None when the file's hash equals the known one (it
     is not even parsed) or it could not be read."""
-    path, relpath, known, options = task
+    path, relpath, known, options, indexed = task
     if kind_of(relpath) == "warc":
-        return _read_archive(path, relpath, known)
+        return _read_archive(path, relpath, known, indexed)
     try:
         data = read_regular(path)
     except OSError as exc:
@@ -151,10 +153,20 @@ def read_file(task: FileTask) -> FileRead:
         return relpath, digest, None, [], None
     loaded = load_bytes(relpath, data, options)
     # Field values (content hash, MinHash signature) are computed here too, off the writer's process.
-    return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
+    return relpath, digest, loaded, _changed_fields(loaded, indexed), None
 
 
-def _read_archive(path: Path, relpath: str, known: str | None) -> FileRead:
+def _changed_fields(loaded: Loaded, indexed: frozenset[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Each article's Whoosh fields; for an article indexed from this file and unchanged since, only its id and
+    content hash (it is not written again, so its language, places and MinHash need not be worked out)."""
+    fields = []
+    for article in loaded.articles:
+        digest = article.content_hash()
+        fields.append({"id": article.id, "hash": digest} if (article.id, digest) in indexed else to_fields(article))
+    return fields
+
+
+def _read_archive(path: Path, relpath: str, known: str | None, indexed: frozenset[tuple[str, str]]) -> FileRead:
     """``read_file`` for a web archive, streamed: hashed first, its records read only when it changed."""
     try:
         with open_regular(path) as handle:
@@ -164,7 +176,7 @@ def _read_archive(path: Path, relpath: str, known: str | None) -> FileRead:
             loaded = load_archive(relpath, handle)
     except OSError as exc:
         return relpath, None, None, [], f"unreadable: {exc.strerror or exc}"
-    return relpath, digest, loaded, [to_fields(a) for a in loaded.articles], None
+    return relpath, digest, loaded, _changed_fields(loaded, indexed), None
 
 
 def plan(corpus: Path, paths: Iterable[Path], options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[list[Part]]:
