@@ -100,6 +100,11 @@ def article_language(declared: str | None, title: str, body: str) -> str:
     return language_code(declared) or detect_language(f"{title}\n{body}")
 
 
+def load_detector() -> None:
+    """Load the detector's model now (about 100 MB, a second of CPU), e.g. in a server before it forks workers."""
+    _identifier()
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
