@@ -132,6 +132,22 @@ def test_misspelled_queries_are_tolerated_and_corrected(engine, q: str, suggesti
     assert expected <= set(_ids(results))
 
 
+def test_a_typo_tolerant_word_builds_its_automaton_once(built_index: Path) -> None:
+    from whoosh.codec.base import Automata
+
+    from indexer.index import store
+    from indexer.index.codec.reader import _levenshtein_dfa
+
+    _levenshtein_dfa.cache_clear()
+    with store.open_index(built_index).reader() as reader:
+        word = next(w.decode() for w in reader.lexicon("body") if len(w) > 6)
+        typo = word[:-1]
+        near = {field: set(reader.terms_within(field, typo, 2)) for field in ("title", "body", "words")}
+        # Looked up in every field (and segment): the automaton was built once, and finds what Whoosh's finds.
+        assert _levenshtein_dfa.cache_info().misses == 1 and _levenshtein_dfa.cache_info().hits >= 2
+        assert word in near["body"] and near["body"] == set(Automata().terms_within(reader.cursor("body"), typo, 2))
+
+
 def test_fuzzy_is_reported_and_can_be_switched_off(engine) -> None:
     results = engine.search("parliment")
     assert results.fuzzy_applied and results.total == 3

@@ -12,7 +12,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import Index
 
 from indexer.index.codec.layout import BLOCK
-from indexer.index.codec.reader import ArrayMatcher, ArrayTermsReader, MappedPerDocReader, mapped_file
+from indexer.index.codec.reader import ArrayMatcher, ArrayTermsReader, CachedAutomata, MappedPerDocReader, mapped_file
 from indexer.index.codec.writer import VALUES_EXT, ArrayFieldWriter
 
 __all__ = ["ArrayCodec", "ArrayMatcher", "codec", "uses_current_codec"]
@@ -36,6 +36,10 @@ class ArrayCodec(W3Codec):
     def per_document_reader(self, storage: Any, segment: Any) -> MappedPerDocReader:
         """The reader of a segment's stored fields, lengths and columns."""
         return MappedPerDocReader(storage, segment)
+
+    def automata(self, storage: Any, segment: Any) -> CachedAutomata:
+        """Whoosh's typo-tolerance automata, each built once per word."""
+        return CachedAutomata()
 
     def terms_reader(self, storage: Any, segment: Any) -> ArrayTermsReader:
         """The reader of a segment's terms and postings."""

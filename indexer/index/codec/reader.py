@@ -5,8 +5,10 @@ from __future__ import annotations
 import mmap
 import os
 from bisect import bisect_left
+from functools import lru_cache
 from typing import Any
 
+from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import W3PerDocReader, W3TermInfo, W3TermsReader
 from whoosh.filedb.structfile import StructFile
 from whoosh.matching import LeafMatcher, ReadTooFar
@@ -53,6 +55,21 @@ class MappedPerDocReader(W3PerDocReader):
     def _get_column_file(self, fieldname: str) -> tuple[StructFile, int, int]:
         colfile, offset, length = super()._get_column_file(fieldname)
         return mapped_file(colfile), offset, length
+
+
+class CachedAutomata(Automata):
+    """Whoosh's typo-tolerance automata, each built once per word: a typo-tolerant word is looked up in every field
+    and segment, twice (to estimate, then to match), and Whoosh built its automaton afresh each time (a few ms)."""
+
+    @staticmethod
+    def levenshtein_dfa(uterm: str, maxdist: int, prefix: int = 0) -> Any:
+        """The automaton of the words within ``maxdist`` edits of ``uterm`` (its first ``prefix`` letters kept)."""
+        return _levenshtein_dfa(uterm, maxdist, prefix)
+
+
+@lru_cache(maxsize=1024)
+def _levenshtein_dfa(uterm: str, maxdist: int, prefix: int) -> Any:
+    return Automata.levenshtein_dfa(uterm, maxdist, prefix)
 
 
 class ArrayTermsReader(W3TermsReader):
