@@ -146,3 +146,39 @@ def test_stop_words_renumbered_and_languages_interleaved_write_the_same_segment(
     ]
     direct, pool = _writers_files(tmp_path, schema, docs, batches)
     assert set(direct) == {".trm", ".pst", ".pos"} and direct == pool
+
+
+@needs_data
+def test_parallel_sub_writers_spill_into_their_own_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sub-writers past their memory limit write the same index as one process: each spills its runs into a
+    folder of its own (sharing Whoosh's one temporary folder, they overwrote each other's runs)."""
+    corpus = _corpus(tmp_path / "corpus", per_file=120)
+    _build(corpus, tmp_path / "one", monkeypatch, True, 256)
+    with monkeypatch.context() as patch:
+        patch.setattr(build, "PARALLEL_MIN_FILES", 0)
+        patch.setattr(build, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(build, "WRITER_MB", 1)
+        patch.setattr(build, "_workers", lambda files: 2)
+        reindex(corpus, tmp_path / "two", full=True)
+    ix = store.open_index(tmp_path / "two")
+    try:
+        assert len(ix._segments()) == 2  # noqa: SLF001
+    finally:
+        ix.close()
+    one, two = _contents(tmp_path / "one"), _contents(tmp_path / "two")
+    assert sorted(two[0]) == sorted(one[0]) and two[5:] == one[5:]
+    assert not list((tmp_path / "two").glob("**/*.tmp"))
+
+
+def test_each_writer_has_its_own_temporary_folder(tmp_path: Path) -> None:
+    """Whoosh names a writer's temporary folder after the index; our pools' (where runs spill) are named after their
+    segments, and removed when the segment is written or cancelled."""
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT))
+    first, second = (segment_writer(ix, 1, lock=False) for _ in range(2))
+    folders = [Path(writer.pool.tempstore.folder) for writer in (first, second)]
+    assert folders[0] != folders[1] and all(folder.is_dir() for folder in folders)
+    second._close_segment()  # as an empty sub-writer ends  # noqa: SLF001
+    first.add_document(body="a few words")
+    first.commit()
+    assert not any(folder.exists() for folder in folders)
+    ix.close()

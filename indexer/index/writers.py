@@ -34,7 +34,8 @@ class BuildError(Exception):
 
 
 class FastPool(PostingPool):
-    """Whoosh's posting pool with chunked run files and a cheaper per-posting size estimate."""
+    """Whoosh's posting pool with chunked run files and a cheaper per-posting size estimate, in a temporary folder
+    of its own (the direct writer's spilled runs go there too)."""
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """Add one posting ``(fieldname, tbytes, docnum, weight, vbytes)``."""
@@ -63,13 +64,21 @@ class FastPool(PostingPool):
             f.close()
             self._remove_run(path)
 
+    def cleanup(self) -> None:
+        """Remove the pool's folder: the segment's postings are written (or cancelled)."""
+        super().cleanup()
+        self.tempstore.destroy()
+
 
 def segment_writer(ix: Index, limitmb: int, lock: bool = True, cls: type[SegmentWriter] | None = None) -> Any:
     """A Whoosh writer (``cls``, a LanguageSegmentWriter by default) that uses ``FastPool`` and writes our codec: every
     writer is made here."""
     # Segments stay separate files, read on demand: a compound file is copied into each reader's memory.
     writer = (cls or LanguageSegmentWriter)(ix, limitmb=limitmb, _lk=lock, compound=False, codec=codec())
-    writer.pool = FastPool(writer.temp_storage(), writer.newsegment, limitmb=limitmb)
+    # Whoosh names a writer's temporary folder after the index, so parallel sub-writers would share one: their
+    # spilled runs collided. Each pool has its own, named after its segment.
+    folder = ix.storage.temp_storage(f"{writer.newsegment.segment_id()}.tmp")
+    writer.pool = FastPool(folder, writer.newsegment, limitmb=limitmb)
     return writer
 
 
