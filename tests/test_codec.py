@@ -16,6 +16,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.qparser import QueryParser
 from whoosh.query import Query
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -106,6 +107,30 @@ def test_the_two_indexes_are_in_the_two_formats(pair: tuple[Searcher, Searcher])
     assert _codecs(old) == {W3Codec} and _codecs(new) == {ArrayCodec}
     assert new.doc_count_all() == old.doc_count_all() and new.doc_count() == old.doc_count()
     assert len(new.reader().leaf_readers()) > 1 and new.reader().has_deletions()
+
+
+@needs_data
+def test_term_lookups_answer_as_whoosh_does_and_are_kept(pair: tuple[Searcher, Searcher]) -> None:
+    """Term infos, frequencies and membership as W3 reads them, missing terms included; a second lookup is served
+    from the reader's kept infos, without the term index."""
+    old, new = pair
+    for (old_reader, _), (new_reader, _) in zip(old.reader().leaf_readers(), new.reader().leaf_readers(), strict=True):
+        terms = new_reader._terms  # noqa: SLF001
+        words = [text for text, _ in list(old_reader.iter_field("body"))[::50]] + ["zzqxnotaword"]
+        index = terms._tindex  # noqa: SLF001
+        try:
+            for _ in range(2):
+                for text in words:
+                    for name in ("body", "title"):
+                        assert ((name, text) in new_reader) == ((name, text) in old_reader)
+                        assert new_reader.doc_frequency(name, text) == old_reader.doc_frequency(name, text)
+                        assert new_reader.frequency(name, text) == old_reader.frequency(name, text)
+                terms._tindex = None  # the second round must not read the term index
+        finally:
+            terms._tindex = index
+        with pytest.raises(TermNotFound):
+            new_reader.term_info("body", "zzqxnotaword")
+        assert ("body", b"zzqxnotaword") in terms.infos and terms.infos[("body", b"zzqxnotaword")] is None
 
 
 @needs_data

@@ -12,10 +12,14 @@ from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import W3PerDocReader, W3TermInfo, W3TermsReader
 from whoosh.filedb.structfile import StructFile
 from whoosh.matching import LeafMatcher, ReadTooFar
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from indexer.index.codec.layout import BLOCK, TermRecord
 from indexer.index.codec.values import CHARACTERS
+
+# Term infos a segment's reader keeps (about 200 bytes each); past this many, it starts again.
+TERM_INFOS = 8192
 
 
 def mapped(file: StructFile) -> memoryview:
@@ -73,7 +77,8 @@ def _levenshtein_dfa(uterm: str, maxdist: int, prefix: int) -> Any:
 
 
 class ArrayTermsReader(W3TermsReader):
-    """W3's term index, with postings and values read from memory-mapped arrays."""
+    """W3's term index, with postings and values read from memory-mapped arrays, and the term infos last looked up
+    kept (a search asks for the same term's info several times: to plan, to score, to highlight, to explain)."""
 
     def __init__(
         self, codec: Any, dbfile: StructFile, length: int, postfile: StructFile, valuefile: StructFile
@@ -81,6 +86,44 @@ class ArrayTermsReader(W3TermsReader):
         super().__init__(codec, dbfile, length, postfile)
         self.postings_map = mapped(postfile)
         self.values_map = mapped(valuefile)
+        self.infos: dict[tuple[str, bytes], W3TermInfo | None] = {}
+
+    def info(self, fieldname: str, tbytes: bytes) -> W3TermInfo | None:
+        """The term's info, None when the segment does not have the term."""
+        key = (fieldname, tbytes)
+        try:
+            return self.infos[key]
+        except KeyError:
+            pass
+        try:
+            info = W3TermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+        except KeyError:
+            info = None
+        if len(self.infos) >= TERM_INFOS:
+            self.infos.clear()
+        self.infos[key] = info
+        return info
+
+    def __contains__(self, term: tuple[str, bytes]) -> bool:
+        return self.info(*term) is not None
+
+    def term_info(self, fieldname: str, tbytes: bytes) -> W3TermInfo:
+        """The term's info (raises TermNotFound)."""
+        if (info := self.info(fieldname, tbytes)) is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return info
+
+    def frequency(self, fieldname: str, tbytes: bytes) -> float:
+        """The term's occurrences, weighted (raises KeyError, as Whoosh's does)."""
+        if (info := self.info(fieldname, tbytes)) is None:
+            raise KeyError((fieldname, tbytes))
+        return info.weight()
+
+    def doc_frequency(self, fieldname: str, tbytes: bytes) -> int:
+        """The number of documents with the term (raises KeyError, as Whoosh's does)."""
+        if (info := self.info(fieldname, tbytes)) is None:
+            raise KeyError((fieldname, tbytes))
+        return info.doc_frequency()
 
     def record(self, terminfo: W3TermInfo) -> TermRecord:
         """A term's postings record."""
