@@ -14,6 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Characters, Frequency, Positions
+from whoosh.highlight import Highlighter
 from whoosh.qparser import QueryParser
 from whoosh.query import Query
 from whoosh.reading import TermNotFound
@@ -27,7 +28,7 @@ from indexer.index.codec import ArrayCodec, ArrayMatcher, codec, uses_current_co
 from indexer.index.codec import values as values_
 from indexer.index.schema import get_schema
 from indexer.search import SearchRequest, SearchResults, searching
-from indexer.search.highlight import MarkFormatter, snippet_fragmenter
+from indexer.search.highlight import MarkFormatter, load_page_chars, snippet_fragmenter
 from indexer.search.parse import parse_query
 from indexer.search.query import load_synonyms
 from indexer.search.ranking.arrays import score_all, top
@@ -158,6 +159,25 @@ def test_whoosh_answers_alike_in_both_formats(pair: tuple[Searcher, Searcher], t
     query = QueryParser("body", old.schema).parse(text)
     assert _whoosh(new, query) == _whoosh(old, query)
     assert sorted(new.docs_for_query(query)) == sorted(old.docs_for_query(query))
+
+
+@needs_data
+@pytest.mark.parametrize("text", TEXTS)
+def test_page_character_positions_are_whooshs(pair: tuple[Searcher, Searcher], text: str) -> None:
+    """The highlighter's positions read for a page of hits, segment by segment, are those Whoosh's own loader
+    reads for every hit, in both formats and in the second segment too."""
+    for searcher in pair:
+        results = searcher.search(parse_query(text), limit=None, terms=True)
+        if not results.has_matched_terms():
+            continue
+        page = [hit.docnum for hit in results]
+        load_page_chars(results, page, ("body",))
+        ours = results._char_cache.pop("body")  # noqa: SLF001
+        texts = {searcher.schema["body"].from_bytes(t) for f, t in results.termdocs if f == "body"}
+        Highlighter._load_chars(results, "body", texts, searcher.schema["body"].to_bytes)  # noqa: SLF001
+        assert ours == {docnum: results._char_cache["body"][docnum] for docnum in page}  # noqa: SLF001
+        if text == "government":  # in both segments
+            assert any(docnum >= searcher.reader().leaf_readers()[1][1] and ours[docnum] for docnum in page)
 
 
 @needs_data

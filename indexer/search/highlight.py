@@ -65,9 +65,11 @@ def load_page_chars(results: Results, docnums: list[int], fieldnames: tuple[str,
     """Read where each matched term sits in these hits only, into Whoosh's cache for pinpoint highlighting.
 
     Whoosh's highlighter fills that cache for every ranked hit the first time it highlights one, which is the
-    whole folding window (hundreds of hits) when a page shows ten.
+    whole folding window (hundreds of hits) when a page shows ten. Postings are read segment by segment, without
+    the scorer the searcher's own ``postings`` would set up for each.
     """
     wanted = sorted(set(docnums))
+    leaves = results.searcher.reader().leaf_readers()
     for fieldname in fieldnames:
         field = results.searcher.schema[fieldname]
         if not field.supports("characters"):
@@ -77,11 +79,14 @@ def load_page_chars(results: Results, docnums: list[int], fieldnames: tuple[str,
             if name != fieldname:
                 continue
             present = set(matching)
-            postings = None
-            for docnum in wanted:
-                if docnum in present:
-                    if postings is None:  # one forward pass over the term's postings
-                        postings = results.searcher.postings(fieldname, btext)
-                    postings.skip_to(docnum)
-                    cache[docnum][field.from_bytes(btext)] = postings.value_as("characters")
+            text = field.from_bytes(btext)
+            for reader, offset in leaves:
+                end = offset + reader.doc_count_all()
+                postings = None
+                for docnum in wanted:
+                    if offset <= docnum < end and docnum in present:
+                        if postings is None:  # one forward pass over the term's postings in this segment
+                            postings = reader.postings(fieldname, btext)
+                        postings.skip_to(docnum - offset)
+                        cache[docnum][text] = postings.value_as("characters")
         results._char_cache[fieldname] = cache
