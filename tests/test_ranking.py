@@ -6,7 +6,7 @@ from whoosh.scoring import BM25F
 
 from indexer import settings
 from indexer.search import Engine, SearchRequest, SearchResults, searching
-from indexer.search.parse import parse_query
+from indexer.search.parse import parse, parse_query
 from indexer.search.query import load_synonyms
 from indexer.search.ranking.model import RELAX_BELOW, query_words, relax, weighting
 from indexer.search.searchers import SearcherCache
@@ -22,7 +22,7 @@ from indexer.search.searchers import SearcherCache
 )
 def test_plain_queries_give_their_words(q: str, words: list[str]) -> None:
     found = query_words(parse_query(q))
-    assert found is not None and found[0] == words
+    assert found is not None and found[0] == [(word,) for word in words]
 
 
 @pytest.mark.parametrize("q", ["japan -kishida", '"rule of law" japan', "title:japan kishida", "kyrgyz* japan"])
@@ -132,7 +132,7 @@ def test_a_query_of_stop_words_finds_the_articles_that_have_them(tmp_path) -> No
 
 def test_stop_words_carry_no_weight_among_other_words() -> None:
     words = query_words(parse_query("the history of the BBC"))
-    assert words is not None and words[0] == ["histori", "bbc"]
+    assert words is not None and words[0] == [("histori",), ("bbc",)]
 
 
 def _licence_fee_corpus() -> list[dict]:
@@ -164,6 +164,26 @@ def test_all_words_first_when_a_short_query_is_relaxed(tmp_path, monkeypatch) ->
     monkeypatch.setattr(model, "SHORT_QUERY_WORDS", 0)
     monkeypatch.setattr(coordination, "LONG_QUERY_COORD", 0.0)
     assert not [h.id for h in _search(cache, "BBC licence fee", fuzzy="off").hits][0].startswith("all-")
+    cache.close()
+
+
+def test_all_words_first_holds_in_an_index_of_several_languages(tmp_path) -> None:
+    """Where the index also holds Russian, a Latin-script query is read in Russian too: ``licence`` is ``licenc``
+    in English and ``licence`` as typed, two forms of one word, so the query still has three words, each meant."""
+    towns = ["Твери", "Казани", "Самаре"]
+    russian = [
+        {
+            "id": f"ru-{n}",
+            "title": f"Выборы в {town}",
+            "text": f"В воскресенье в {town} прошли выборы губернатора. Наблюдатели отметили высокую явку.",
+        }
+        for n, town in enumerate(towns)
+    ]
+    cache = _index(tmp_path, _licence_fee_corpus() + russian)
+    query = parse("BBC licence fees", ("en", "ru"))[0]
+    assert query_words(query)[0] == [("bbc",), ("licenc", "licence"), ("fee", "fees")]  # type: ignore[index]
+    ids = [h.id for h in _search(cache, "BBC licence fees", fuzzy="off").hits]
+    assert sorted(ids[:3]) == ["all-0", "all-1", "all-2"] and len(ids) == 6
     cache.close()
 
 

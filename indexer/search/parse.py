@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh import qparser
-from whoosh.query import Every, NullQuery, Or, Prefix, Query, Wildcard
+from whoosh.query import Every, NullQuery, Or, Prefix, Query, Term, Wildcard
 
 from indexer.index.languages import DEFAULT_LANGUAGE, in_language
 from indexer.index.schema import DEFAULT_FIELDS, query_schema
@@ -40,6 +40,9 @@ def _in_each(languages: Sequence[str], build: Callable[[], Query | None]) -> Que
         if found is not None and found not in variants:
             variants.append(found)
     if len(variants) > 1:
+        for variant in variants:
+            if type(variant) is Term:  # one word's forms: counted as one word when a query is relaxed
+                variant.variant = True
         return Variants(variants)
     return variants[0] if variants else None
 

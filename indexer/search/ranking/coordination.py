@@ -75,11 +75,12 @@ def all_words_bound(searcher: Searcher, words: list[Terms]) -> int:
 
 
 def every_word(query: Query) -> bool:
-    """True for an AND of single words (each a term, or an OR or a BM25F node of one word's terms over fields)."""
+    """True for an AND of single words (each a term, or an OR or a BM25F node of one word's terms over fields and
+    languages)."""
 
     def one_word(part: Query) -> bool:
         leaves = [part] if type(part) is Term else list(part.leaves()) if type(part) in (Or, FieldsWord) else []
-        return bool(leaves) and all(type(leaf) is Term for leaf in leaves) and len({t.text for t in leaves}) == 1
+        return bool(leaves) and all(type(leaf) is Term for leaf in leaves) and len(model.typed_words(leaves)) == 1
 
     return type(query) is And and all(one_word(part) for part in query.subqueries)
 

@@ -80,8 +80,9 @@ def _leaves(query: Query) -> list[Query] | None:
     return found
 
 
-def query_words(query: Query) -> tuple[list[str], list[str]] | None:
-    """The words (in order) and fields of a plain query; None if it uses syntax a user chose on purpose.
+def query_words(query: Query) -> tuple[list[Word], list[str]] | None:
+    """The words (in order, each with its variants) and fields of a plain query; None if it uses syntax a user
+    chose on purpose.
 
     Plain means words, hyphenated words and ORs, each searched in the same fields: NOT, phrases, prefixes,
     fuzzy terms or a word restricted to a named field (``title:japan``) are taken as meant.
@@ -95,7 +96,29 @@ def query_words(query: Query) -> tuple[list[str], list[str]] | None:
     every = set().union(*fields.values())
     if any(found != every for found in fields.values()):
         return None
-    return list(fields), sorted(every)
+    return typed_words(leaves), sorted(every)
+
+
+Word = tuple[str, ...]
+
+
+def typed_words(terms: list[Term]) -> list[Word]:
+    """The words typed, in order, each as its terms' texts: a word read in several languages (``secretary`` is
+    ``secretari`` in English, as typed in Arabic) is one word with variants. The parser marks such variants
+    (``variant``) and gives them the word's span in the query; other terms are words by their text."""
+    words: list[list[str]] = []
+    found: dict[object, list[str]] = {}
+    for term in terms:
+        span = (getattr(term, "startchar", None), getattr(term, "endchar", None))
+        key = span if getattr(term, "variant", False) and None not in span else term.text
+        word = found.get(term.text) or found.get(key)
+        if word is None:
+            word = []
+            words.append(word)
+        if term.text not in word:
+            word.append(term.text)
+        found[key] = found[term.text] = word
+    return [tuple(word) for word in words]
 
 
 def relax(query: Query, strict_hits: int) -> Query | None:
@@ -118,9 +141,16 @@ def relax(query: Query, strict_hits: int) -> Query | None:
     words, fields = plain
     if len(words) < 2 or (strict_hits and len(words) < RELAX_MIN_WORDS):
         return None
-    said = _said(query)
-    words = [w for w in words if w not in query_stop_stems() and len(w) > 1] or words
-    return Or([word_query(word, fields, said.get(word, 1.0) ** QUERY_TF) for word in words])
+    said, stops = _said(query), query_stop_stems()
+    words = [w for w in words if not stops.intersection(w) and min(map(len, w)) > 1] or words
+    return Or([variants_query(word, fields, max(said.get(v, 1.0) for v in word) ** QUERY_TF) for word in words])
+
+
+def variants_query(word: Word, fields: list[str], boost: float = 1.0) -> Query:
+    """One word of a relaxed query with its variants (an OR of them when it has several)."""
+    if len(word) == 1:
+        return word_query(word[0], fields, boost)
+    return Or([word_query(text, fields, boost) for text in word])
 
 
 def said_once(query: Query) -> Query:
