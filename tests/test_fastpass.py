@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import trafilatura
 from lxml import etree
+from trafilatura.baseline import html2txt
 from trafilatura.settings import Extractor
+from trafilatura.utils import INVALID_XML_CHARS, repair_faulty_html
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from bench.shared import DATA
@@ -166,3 +170,81 @@ def test_slow_body_is_bare_extractions_body_on_real_pages(name: str) -> None:
     require_data(name)
     for html in _htmls(name, 10):
         _slow_same(html)
+
+
+REPAIRS = [
+    "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN' 'x.dtd' />\n<html><body><p>a</p></body></html>",
+    "<html lang='en'/>\n<body><p>a</p></body>",
+    "<html><body><p>bell\x07 form\x0c feed\x00 and \ufffe</p></body></html>",
+    "<!doctype html>\n<html><body><p>plain</p></body></html>",
+    "no markup at all",
+]
+
+
+@pytest.mark.parametrize("html", REPAIRS)
+def test_repair_html_is_trafilaturas(html: str) -> None:
+    assert fastpass.repair_html(html, html[:50].lower()) == repair_faulty_html(html, html[:50].lower())
+
+
+def test_repair_html_looks_for_every_character_trafilatura_removes() -> None:
+    removed = {chr(c) for c in range(0x110000) if INVALID_XML_CHARS.match(chr(c))}
+    assert set(fastpass._INVALID_XML or ()) == removed
+
+
+def test_repair_html_is_trafilaturas_on_real_pages() -> None:
+    require_data("extraction-htmltotext")
+    for html in _htmls("extraction-htmltotext", 20):
+        assert fastpass.repair_html(html, html[:50].lower()) == repair_faulty_html(html, html[:50].lower())
+
+
+@pytest.mark.parametrize(
+    "html", [*PAGES, "<html><body>\xa0x\u2009 <p>a\x07b</p><br/><aside>side</aside></body></html>"]
+)
+def test_page_text_bound_is_never_under_html2txt(html: str) -> None:
+    tree = fastpass.load_html(html)
+    assert tree is not None
+    assert fastpass.page_text_bound(tree) >= len(html2txt(tree)) > 0
+
+
+def test_page_text_bound_is_never_under_html2txt_on_real_pages() -> None:
+    require_data("extraction-wcxb")
+    for html in _htmls("extraction-wcxb", 40):
+        tree = fastpass.load_html(html)
+        assert tree is not None
+        extract.prepare(tree)
+        assert fastpass.page_text_bound(tree) >= len(html2txt(tree))
+
+
+def _installed() -> bool:
+    return all(getattr(*key) is ours for key, ours in fastpass.SWAPPED.items())
+
+
+def _put_back() -> bool:
+    return not any(getattr(*key) is ours for key, ours in fastpass.SWAPPED.items())
+
+
+def test_two_threads_share_the_faster_expressions() -> None:
+    """A pass that ends while another runs leaves ours installed; the last one to end puts trafilatura's back."""
+    entered, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with fastpass._faster_stage_xpaths():
+            entered.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert entered.wait(10)
+    with fastpass._faster_stage_xpaths():
+        release.set()
+        thread.join(10)
+        assert _installed()  # the first pass ended, this one still runs
+    assert _put_back()
+
+
+def test_concurrent_fast_passes_find_the_same_bodies() -> None:
+    expected = [_ours(fastpass.load_html(html)) for html in PAGES]  # type: ignore[arg-type]
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda html: _ours(fastpass.load_html(html)), PAGES * 20))  # type: ignore[arg-type]
+    assert found == expected * 20
+    assert _put_back()

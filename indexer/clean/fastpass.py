@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re._constants as sre
+import re._parser as sre_parse
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
@@ -34,7 +37,7 @@ from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura import core, main_extractor
-from trafilatura.baseline import baseline, html2txt
+from trafilatura.baseline import _BLOCK_ELEMS, baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
     ESCALATION_MAX_LENGTH,
@@ -44,7 +47,7 @@ from trafilatura.core import (
 )
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.settings import Extractor
-from trafilatura.utils import repair_faulty_html
+from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, repair_faulty_html
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REGEXP_NS, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from indexer.clean.fasterxpath import faster_xpath
@@ -87,22 +90,57 @@ SWAPPED: dict[tuple[ModuleType, str], list[XPath] | XPath] = {
 }
 
 
-@contextmanager
-def _faster_stage_xpaths() -> Iterator[None]:
-    """trafilatura's stages search with our equivalent expressions while the block runs.
+class _StageXPaths:
+    """Installs ``SWAPPED`` in trafilatura's modules while at least one of our passes runs, in any thread.
 
-    They read the expressions from their modules, so they are swapped there and put back after. A thread running
-    trafilatura at the same moment would use ours too, and select the same elements (the tests hold both to the
-    same selection on real pages).
+    trafilatura's stages read the expressions from their modules, so they are set there and put back when the last
+    pass leaves (a count under a lock: two threads cleaning at once must neither put the originals back under a pass
+    still running nor leave ours installed). A thread running trafilatura meanwhile uses ours too, and selects the
+    same elements (the tests hold both to the same selection on real pages).
     """
-    saved = {key: getattr(*key) for key in SWAPPED}
-    for (module, name), xpaths in SWAPPED.items():
-        setattr(module, name, xpaths)
-    try:
-        yield
-    finally:
-        for (module, name), xpaths in saved.items():
-            setattr(module, name, xpaths)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._saved: dict[tuple[ModuleType, str], object] = {}
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """Our expressions in trafilatura's modules while the block runs."""
+        with self._lock:
+            if not self._running:
+                self._saved = {key: getattr(*key) for key in SWAPPED}
+                for (module, name), xpaths in SWAPPED.items():
+                    setattr(module, name, xpaths)
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                if not self._running:
+                    for (module, name), xpaths in self._saved.items():
+                        setattr(module, name, xpaths)
+
+
+_faster_stage_xpaths = _StageXPaths().installed
+
+
+_NORMALIZED_LENGTH = XPath("string-length(normalize-space(.))")
+
+
+def page_text_bound(tree: HtmlElement) -> int:
+    """An upper bound on ``len(html2txt(tree))``, read without copying the tree or its text.
+
+    ``html2txt`` copies the tree, deletes some sections, puts a space before the text and the tail of every block
+    element and collapses the whitespace. Deleting text never lengthens a text with its whitespace collapsed, and
+    each inserted space lengthens it by one at most; ``normalize-space`` collapses fewer characters than Python's
+    ``split`` (the ASCII ones only), so it is never shorter.
+    """
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    return int(_NORMALIZED_LENGTH(body)) + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
 
 
 def _from_bytes(html: str) -> HtmlElement | None:
@@ -112,10 +150,47 @@ def _from_bytes(html: str) -> HtmlElement | None:
         return None
 
 
+def _class_chars(pattern: str) -> tuple[str, ...] | None:
+    """The characters a one-class pattern (``[...]`` of literals and ranges) matches, or None for any other."""
+    items = list(sre_parse.parse(pattern))
+    if len(items) != 1 or items[0][0] is not sre.IN:
+        return None
+    found: list[str] = []
+    for op, arg in items[0][1]:
+        if op is sre.LITERAL:
+            found.append(chr(arg))
+        elif op is sre.RANGE:
+            found.extend(map(chr, range(arg[0], arg[1] + 1)))
+        else:
+            return None
+    return tuple(found)
+
+
+_INVALID_XML = _class_chars(INVALID_XML_CHARS.pattern)
+
+
+def repair_html(html: str, beginning: str) -> str:
+    """trafilatura's ``repair_faulty_html``, its whole-page substitution run only where there is something to remove.
+
+    The substitution (control characters libxml2 rejects) scans every character of the page with a regular
+    expression: a fifth of the parse. Looking for each of those few characters first costs a fifth of that.
+    """
+    if _INVALID_XML is None or any(char in html for char in _INVALID_XML):
+        return repair_faulty_html(html, beginning)
+    # its two other steps, as it takes them
+    if "doctype" in beginning:
+        firstline, _, rest = html.partition("\n")
+        html = DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
+    for line in html[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            return FAULTY_HTML.sub(r"\1>", html, count=1)
+    return html
+
+
 def load_html(html: str) -> HtmlElement | None:
     """The page as trafilatura's ``load_html`` parses a string, with the C class lookup; None if not HTML."""
     beginning = html[:50].lower()
-    html = repair_faulty_html(html, beginning)
+    html = repair_html(html, beginning)
     tree, fallback = None, False
     try:
         tree = lxml.html.fromstring(html, parser=_PARSER)
@@ -167,6 +242,8 @@ def _sequence(tree: HtmlElement, options: Extractor) -> tuple[etree._Element, st
     if (
         options.focus == "balanced"
         and 0 < len(text) < ESCALATION_MAX_LENGTH
+        # html2txt copies and cleans the whole tree: asked only when the bound leaves the answer open
+        and len(text) < ESCALATION_PAGE_SHARE * page_text_bound(tree)
         and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
     ):
         recall = copy(options)
