@@ -48,6 +48,27 @@ def test_name_tests_become_a_union_unless_positions_matter() -> None:
     assert faster_xpath(".//*[self::p][1]") == ".//*[self::p][1]"
 
 
+def test_the_first_in_document_order_is_asked_so_that_libxml2_stops_there() -> None:
+    assert faster_xpath("(.//*[self::p][@id='a'])[1]|(.//main)[1]") == (
+        "descendant::*[self::p][@id='a'][1]|descendant::main[1]"
+    )
+    # a per-parent [1] selects more than the first: rewritten only for a caller that reads the first alone
+    assert faster_xpath(".//*[self::p][@id][1]") == ".//*[self::p][@id][1]"
+    assert faster_xpath(".//*[self::p][@id][1]", first_only=True) == "descendant::*[self::p][@id][1]"
+    # other positions, brackets inside strings, and paths after the parentheses are left alone
+    for path in ["(.//p)[2]", "(.//p[position() < 3])[1]", "(.//p[@id=']'])[1]/a", ".//p[last()]"]:
+        assert faster_xpath(path, first_only=True) == path
+    assert faster_xpath("(.//p[@id=')]'])[1]") == "descendant::p[@id=')]'][1]"
+
+
+@pytest.mark.parametrize("xpath", _ALL, ids=lambda x: x.path.strip()[:40])
+def test_every_trafilatura_expression_finds_the_same_first_element(xpath: etree.XPath) -> None:
+    """Rewritten for a caller that reads the first element only, each expression finds the same one."""
+    tree = etree.HTML(_PAGE)
+    faster = etree.XPath(faster_xpath(xpath.path, first_only=True), namespaces={"re": REGEXP_NS})
+    assert faster(tree)[:1] == xpath(tree)[:1]
+
+
 @pytest.mark.parametrize("xpath", _ALL, ids=lambda x: x.path.strip()[:40])
 def test_every_trafilatura_expression_selects_the_same(xpath: etree.XPath) -> None:
     """Every expression of trafilatura's xpaths module, rewritten, selects the same nodes on a busy page."""

@@ -154,11 +154,85 @@ def native_test(arg: str, pattern: str, flags: str = "") -> str:
     return "(" + " or ".join(tests) + ")"
 
 
-def faster_xpath(path: str) -> str:
-    """An XPath expression selecting the same elements as trafilatura's ``path``, faster (see the module)."""
+def _closing(text: str, start: int) -> int:
+    """The index of the bracket closing the one at ``start`` (quoted strings skipped), or -1."""
+    depth, quote = 0, ""
+    for i in range(start, len(text)):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if not depth:
+                return i
+    return -1
+
+
+def _predicates(text: str) -> bool:
+    """Whether ``text`` is a run of predicates (``[...][...]``), none of them positional."""
+    text, i = text.strip(), 0
+    while i < len(text):
+        end = _closing(text, i) if text[i] == "[" else -1
+        if end < 0:
+            return False
+        i = end + 1
+        while i < len(text) and text[i].isspace():
+            i += 1
+    return not _POSITIONAL.search(text)
+
+
+_DESCENDANTS = re.compile(r"\.//([\w*]+)")
+
+
+def _first_one(part: str, first_only: bool) -> str:
+    """``(.//x[p])[1]`` (and, when only the first element is read, ``.//x[p][1]``) as ``descendant::x[p][1]``.
+
+    The same first element, and libxml2 stops at it: a path's ``[1]`` after a step is asked per parent, over the
+    whole tree, and the parentheses do not let libxml2 stop early either.
+    """
+    text = part.strip()
+    if text.startswith("(") and (name := _DESCENDANTS.match(text, 1)):
+        close = _closing(text, 0)
+        if close > 0 and text[close + 1 :].strip() == "[1]" and _predicates(text[name.end() : close]):
+            return f"descendant::{name.group(1)}{text[name.end() : close].strip()}[1]"
+    elif first_only and (name := _DESCENDANTS.match(text)) and text.endswith("[1]"):
+        if _predicates(text[name.end() : -3]):
+            return f"descendant::{name.group(1)}{text[name.end() :]}"
+    return part
+
+
+def _union_parts(path: str) -> list[str]:
+    """A path split at its top-level ``|``."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(path):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and not depth:
+            parts.append(path[start:i])
+            start = i + 1
+    return [*parts, path[start:]]
+
+
+def faster_xpath(path: str, first_only: bool = False) -> str:
+    """An XPath expression selecting the same elements as trafilatura's ``path``, faster (see the module).
+
+    ``first_only``: the caller reads the first element only (in document order), and gets the same one.
+    """
     path = _RE_TEST.sub(lambda m: native_test(m.group(1), m.group(2), m.group(3) or ""), path)
     tests = _SELF_TESTS.match(path)
-    if tests is None or _POSITIONAL.search(path):
-        return path  # a union changes what a position means
+    if _POSITIONAL.search(path):
+        return "|".join(_first_one(part, first_only) for part in _union_parts(path))
+    if tests is None:
+        return path
     names = re.findall(r"self::(\w+)", tests.group(1))
     return "(" + "|".join(f".//{name}" for name in names) + ")" + path[tests.end() :]

@@ -70,8 +70,8 @@ _PARSER.set_element_class_lookup(
 )
 
 
-def _faster(xpaths: list[XPath]) -> list[XPath]:
-    return [XPath(faster_xpath(x.path), namespaces={"re": REGEXP_NS}) for x in xpaths]
+def _faster(xpaths: list[XPath], first_only: bool = False) -> list[XPath]:
+    return [XPath(faster_xpath(x.path, first_only), namespaces={"re": REGEXP_NS}) for x in xpaths]
 
 
 RAW_PRUNE = _faster(RAW_TREE_PRUNE_XPATH)
@@ -79,9 +79,11 @@ COMMENTS_PRUNE = _faster(REMOVE_COMMENTS_AND_LISTS_XPATH)
 # The expressions trafilatura's stages read from their modules (the article's container in _extract, the
 # boilerplate in prune_unwanted_sections, the page text the recall retry is measured against), and ours.
 SWAPPED: dict[tuple[ModuleType, str], list[XPath] | XPath] = {
+    # _extract reads the first container each expression finds, nothing else
+    (main_extractor, "BODY_XPATH"): _faster(main_extractor.BODY_XPATH, first_only=True),
     **{
         (main_extractor, name): _faster(getattr(main_extractor, name))
-        for name in ("BODY_XPATH", "OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
+        for name in ("OVERALL_DISCARD_XPATH", "TEASER_DISCARD_XPATH", "DISCARD_IMAGE_ELEMENTS")
     },
     (baseline_module, "BASIC_CLEAN_XPATH"): _faster([baseline_module.BASIC_CLEAN_XPATH])[0],
     # the raw-tree prunes as trafilatura_sequence reads them, for the slow pass (slow_body)
