@@ -1,7 +1,7 @@
 """trafilatura's XPath expressions rewritten to select the same elements at a fraction of the cost.
 
 trafilatura finds boilerplate with XPath expressions such as ``.//*[self::div or self::section][re:test(@class,
-'share|social|^nav')]``. Two things make them slow in libxml2, and both can be rewritten without changing what
+'share|social|^nav')]``. A few things make them slow in libxml2, and each can be rewritten without changing what
 they select:
 
 * ``re:test`` (EXSLT regular expressions) calls back into Python for every element tested, with or without the
@@ -10,9 +10,13 @@ they select:
   ``contains(ARG, 'word')`` or ``starts-with(ARG, 'word')``, which libxml2 answers itself (both take the string
   value of ARG's first node, as ``re:test`` does). What cannot be spelled so (a lookahead, an end anchor) stays
   a regular expression, tested only where the attribute exists when its pattern cannot match an empty string.
+  On a single attribute the tests are asked of the attribute node (``@class[contains(., 'a') or ...]``): it is
+  looked up once, not once per test.
 * ``.//*[self::div or self::section]`` tests every element's name in a predicate; ``(.//div|.//section)``
   selects the same elements in the same (document) order from libxml2's name test. Not done where a position
   (``[1]``, ``position()``, ``last()``) would change meaning.
+* ``(.//*[...])[1]`` (the first in document order) becomes ``descendant::*[...][1]``, at which libxml2 stops
+  testing once it has found one; so does ``.//*[...][1]`` for a caller that reads the first element alone.
 """
 
 from __future__ import annotations
@@ -130,12 +134,33 @@ def _literal(alternative: str) -> str | None:
 
 
 def native_test(arg: str, pattern: str, flags: str = "") -> str:
-    """An XPath boolean equal to ``re:test(arg, 'pattern', 'flags')``, with as little of it left a regex as can be."""
+    """An XPath boolean equal to ``re:test(arg, 'pattern', 'flags')``, with as little of it left a regex as can be.
+
+    On one attribute (``@class``), the tests are asked of the attribute node, ``@class[contains(., 'a') or ...]``:
+    libxml2 looks the attribute up once instead of once per test, and a missing attribute ends the test at once
+    (every test left is false on the empty string a missing attribute gives).
+    """
     original = f"re:test({arg}, '{pattern}'" + (f", '{flags}')" if flags else ")")
     if re.search(pattern, "", re.IGNORECASE if "i" in flags else 0) is not None:
         return original  # a pattern a missing attribute (the empty string) matches
+    one = _ONE_ATTRIBUTE.fullmatch(arg) is not None
+    subject = "." if one else arg
     if flags:
-        return f"(({arg}) and {original})"  # case folding: no plain words
+        tests = [f"re:test({subject}, '{pattern}', '{flags}')"]  # case folding: no plain words
+    else:
+        tests = _native_tests(subject, pattern)
+    if one:
+        return f"{arg}[{' or '.join(tests)}]"
+    if len(tests) == 1 and tests[0].startswith("re:test("):
+        return f"(({arg}) and {tests[0]})"
+    return "(" + " or ".join(tests) + ")"
+
+
+_ONE_ATTRIBUTE = re.compile(r"@[\w-]+")
+
+
+def _native_tests(arg: str, pattern: str) -> list[str]:
+    """Tests of ``arg`` any of which is true where the (case-sensitive) pattern matches."""
     tests, rest = [], []
     for alternative in (a for top in _alternatives(pattern) for a in _distributed(top)):
         found = _words(alternative)
@@ -145,13 +170,17 @@ def native_test(arg: str, pattern: str, flags: str = "") -> str:
         function = "starts-with" if found[0] else "contains"
         tests.extend(f"{function}({arg}, '{w}')" for w in found[1])
     if len(tests) > _MAX_NATIVE:
-        return f"(({arg}) and {original})"
+        return [f"re:test({arg}, '{pattern}')"]
     if rest:
         literals = [_literal(a) for a in rest]
         # a regex that needs a word first asks libxml2 for the word: the call into Python is made only then
-        guard = " or ".join(f"contains({arg}, '{w}')" for w in literals) if all(literals) else arg
-        tests.append(f"(({guard}) and re:test({arg}, '{'|'.join(rest)}'))")
-    return "(" + " or ".join(tests) + ")"
+        regex = f"re:test({arg}, '{'|'.join(rest)}')"
+        if all(literals):
+            guard = " or ".join(f"contains({arg}, '{w}')" for w in literals)
+            tests.append(f"(({guard}) and {regex})")
+        else:
+            tests.append(regex if arg == "." else f"(({arg}) and {regex})")
+    return tests
 
 
 def _closing(text: str, start: int) -> int:
