@@ -159,6 +159,29 @@ def test_trafilaturas_prunes_are_put_back() -> None:
     assert all(before[key] is not ours for key, ours in fastpass.SWAPPED.items())
 
 
+LOADS = [
+    '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>caf\u00e9</p></body></html>',
+    '<html><head><meta charset="iso-8859-1"></head><body><p>caf\u00e9 \u2019 \u4e2d</p></body></html>',
+    "<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1251'></head>"
+    "<body><p>\u0416 \U0001f600</p></body></html>",
+    "<html><body><p>lone \ud800 surrogate</p></body></html>",  # no UTF-8: parsed from the str, as trafilatura
+    "\ufeff<html><body><p>bom</p></body></html>",
+    "<html/>\n<body><p>x</p></body>",
+    "<div><p>a</p><p>b</p></div>",
+    "plain text",
+    "",
+]
+
+
+@pytest.mark.parametrize("html", LOADS)
+def test_load_html_is_trafilaturas_parse(html: str) -> None:
+    """Parsed from UTF-8 bytes, the tree is the one trafilatura parses from the str."""
+    theirs, ours = trafilatura.load_html(html), fastpass.load_html(html)
+    assert (theirs is None) == (ours is None)
+    if theirs is not None and ours is not None:
+        assert etree.tostring(theirs) == etree.tostring(ours)
+
+
 def test_a_fragment_is_no_page() -> None:
     assert fastpass.load_html("<p>x</p>") is None is trafilatura.load_html("<p>x</p>")
 
