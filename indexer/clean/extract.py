@@ -21,7 +21,8 @@ from resiliparse.parse.html import HTMLParserException
 from trafilatura.settings import Extractor
 
 from indexer.clean.choose import MIN_ALONE, alt_probability, page_stats, prefers_alt, words
-from indexer.clean.fastpass import fast_body, load_html, slow_body
+from indexer.clean.fastpass import fast_body, slow_body
+from indexer.clean.loading import load_html
 from indexer.clean.normalize import normalize_text, repair_text
 from indexer.clean.render import render_body
 
@@ -80,13 +81,13 @@ def _options(fast: bool) -> Extractor:
 def trafilatura_body(root: HtmlElement, fast: bool = True) -> str:
     """trafilatura's main text as paragraphs; ``fast=False`` adds its readability and jusText fallbacks.
 
-    The fast pass works on ``root`` itself (it prunes what trafilatura prunes before it copies, which the slow
-    pass would prune again); the slow pass works on a copy.
+    ``root`` is the tree as ``prepare`` leaves it. The fast pass works on ``root`` itself (it prunes what
+    trafilatura prunes before it copies, which the slow pass would prune again); the slow pass works on a copy.
     """
     # The body element, not extract()'s output: extract() would hash it and write XML only for render to parse
     # it again (a fifth of the time).
     if fast:
-        body = fast_body(root, _options(True))
+        body = fast_body(root, _options(True), absent=_DELETED_ANYWAY)
     else:
         body = slow_body(root, _options(False))
     return render_body(body) if body is not None else ""

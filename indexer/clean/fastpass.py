@@ -3,15 +3,17 @@
 ``bare_extraction`` is written for a caller that keeps its tree: it copies the tree it is handed, copies it again
 for its cleaning, and once more as a backup that only its slow mode and comment search read. We parse the page
 ourselves and hand the tree over, so ``fast_body`` runs trafilatura's own stages (``trafilatura_sequence`` in
-``trafilatura/core.py``, fast and without comments) on it with one copy instead of three. Two more savings, with
-the same result:
+``trafilatura/core.py``, fast and without comments) on it with one copy instead of three. More savings, with the
+same result:
 
-* the page is parsed with trafilatura's parser settings but a class lookup done in C: lxml's HTML parser calls a
-  Python function for every element object it hands out (a few hundred thousand per hundred pages), to give
-  forms and inputs their own classes, which trafilatura never uses;
+* the page is parsed as trafilatura parses it, faster (``indexer.clean.loading``);
 * its boilerplate prunes and container searches (the raw-tree prunes, which ``fast_body`` runs itself, and
   the expressions of its extractor, swapped into its module while the extractor runs) are equivalent, faster
-  XPath expressions rewritten from its own (``indexer.clean.fasterxpath``).
+  XPath expressions rewritten from its own (``indexer.clean.fasterxpath``);
+* its tree cleaning skips the searches for the elements the caller has already removed (``absent``): each is a
+  walk over the whole tree that finds nothing;
+* its recall retry measures the page's text (``html2txt``, a copy and cleaning of the whole tree) only when a
+  cheap bound leaves the answer open.
 
 The slow pass (``slow_body``: ``bare_extraction`` with trafilatura's fallbacks, for the pages the fast pass misses)
 runs under the same faster searches.
@@ -24,15 +26,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re._constants as sre
-import re._parser as sre_parse
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from copy import copy
+from copy import copy, deepcopy
 from types import ModuleType
 
-import lxml.html
 from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -45,9 +44,16 @@ from trafilatura.core import (
     _forum_thread_page,
     bare_extraction,
 )
-from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
-from trafilatura.settings import Extractor
-from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, repair_faulty_html
+from trafilatura.htmlprocessing import (
+    PRESERVE_IMG_CLEANING,
+    _handle_forms,
+    convert_tags,
+    prune_html,
+    prune_unwanted_nodes,
+    recover_math,
+)
+from trafilatura.settings import MANUALLY_CLEANED, MANUALLY_STRIPPED, Extractor
+from trafilatura.xml import delete_element
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REGEXP_NS, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from indexer.clean.fasterxpath import faster_xpath
@@ -55,19 +61,6 @@ from indexer.clean.fasterxpath import faster_xpath
 log = logging.getLogger(__name__)
 # The module, not the function trafilatura's package exports under the same name.
 baseline_module = importlib.import_module("trafilatura.baseline")
-
-# trafilatura.utils.HTML_PARSER's settings, with every element an HtmlElement chosen in C.
-_PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
-)
-_PARSER.set_element_class_lookup(
-    etree.ElementDefaultClassLookup(
-        element=HtmlElement,
-        comment=lxml.html.HtmlComment,
-        pi=lxml.html.HtmlProcessingInstruction,
-        entity=lxml.html.HtmlEntity,
-    )
-)
 
 
 def _faster(xpaths: list[XPath], first_only: bool = False) -> list[XPath]:
@@ -145,87 +138,12 @@ def page_text_bound(tree: HtmlElement) -> int:
     return int(_NORMALIZED_LENGTH(body)) + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
 
 
-def _from_bytes(html: str) -> HtmlElement | None:
-    try:
-        return lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
-    except Exception:  # noqa: BLE001 - as trafilatura: an unparsable page is no tree
-        return None
-
-
-def _from_utf8(html: str) -> HtmlElement | None:
-    try:
-        return lxml.html.fromstring(html.encode("utf8"), parser=_PARSER)
-    except Exception:  # noqa: BLE001 - no UTF-8 (lone surrogates) or no tree: parsed as trafilatura parses it
-        return None
-
-
-def _class_chars(pattern: str) -> tuple[str, ...] | None:
-    """The characters a one-class pattern (``[...]`` of literals and ranges) matches, or None for any other."""
-    items = list(sre_parse.parse(pattern))
-    if len(items) != 1 or items[0][0] is not sre.IN:
-        return None
-    found: list[str] = []
-    for op, arg in items[0][1]:
-        if op is sre.LITERAL:
-            found.append(chr(arg))
-        elif op is sre.RANGE:
-            found.extend(map(chr, range(arg[0], arg[1] + 1)))
-        else:
-            return None
-    return tuple(found)
-
-
-_INVALID_XML = _class_chars(INVALID_XML_CHARS.pattern)
-
-
-def repair_html(html: str, beginning: str) -> str:
-    """trafilatura's ``repair_faulty_html``, its whole-page substitution run only where there is something to remove.
-
-    The substitution (control characters libxml2 rejects) scans every character of the page with a regular
-    expression: a fifth of the parse. Looking for each of those few characters first costs a fifth of that.
-    """
-    if _INVALID_XML is None or any(char in html for char in _INVALID_XML):
-        return repair_faulty_html(html, beginning)
-    # its two other steps, as it takes them
-    if "doctype" in beginning:
-        firstline, _, rest = html.partition("\n")
-        html = DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
-    for line in html[:4096].splitlines()[:4]:
-        if "<html" in line and line.endswith("/>"):
-            return FAULTY_HTML.sub(r"\1>", html, count=1)
-    return html
-
-
-def load_html(html: str) -> HtmlElement | None:
-    """The page as trafilatura's ``load_html`` parses a string, with the C class lookup; None if not HTML."""
-    beginning = html[:50].lower()
-    html = repair_html(html, beginning)
-    # Handed a str, lxml passes libxml2 its UTF-16 or UTF-32 buffer to convert before parsing; UTF-8 bytes are
-    # parsed as they come, in half the time, into the same tree (the parser's encoding is set: no <meta> charset
-    # switches it; the same on every page of the five sets). A page with lone surrogates (no UTF-8) or that gives
-    # no tree so takes trafilatura's own way below.
-    tree = _from_utf8(html)
-    if tree is not None and len(tree) >= 1:
-        return None if "html" not in beginning and len(tree) < 2 else tree
-    tree, fallback = None, False
-    try:
-        tree = lxml.html.fromstring(html, parser=_PARSER)
-    except ValueError:  # a string with an encoding declaration
-        tree, fallback = _from_bytes(html), True
-    except Exception:  # noqa: BLE001 - as trafilatura: tried again as bytes below
-        tree = None
-    if (tree is None or len(tree) < 1) and not fallback:
-        tree = _from_bytes(html)
-    if tree is not None and "html" not in beginning and len(tree) < 2:
-        return None  # as trafilatura: a fragment is not a page
-    return tree
-
-
-def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
+def fast_body(tree: HtmlElement, options: Extractor, absent: Collection[str] = ()) -> etree._Element | None:
     """trafilatura's body element for ``tree``, as ``bare_extraction`` finds it; the tree is modified.
 
     ``options`` must be a fast, comment-less extractor without language, metadata or duplicate filters (the only
-    use here); the stages follow ``trafilatura_sequence``, then ``bare_extraction``'s size check.
+    use here); the stages follow ``trafilatura_sequence``, then ``bare_extraction``'s size check. ``absent``: tags
+    the caller has removed from the tree, which its cleaning need not look for.
     """
     if not options.fast or options.comments or options.lang or options.with_metadata or options.dedup:
         raise ValueError("fast_body runs trafilatura's fast pass without comments or filters only")
@@ -236,7 +154,7 @@ def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
     if not is_forum:
         prune_unwanted_nodes(tree, COMMENTS_PRUNE)
     with _faster_stage_xpaths():
-        body, text = _sequence(tree, options)
+        body, text = _sequence(tree, options, absent)
     if options.max_tree_size and len(body) > options.max_tree_size:
         etree.strip_tags(body, "hi")
         if len(body) > options.max_tree_size:
@@ -245,11 +163,11 @@ def fast_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
     return None if len(text) < options.min_output_size and options.min_output_comm_size > 0 else body
 
 
-def _sequence(tree: HtmlElement, options: Extractor) -> tuple[etree._Element, str]:
+def _sequence(tree: HtmlElement, options: Extractor, absent: Collection[str]) -> tuple[etree._Element, str]:
     """``trafilatura_sequence`` after its raw-tree prunes: clean, extract, rescue, retry in recall mode."""
     # The copy keeps the raw tree for the baseline and the recall retry below; no backup copy: only the slow
     # mode's comparison and the comment search read it.
-    cleaned = convert_tags(tree_cleaning(copy(tree), options), options, options.url)
+    cleaned = convert_tags(_tree_cleaning(copy(tree), options, absent), options, options.url)
     body, text = main_extractor.extract_content(cleaned, options)
     if len(text) < options.min_extracted_size:
         b_body, b_text, b_len = baseline(tree)
@@ -267,13 +185,54 @@ def _sequence(tree: HtmlElement, options: Extractor) -> tuple[etree._Element, st
         r_text = ""
         try:
             # _recall_retry without the backup copy its fast mode never reads
-            cleaned = convert_tags(tree_cleaning(copy(tree), recall), recall, options.url)
+            cleaned = convert_tags(_tree_cleaning(copy(tree), recall, absent), recall, options.url)
             r_body, r_text = main_extractor.extract_content(cleaned, recall)
         except Exception as err:  # noqa: BLE001 - as trafilatura: a failed retry keeps the first body
             log.debug("recall retry failed: %s", err)
         if len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
             body, text = r_body, r_text
     return body, text
+
+
+def _tree_cleaning(tree: HtmlElement, options: Extractor, absent: Collection[str]) -> HtmlElement:
+    """trafilatura's ``tree_cleaning``, not looking for the ``absent`` tags (a walk of the whole tree each)."""
+    recover_math(tree)
+    cleaning_list = [tag for tag in MANUALLY_CLEANED if tag not in absent]
+    stripping_list = MANUALLY_STRIPPED.copy()
+    clean_forms = "form" in cleaning_list
+    if clean_forms:
+        cleaning_list.remove("form")
+    if not options.tables:
+        cleaning_list.extend(["table", "td", "th", "tr"])
+    else:
+        for elem in tree.iter("figure", "table"):
+            if (
+                elem.find(".//table") is not None
+                if elem.tag == "figure"
+                else elem.get("role") in ("presentation", "none")
+            ):
+                elem.tag = "div"
+    if options.images:
+        cleaning_list = [e for e in cleaning_list if e not in PRESERVE_IMG_CLEANING]
+        stripping_list.remove("img")
+    etree.strip_tags(tree, stripping_list)
+    tcopy = None
+    if (
+        options.focus == "recall"
+        and tree.find(".//p") is not None
+        and (
+            "p" in cleaning_list or not any(next(p.iterancestors(cleaning_list), tree) is tree for p in tree.iter("p"))
+        )
+    ):
+        tcopy = deepcopy(tree)
+    for expression in cleaning_list:
+        for element in tree.iter(expression):
+            delete_element(element)
+    if tcopy is not None and tree.find(".//p") is None:
+        tree = tcopy
+    if clean_forms:
+        _handle_forms(tree)
+    return prune_html(tree, options.focus)
 
 
 def slow_body(tree: HtmlElement, options: Extractor) -> etree._Element | None:
