@@ -67,7 +67,7 @@ def _same_body(html: str, prepare: bool) -> None:
     if prepare:
         assert extract.prepare(theirs) == extract.prepare(ours)
     # on a prepared tree, as the cleaner runs it: without looking for what prepare removed
-    assert _ours(ours, extract._DELETED_ANYWAY if prepare else ()) == _bare(theirs)
+    assert _ours(ours, extract._REMOVED if prepare else ()) == _bare(theirs)
 
 
 def _htmls(name: str, count: int) -> list[str]:
@@ -314,5 +314,5 @@ def test_tree_cleaning_without_the_absent_tags_is_trafilaturas(focus: str) -> No
         assert tree is not None
         extract.prepare(tree)
         theirs = tree_cleaning(copy(tree), options)
-        ours = fastpass._tree_cleaning(copy(tree), options, extract._DELETED_ANYWAY)
+        ours = fastpass._tree_cleaning(copy(tree), options, extract._REMOVED)
         assert etree.tostring(ours) == etree.tostring(theirs)

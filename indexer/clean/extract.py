@@ -42,6 +42,7 @@ _DELETED_ANYWAY = (
     "canvas", "map", "area", "picture", "use", "fencedframe", "blink", "marquee", "noindex", "input", "select",
     "option", "optgroup", "datalist", "textarea", "output", "progress", "rp", "rt", "rtc",
 )  # fmt: skip
+_REMOVED = (*_INERT, *_DELETED_ANYWAY)  # no element of these names is left after prepare()
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 LOST_SHARE = 0.2  # a body under this share of the other candidate's words has lost the article the other kept
@@ -87,7 +88,7 @@ def trafilatura_body(root: HtmlElement, fast: bool = True) -> str:
     # The body element, not extract()'s output: extract() would hash it and write XML only for render to parse
     # it again (a fifth of the time).
     if fast:
-        body = fast_body(root, _options(True), absent=_DELETED_ANYWAY)
+        body = fast_body(root, _options(True), absent=_REMOVED)
     else:
         body = slow_body(root, _options(False))
     return render_body(body) if body is not None else ""

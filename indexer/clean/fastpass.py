@@ -149,7 +149,8 @@ def fast_body(tree: HtmlElement, options: Extractor, absent: Collection[str] = (
         raise ValueError("fast_body runs trafilatura's fast pass without comments or filters only")
     if options.focus == "precision":
         raise ValueError("fast_body does not run the precision focus")
-    is_forum = _forum_thread_page(tree)
+    # a thread forum declares itself in a JSON-LD script: none left, no forum
+    is_forum = "script" not in absent and _forum_thread_page(tree)
     prune_unwanted_nodes(tree, RAW_PRUNE)
     if not is_forum:
         prune_unwanted_nodes(tree, COMMENTS_PRUNE)
