@@ -84,16 +84,21 @@ def sample_ids(ids: Iterable[str], sample: int | None) -> list[str]:
     return sorted(sorted(ids, key=lambda i: hashlib.sha1(i.encode()).hexdigest())[:sample])
 
 
-_WARM_UP = "<html><body><article>" + "<p>A first paragraph of text to warm every extractor up.</p>" * 5 + "</article>"
+_WARM_UP = [
+    "<html><body><article>" + "<p>A first paragraph of text to warm every extractor up.</p>" * 5 + "</article>",
+    # no paragraph: trafilatura's fallbacks run, and jusText loads its stop lists (a third of a second, once)
+    "<html><body><div>" + "Words in a block that holds no paragraph at all. " * 30 + "</div></body></html>",
+]
 
 
 def _init(names: list[str]) -> None:
-    """Load the extractors once per process, and run each once: lazy imports and model loading are not per page."""
+    """Load the extractors once per process and warm each up: lazy imports, models and word lists are not per page."""
     found = available()
     _extractors.clear()
     _extractors.update({n: found[n] for n in names})
     for extractor in _extractors.values():
-        extractor(_WARM_UP)
+        for page in _WARM_UP:
+            extractor(page)
 
 
 def _run_page(job: tuple[Path, str, int]) -> tuple[str, dict[str, tuple[str, float]]]:

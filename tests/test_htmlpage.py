@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import gzip
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from lxml import etree
 
-from indexer.clean.html import clean_html, strip_site_suffix
-from tests.conftest import FIXTURES
+from bench.extraction import sample_ids
+from bench.shared import DATA
+from indexer.clean.extract import parse
+from indexer.clean.html import clean_html, metadata_elements, strip_site_suffix
+from indexer.clean.sources import decode
+from tests.conftest import FIXTURES, require_data
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +195,40 @@ def test_page_of_several_megabytes() -> None:
     cards = '<div class="card"><a href="/x">link</a> filler text</div>' * 13_000  # past the "huge tree" size
     page = clean_html(_page(f"<title>Big</title>{script}", f"{cards}<article>{_PROSE}</article>{cards}"))
     assert "The central bank raised" in page.body
+
+
+# What metadata_elements picks, as the XPath it replaced says it.
+_META_XPATH = etree.XPath(
+    "//title | //meta | //link[@rel='canonical'] | //script[@type='application/ld+json'] | (//h1)[1]"
+    " | (//time[@datetime])[1]"
+)
+_META_PAGES = [
+    "<html><head><title>T</title><meta name='author' content='A'><link rel='canonical' href='/a'>"
+    "<link rel='stylesheet' href='s.css'><script type='application/ld+json'>{}</script><script>x()</script>"
+    "</head><body><time>no datetime</time><h1>First</h1><h1>Second</h1><time datetime='2020-01-01'>a</time>"
+    "<time datetime='2021-01-01'>b</time><meta property='og:title' content='In the body'></body></html>",
+    # markup after </html>: libxml2 makes a second top-level element, which "//" searches too
+    "<html><head><title>T</title></head></html><body><h1>After</h1><time datetime='2020-01-01'>a</time></body>",
+]
+
+
+@pytest.mark.parametrize("html", _META_PAGES)
+def test_metadata_elements_are_the_metadata_tags_in_page_order(html: str) -> None:
+    root = parse(html)
+    assert root is not None
+    assert list(metadata_elements(root)) == _META_XPATH(root)
+
+
+@pytest.mark.parametrize(
+    "name", ["article-extraction-dev", "extraction-htmltotext", "extraction-readability", "extraction-wcxb"]
+)
+def test_metadata_elements_are_the_metadata_tags_on_real_pages(name: str) -> None:
+    """The same tags as the XPath, in the same order, on 60 pages of the set."""
+    require_data(name)
+    folder = DATA / name
+    ids = sample_ids(json.loads((folder / "ground-truth.json").read_text(encoding="utf-8")), 60)
+    roots = [parse(decode(gzip.decompress((folder / "html" / f"{i}.html.gz").read_bytes()))) for i in ids]
+    assert len(roots) == len(ids)
+    for root in roots:
+        if root is not None:
+            assert list(metadata_elements(root)) == _META_XPATH(root)

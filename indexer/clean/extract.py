@@ -21,7 +21,8 @@ from resiliparse.parse.html import HTMLParserException
 from trafilatura.settings import Extractor
 
 from indexer.clean.choose import MIN_ALONE, alt_probability, page_stats, prefers_alt, words
-from indexer.clean.fastpass import fast_body, load_html, slow_body
+from indexer.clean.fastpass import fast_body, slow_body
+from indexer.clean.loading import load_html
 from indexer.clean.normalize import normalize_text, repair_text
 from indexer.clean.render import render_body
 
@@ -41,6 +42,7 @@ _DELETED_ANYWAY = (
     "canvas", "map", "area", "picture", "use", "fencedframe", "blink", "marquee", "noindex", "input", "select",
     "option", "optgroup", "datalist", "textarea", "output", "progress", "rp", "rt", "rtc",
 )  # fmt: skip
+_REMOVED = (*_INERT, *_DELETED_ANYWAY)  # no element of these names is left after prepare()
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 LOST_SHARE = 0.2  # a body under this share of the other candidate's words has lost the article the other kept
@@ -80,13 +82,13 @@ def _options(fast: bool) -> Extractor:
 def trafilatura_body(root: HtmlElement, fast: bool = True) -> str:
     """trafilatura's main text as paragraphs; ``fast=False`` adds its readability and jusText fallbacks.
 
-    The fast pass works on ``root`` itself (it prunes what trafilatura prunes before it copies, which the slow
-    pass would prune again); the slow pass works on a copy.
+    ``root`` is the tree as ``prepare`` leaves it. The fast pass works on ``root`` itself (it prunes what
+    trafilatura prunes before it copies, which the slow pass would prune again); the slow pass works on a copy.
     """
     # The body element, not extract()'s output: extract() would hash it and write XML only for render to parse
     # it again (a fifth of the time).
     if fast:
-        body = fast_body(root, _options(True))
+        body = fast_body(root, _options(True), absent=_REMOVED)
     else:
         body = slow_body(root, _options(False))
     return render_body(body) if body is not None else ""

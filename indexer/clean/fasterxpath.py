@@ -1,7 +1,7 @@
 """trafilatura's XPath expressions rewritten to select the same elements at a fraction of the cost.
 
 trafilatura finds boilerplate with XPath expressions such as ``.//*[self::div or self::section][re:test(@class,
-'share|social|^nav')]``. Two things make them slow in libxml2, and both can be rewritten without changing what
+'share|social|^nav')]``. A few things make them slow in libxml2, and each can be rewritten without changing what
 they select:
 
 * ``re:test`` (EXSLT regular expressions) calls back into Python for every element tested, with or without the
@@ -10,9 +10,13 @@ they select:
   ``contains(ARG, 'word')`` or ``starts-with(ARG, 'word')``, which libxml2 answers itself (both take the string
   value of ARG's first node, as ``re:test`` does). What cannot be spelled so (a lookahead, an end anchor) stays
   a regular expression, tested only where the attribute exists when its pattern cannot match an empty string.
+  On a single attribute the tests are asked of the attribute node (``@class[contains(., 'a') or ...]``): it is
+  looked up once, not once per test.
 * ``.//*[self::div or self::section]`` tests every element's name in a predicate; ``(.//div|.//section)``
   selects the same elements in the same (document) order from libxml2's name test. Not done where a position
   (``[1]``, ``position()``, ``last()``) would change meaning.
+* ``(.//*[...])[1]`` (the first in document order) becomes ``descendant::*[...][1]``, at which libxml2 stops
+  testing once it has found one; so does ``.//*[...][1]`` for a caller that reads the first element alone.
 """
 
 from __future__ import annotations
@@ -130,12 +134,33 @@ def _literal(alternative: str) -> str | None:
 
 
 def native_test(arg: str, pattern: str, flags: str = "") -> str:
-    """An XPath boolean equal to ``re:test(arg, 'pattern', 'flags')``, with as little of it left a regex as can be."""
+    """An XPath boolean equal to ``re:test(arg, 'pattern', 'flags')``, with as little of it left a regex as can be.
+
+    On one attribute (``@class``), the tests are asked of the attribute node, ``@class[contains(., 'a') or ...]``:
+    libxml2 looks the attribute up once instead of once per test, and a missing attribute ends the test at once
+    (every test left is false on the empty string a missing attribute gives).
+    """
     original = f"re:test({arg}, '{pattern}'" + (f", '{flags}')" if flags else ")")
     if re.search(pattern, "", re.IGNORECASE if "i" in flags else 0) is not None:
         return original  # a pattern a missing attribute (the empty string) matches
+    one = _ONE_ATTRIBUTE.fullmatch(arg) is not None
+    subject = "." if one else arg
     if flags:
-        return f"(({arg}) and {original})"  # case folding: no plain words
+        tests = [f"re:test({subject}, '{pattern}', '{flags}')"]  # case folding: no plain words
+    else:
+        tests = _native_tests(subject, pattern)
+    if one:
+        return f"{arg}[{' or '.join(tests)}]"
+    if len(tests) == 1 and tests[0].startswith("re:test("):
+        return f"(({arg}) and {tests[0]})"
+    return "(" + " or ".join(tests) + ")"
+
+
+_ONE_ATTRIBUTE = re.compile(r"@[\w-]+")
+
+
+def _native_tests(arg: str, pattern: str) -> list[str]:
+    """Tests of ``arg`` any of which is true where the (case-sensitive) pattern matches."""
     tests, rest = [], []
     for alternative in (a for top in _alternatives(pattern) for a in _distributed(top)):
         found = _words(alternative)
@@ -145,20 +170,98 @@ def native_test(arg: str, pattern: str, flags: str = "") -> str:
         function = "starts-with" if found[0] else "contains"
         tests.extend(f"{function}({arg}, '{w}')" for w in found[1])
     if len(tests) > _MAX_NATIVE:
-        return f"(({arg}) and {original})"
+        return [f"re:test({arg}, '{pattern}')"]
     if rest:
         literals = [_literal(a) for a in rest]
         # a regex that needs a word first asks libxml2 for the word: the call into Python is made only then
-        guard = " or ".join(f"contains({arg}, '{w}')" for w in literals) if all(literals) else arg
-        tests.append(f"(({guard}) and re:test({arg}, '{'|'.join(rest)}'))")
-    return "(" + " or ".join(tests) + ")"
+        regex = f"re:test({arg}, '{'|'.join(rest)}')"
+        if all(literals):
+            guard = " or ".join(f"contains({arg}, '{w}')" for w in literals)
+            tests.append(f"(({guard}) and {regex})")
+        else:
+            tests.append(regex if arg == "." else f"(({arg}) and {regex})")
+    return tests
 
 
-def faster_xpath(path: str) -> str:
-    """An XPath expression selecting the same elements as trafilatura's ``path``, faster (see the module)."""
+def _closing(text: str, start: int) -> int:
+    """The index of the bracket closing the one at ``start`` (quoted strings skipped), or -1."""
+    depth, quote = 0, ""
+    for i in range(start, len(text)):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if not depth:
+                return i
+    return -1
+
+
+def _predicates(text: str) -> bool:
+    """Whether ``text`` is a run of predicates (``[...][...]``), none of them positional."""
+    text, i = text.strip(), 0
+    while i < len(text):
+        end = _closing(text, i) if text[i] == "[" else -1
+        if end < 0:
+            return False
+        i = end + 1
+        while i < len(text) and text[i].isspace():
+            i += 1
+    return not _POSITIONAL.search(text)
+
+
+_DESCENDANTS = re.compile(r"\.//([\w*]+)")
+
+
+def _first_one(part: str, first_only: bool) -> str:
+    """``(.//x[p])[1]`` (and, when only the first element is read, ``.//x[p][1]``) as ``descendant::x[p][1]``.
+
+    The same first element, and libxml2 stops at it: a path's ``[1]`` after a step is asked per parent, over the
+    whole tree, and the parentheses do not let libxml2 stop early either.
+    """
+    text = part.strip()
+    if text.startswith("(") and (name := _DESCENDANTS.match(text, 1)):
+        close = _closing(text, 0)
+        if close > 0 and text[close + 1 :].strip() == "[1]" and _predicates(text[name.end() : close]):
+            return f"descendant::{name.group(1)}{text[name.end() : close].strip()}[1]"
+    elif first_only and (name := _DESCENDANTS.match(text)) and text.endswith("[1]"):
+        if _predicates(text[name.end() : -3]):
+            return f"descendant::{name.group(1)}{text[name.end() :]}"
+    return part
+
+
+def _union_parts(path: str) -> list[str]:
+    """A path split at its top-level ``|``."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(path):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and not depth:
+            parts.append(path[start:i])
+            start = i + 1
+    return [*parts, path[start:]]
+
+
+def faster_xpath(path: str, first_only: bool = False) -> str:
+    """An XPath expression selecting the same elements as trafilatura's ``path``, faster (see the module).
+
+    ``first_only``: the caller reads the first element only (in document order), and gets the same one.
+    """
     path = _RE_TEST.sub(lambda m: native_test(m.group(1), m.group(2), m.group(3) or ""), path)
     tests = _SELF_TESTS.match(path)
-    if tests is None or _POSITIONAL.search(path):
-        return path  # a union changes what a position means
+    if _POSITIONAL.search(path):
+        return "|".join(_first_one(part, first_only) for part in _union_parts(path))
+    if tests is None:
+        return path
     names = re.findall(r"self::(\w+)", tests.group(1))
     return "(" + "|".join(f".//{name}" for name in names) + ")" + path[tests.end() :]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
 from bs4 import BeautifulSoup, Tag
-from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.article import Article
@@ -21,11 +21,9 @@ from indexer.clean.normalize import normalize_inline, repair_text
 log = logging.getLogger(__name__)
 
 PARSER = "lxml"
-# The tags metadata comes from, in document order; BeautifulSoup parses these only.
-_META_XPATH = etree.XPath(
-    "//title | //meta | //link[@rel='canonical'] | //script[@type='application/ld+json'] | (//h1)[1]"
-    " | (//time[@datetime])[1]"
-)
+# The tags metadata comes from: title, meta, the canonical link, JSON-LD, the first h1 and the first time with a
+# datetime; BeautifulSoup parses these only.
+_META_TAGS = ("title", "meta", "link", "script", "h1", "time")
 _ARTICLE_TYPES = {
     "NewsArticle",
     "Article",
@@ -183,11 +181,38 @@ def _read(el: HtmlElement) -> bool:
     return el.tag != "meta" or any((el.get(key) or "").strip().lower() in _META_NAMES for key in _META_KEYS)
 
 
+def metadata_elements(root: HtmlElement) -> Iterator[HtmlElement]:
+    """The page's metadata tags, in document order (see ``_META_TAGS``)."""
+    # One walk in C over the page's elements that carry those names: an XPath union of six searches took three
+    # times as long.
+    # libxml2 may leave a second top-level element (markup after a stray </html>): the XPath's "//" saw it too.
+    top = root.getroottree().getroot()
+    tops = [*reversed(list(top.itersiblings(preceding=True))), top, *top.itersiblings()]
+    seen_h1 = seen_time = False
+    for el in (el for each in tops for el in each.iter(_META_TAGS)):
+        tag = el.tag
+        if tag == "link":
+            keep = el.get("rel") == "canonical"
+        elif tag == "script":
+            keep = el.get("type") == "application/ld+json"
+        elif tag == "h1":
+            keep, seen_h1 = not seen_h1, True
+        elif tag == "time":
+            keep = not seen_time and el.get("datetime") is not None
+            seen_time = seen_time or keep
+        else:
+            keep = True
+        if keep:
+            yield el
+
+
 def metadata_markup(root: HtmlElement) -> str:
     """The page's metadata tags only (title, meta, canonical link, JSON-LD, first h1, time), as HTML."""
     # Pages carry dozens of <meta> tags nobody reads (viewport, verification, app links): BeautifulSoup's cost
     # grows with each one.
-    return "".join(lxml.html.tostring(el, encoding="unicode", with_tail=False) for el in _META_XPATH(root) if _read(el))
+    return "".join(
+        lxml.html.tostring(el, encoding="unicode", with_tail=False) for el in metadata_elements(root) if _read(el)
+    )
 
 
 def clean_html(html: str) -> Article:
