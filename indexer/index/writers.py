@@ -7,9 +7,11 @@ import multiprocessing
 import pickle
 import queue
 import resource
+import shutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
@@ -118,6 +120,9 @@ class Writers:
             raise BuildError(f"the segments hold {total} documents, {expected()} were added")
         parent._commit_toc(kept)
         parent._finish()
+        # The posting pools' folders of writers that never finished (a crashed sub-writer, a lost cluster attempt).
+        for folder in Path(parent.storage.folder).glob(f"{parent.indexname}_*.tmp"):
+            shutil.rmtree(folder, ignore_errors=True)
         return kept
 
 
