@@ -3,7 +3,7 @@
 ``python bench/relevance_tune.py --grid model.K1=1.2,2.0 --grid model.B=0.6,0.75`` builds each ``ir-*``
 collection's index once (kept under ``--indexes``, default ``var/tune``), then, for every combination of the
 values given, runs the topics through the product's search (highlighting off: it does not change the order) and
-prints nDCG@10 and MAP per collection and their mean. A name is ``module.CONSTANT`` under
+prints nDCG@10, MAP and R@100 per collection and their mean. A name is ``module.CONSTANT`` under
 ``indexer.search.ranking`` (or a full dotted path). Leave one collection out: for each collection, the combination
 with the best mean nDCG@10 over the other ones, and what it scores on the one left out.
 """
@@ -78,7 +78,7 @@ def unhighlighted() -> Iterator[None]:
 
 
 def measure(index: Path, collection: Path, setting: Setting) -> dict[str, float]:
-    """nDCG@10 and MAP of our search on one collection with ``setting`` applied."""
+    """nDCG@10, MAP and R@100 of our search on one collection with ``setting`` applied."""
     previous = apply(setting)
     try:
         engine = Engine(index)
@@ -87,7 +87,7 @@ def measure(index: Path, collection: Path, setting: Setting) -> dict[str, float]
     finally:
         apply(previous)
     figures = evaluate(list(read_qrels(collection / "qrels.txt")), run)
-    return {"nDCG@10": figures["nDCG@10"], "MAP": figures["MAP"]}
+    return {"nDCG@10": figures["nDCG@10"], "MAP": figures["MAP"], "R@100": figures["R@100"]}
 
 
 def _value(text: str) -> Any:
@@ -136,15 +136,18 @@ def main(argv: list[str] | None = None) -> int:
     indexes = {c.name: build(c, args.indexes, args.rebuild) for c in collections}
     names = [c.name for c in collections]
     results: dict[Setting, dict[str, dict[str, float]]] = {}
-    print("| setting | " + " | ".join(n.removeprefix("ir-") for n in names) + " | mean nDCG@10 | mean MAP |")
+    print(
+        "| setting | " + " | ".join(n.removeprefix("ir-") for n in names) + " | mean nDCG@10 | mean MAP | mean R@100 |"
+    )
     for setting in grid(args.grid):
         with unhighlighted():
             results[setting] = {c.name: measure(indexes[c.name], c, setting) for c in collections}
         row = results[setting]
         ndcg = sum(row[n]["nDCG@10"] for n in names) / len(names)
         ap = sum(row[n]["MAP"] for n in names) / len(names)
-        cells = " | ".join(f"{row[n]['nDCG@10']:.4f}/{row[n]['MAP']:.4f}" for n in names)
-        print(f"| {_label(setting)} | {cells} | {ndcg:.4f} | {ap:.4f} |", flush=True)
+        recall = sum(row[n]["R@100"] for n in names) / len(names)
+        cells = " | ".join(f"{row[n]['nDCG@10']:.4f}/{row[n]['MAP']:.4f}/{row[n]['R@100']:.3f}" for n in names)
+        print(f"| {_label(setting)} | {cells} | {ndcg:.4f} | {ap:.4f} | {recall:.4f} |", flush=True)
     if len(results) > 1 and len(names) > 2:
         print("\n".join(leave_one_out(results, names)))
     return 0
