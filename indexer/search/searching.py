@@ -25,7 +25,7 @@ from indexer.search.highlight import (
     whole_fragmenter,
 )
 from indexer.search.languages import query_languages
-from indexer.search.parse import parse
+from indexer.search.parse import parse, plain_words
 from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
 from indexer.search.ranking import feedback
 from indexer.search.ranking.arrays import Scored, score_all, top
@@ -121,7 +121,9 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
     else:
         ranked = ranker.run(complete(query))
         strict, words = ranked.found, None
-        if (relaxed := relax(parsed, strict)) is not None:  # too narrow for a many-word query: ranked OR
+        if (
+            relaxed := relax(parsed, strict, len(plain_words(parsed_text).split()))
+        ) is not None:  # too narrow for a many-word query: ranked OR
             words = expand_synonyms(relaxed, synonyms)
             query = with_proximity(words)
             ranked = ranker.run(complete(query), complete(words))

@@ -1,7 +1,9 @@
-"""All words first: a relaxed query ranks the articles that have more of its words above those that have fewer.
+"""All words first: a short relaxed query ranks the articles that have every one of its words above the others.
 
 A short query is what people type into a search box, and each of its words is meant: like Meilisearch's "words"
-rule, an article with every word ranks above any article missing one, then BM25 orders each tier. A long,
+rule, an article with every word ranks above any article missing one; BM25 orders the articles with every word,
+and then the rest (an article with one rare word may rank above one with two common ones: tiering the rest by
+words matched too lost on five collections of six, ``docs/relevance.md`` row 41). A long,
 sentence-like query is a description, where missing a word matters less: its BM25 score is only scaled by the
 share of words matched (Lucene's classic ``coord``, softened by an exponent chosen on every test collection).
 """
@@ -54,15 +56,15 @@ def matched_words(scored: Scored, words: list[Terms]) -> np.ndarray:
 
 
 def coordinate(scored: Scored, words: list[Terms]) -> np.ndarray | None:
-    """Reorder a relaxed query's matches by how many of its words each has (``scored.scores`` changed in place);
-    returns those counts (None when there was nothing to reorder)."""
+    """Rank a short relaxed query's matches that have every word first (``scored.scores`` changed in place);
+    returns how many of the words each match has (None when there was nothing to reorder)."""
     if not len(scored.docs) or len(words) < 2:
         return None
     matched = matched_words(scored, words)
     if len(words) <= model.SHORT_QUERY_WORDS:
-        # Tiers: one more word matched outweighs any BM25 difference within a tier (a constant, not this query's
-        # best score, so that a document scores the same whichever filters or path found it).
-        scored.scores += np.maximum(matched - 1, 0) * TIER
+        # Having every word outweighs any BM25 difference (a constant, not this query's best score, so that a
+        # document scores the same whichever filters or path found it); below, BM25 alone (row 41).
+        scored.scores += (matched == len(words)) * TIER
     elif LONG_QUERY_COORD:
         scored.scores *= (matched / len(words)) ** LONG_QUERY_COORD
     return matched

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 from math import log
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from whoosh import scoring
 from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 
-from indexer.index.analysis import query_stop_stems
+from indexer.index.analysis import news_analyzer, query_stop_stems
 from indexer.index.languages import DEFAULT_LANGUAGE, has_cjk, stop_terms_of
 from indexer.search.ranking.fields import FieldScorer, FieldsWord
 
@@ -36,6 +37,13 @@ QUERY_TF = 1.0
 # In a long relaxed query, two words next to each other that are next to each other in an article add this share
 # of their scores again (term proximity, as exact bigrams of the body).
 PROXIMITY = 0.2
+# How a long, typed request asks ("please supply...", "I would like...", "I am interested in..."): words left
+# out of a relaxed query of more than SHORT_QUERY_WORDS words, as the question words are. The nouns such a
+# request names ("information on", "details of") are kept: in some collections they are the subject (row 46).
+REQUEST_WORDS = frozenset("please supply like interested wish want receive pleased grateful give".split())
+# Words that set two things side by side ("fresh fruit versus frozen", "nadal vs federer"): the things are what
+# is searched for, so these are left out of free text as stop words are (a phrase keeps them).
+CONNECTIVES = frozenset({"vs", "versus"})
 
 
 class LuceneIdfBM25F(scoring.BM25F):
@@ -121,11 +129,13 @@ def typed_words(terms: list[Term]) -> list[Word]:
     return [tuple(word) for word in words]
 
 
-def relax(query: Query, strict_hits: int) -> Query | None:
+def relax(query: Query, strict_hits: int, typed: int = 0) -> Query | None:
     """A ranked OR for a plain many-word query whose strict AND found too little; None to keep the AND.
 
     Documents matching more of the words score higher (each word adds its BM25 share, rare words most), and
-    question words ("what", "how") stop counting.
+    question words ("what", "how") stop counting. ``typed`` is how many words the user typed, stop words
+    included: two words typed mean both, but a question or a sentence ("are multivitamins good for you") is
+    relaxed like any longer query even when only two of its words are searched for.
     """
     if strict_hits >= RELAX_BELOW:
         return None
@@ -139,10 +149,12 @@ def relax(query: Query, strict_hits: int) -> Query | None:
     if plain is None:
         return None
     words, fields = plain
-    if len(words) < 2 or (strict_hits and len(words) < RELAX_MIN_WORDS):
+    if len(words) < 2 or (strict_hits and max(len(words), typed) < RELAX_MIN_WORDS):
         return None
     said, stops = _said(query), query_stop_stems()
     words = [w for w in words if not stops.intersection(w) and min(map(len, w)) > 1] or words
+    if len(words) > SHORT_QUERY_WORDS:
+        words = [w for w in words if not request_stems().intersection(w)] or words
     return Or([variants_query(word, fields, max(said.get(v, 1.0) for v in word) ** QUERY_TF) for word in words])
 
 
@@ -151,6 +163,13 @@ def variants_query(word: Word, fields: list[str], boost: float = 1.0) -> Query:
     if len(word) == 1:
         return word_query(word[0], fields, boost)
     return Or([word_query(text, fields, boost) for text in word])
+
+
+@lru_cache(maxsize=1)
+def request_stems() -> frozenset[str]:
+    """The request words as the analyzer indexes them."""
+    analyzer = news_analyzer()
+    return frozenset(token.text for word in REQUEST_WORDS for token in analyzer(word))
 
 
 def said_once(query: Query) -> Query:
@@ -230,7 +249,7 @@ def free_text(query: Query, languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> Q
     Stop words are indexed so that phrases match exactly, but as loose words they match nearly every article:
     they would add noise to the ranking and cost a pass over the longest posting lists.
     """
-    stops = stop_terms_of(tuple(languages))
+    stops = stop_terms_of(tuple(languages)) | CONNECTIVES
 
     def drop(q: Query) -> Query:
         if type(q) is Term:  # one letter is a stop word too: the "d" of "I'd", the "t" of "don't" (not "市")
