@@ -40,7 +40,7 @@ QUERY_TF = 1.0
 PROXIMITY = 0.2
 # How a long, typed request asks ("please supply...", "I would like...", "I am interested in..."): words left
 # out of a relaxed query of more than SHORT_QUERY_WORDS words, as the question words are. The nouns such a
-# request names ("information on", "details of") are kept: in some collections they are the subject (row 46).
+# request names ("information on", "details of") are kept: in some collections they are the subject (row 47).
 REQUEST_WORDS = frozenset("please supply like interested wish want receive pleased grateful give".split())
 # Words that set two things side by side ("fresh fruit versus frozen", "nadal vs federer"): the things are what
 # is searched for, so these are left out of free text as stop words are (a phrase keeps them).
