@@ -116,3 +116,15 @@ def test_the_decomposition_changes_one_thing_per_variant() -> None:
     for name, setup in VARIANTS.items():
         changed = [f for f in Setup.__dataclass_fields__ if getattr(setup, f) != getattr(base, f)]
         assert len(changed) <= 1 or name == "all of ours", name
+
+
+def test_topics_are_listed_with_their_path_beside_a_reference(collection: Path, tmp_path: Path, capsys) -> None:
+    from bench import relevance_topics
+
+    args = [str(collection), "--reference", "whoosh-defaults", "--cache", str(tmp_path / "refs")]
+    assert relevance_topics.main([*args, "--indexes", str(tmp_path / "indexes")]) == 0
+    out = capsys.readouterr().out
+    # Two words each, every one found by its AND: strict, and as good as the reference (each has its article).
+    assert "| 1 | strict | 1.000/1.000 | 1.000/1.000 | 1.000/1.000 | rail link |" in out
+    assert "| strict | 4 | +0.0000 | +0.0000 | +0.0000 |" in out
+    assert relevance_topics.searching.find.__name__ == "find"  # the recording is undone
