@@ -306,6 +306,8 @@ EXTREME = [
     {"q": "(" * 400},
     {"q": '"' * 499},
     {"q": "a* " * 160},
+    {"q": "-1"},  # only NOT: nothing to search for (the article page's highlighting raised)
+    {"q": "-the -election"},
     {"q": "election", "page": "99"},
     {"q": "election", "page": "100", "per_page": "100"},
     {"q": "election", "page": "101", "per_page": "100"},

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh import qparser
-from whoosh.query import Every, NullQuery, Or, Prefix, Query, Term, Wildcard
+from whoosh.query import And, Every, NullQuery, Or, Prefix, Query, Term, Wildcard
 
 from indexer.index.languages import DEFAULT_LANGUAGE, in_language
 from indexer.index.schema import DEFAULT_FIELDS, query_schema
@@ -127,6 +127,8 @@ def parse(text: str, languages: Sequence[str] = (DEFAULT_LANGUAGE,)) -> tuple[Qu
         # A wildcard too broad to run is dropped, not read as the word it starts with ("a*" is not "a").
         text = plain_words(_BROAD_WILDCARD.sub(" ", text))
         query = said_once(plain.parse(text, normalize=False))
+    if type(query) not in (And, Or) and query.normalize() is NullQuery:  # only NOT (-1): nothing to search for
+        return NullQuery, text
     return free_text(query, languages), text
 
 
