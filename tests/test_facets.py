@@ -115,6 +115,15 @@ def test_a_malformed_filter_is_refused(value: str) -> None:
 
 def test_a_keyword_field_counts_each_value_among_the_documents_given() -> None:
     keyword = Keyword({"Paris": np.array([0, 2, 5]), "Rome": np.array([1, 2]), "Oslo": np.array([4])})
-    assert keyword.counts(6, np.array([2, 5, 1])) == {"Paris": 2, "Rome": 2}
-    assert keyword.counts(6, np.array([], dtype=np.int64)) == {}
-    assert Keyword({}).counts(3, np.array([0, 1])) == {}
+    assert keyword.counts(np.array([2, 5, 1, 7])) == {"Paris": 2, "Rome": 2}  # 7 holds no value
+    assert keyword.counts(np.array([], dtype=np.int64)) == {}
+    assert Keyword({}).counts(np.array([0, 1])) == {}
+
+
+@pytest.mark.parametrize("matches", [5, 200, 3000])  # few matches (their values gathered) to most (all marked)
+def test_keyword_counts_are_counts_by_hand(matches: int) -> None:
+    rng = np.random.default_rng(matches)
+    postings = {f"v{i}": np.unique(rng.integers(0, 4000, size=rng.integers(1, 900))) for i in range(30)}
+    docs = rng.choice(4100, size=matches, replace=False)
+    by_hand = {name: int(np.isin(ids, docs).sum()) for name, ids in postings.items()}
+    assert Keyword(postings).counts(docs) == {name: n for name, n in by_hand.items() if n}

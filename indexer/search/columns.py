@@ -24,22 +24,32 @@ _ORDINAL_OFFSET = 1
 
 
 class Keyword(dict[str, np.ndarray]):
-    """A keyword field (places, a declared facet): each value -> the sorted document numbers holding it, and the
-    same postings flat, so that counting a query's matches per value is one ``bincount``."""
+    """A keyword field (places, a declared facet): each value -> the sorted document numbers holding it, and each
+    document's values (by document number, as offsets into one array), so that counting a query's matches per
+    value reads only the matches' values, and is one ``bincount``."""
 
     def __init__(self, postings: dict[str, np.ndarray]) -> None:
         super().__init__(postings)
         self.names = list(postings)
         lengths = [len(ids) for ids in postings.values()]
-        self._value_of = np.repeat(np.arange(len(lengths)), lengths)
-        self._doc_of = np.concatenate(list(postings.values())) if postings else np.zeros(0, dtype=np.int64)
+        values = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        docs = np.concatenate(list(postings.values())) if postings else np.zeros(0, dtype=np.int64)
+        self._values = values[np.argsort(docs, kind="stable")]  # every posting's value, by document
+        per_doc = np.bincount(docs) if len(docs) else np.zeros(0, dtype=np.int64)
+        self._starts = np.concatenate(([0], np.cumsum(per_doc)))  # a document's values: _values[start:next start]
 
-    def counts(self, size: int, docs: np.ndarray) -> dict[str, int]:
-        """How many of ``docs`` (document numbers below ``size``) hold each value; values none holds left out."""
-        chosen = np.zeros(size, dtype=bool)
-        chosen[docs] = True
-        counts = np.bincount(self._value_of[chosen[self._doc_of]], minlength=len(self.names))
-        return {self.names[i]: c for i, c in enumerate(counts.tolist()) if c}
+    def counts(self, docs: np.ndarray) -> dict[str, int]:
+        """How many of ``docs`` (distinct document numbers) hold each value; values none holds left out."""
+        docs = docs[docs < len(self._starts) - 1]  # the documents past the last one holding a value hold none
+        if len(docs) * 4 < len(self._values):  # few matches: gather their values
+            first, counts = self._starts[docs], np.diff(self._starts)[docs]
+            picked = self._values[np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
+        else:  # most documents: mark them and take every posting of a marked one
+            chosen = np.zeros(len(self._starts) - 1, dtype=bool)
+            chosen[docs] = True
+            picked = self._values[np.repeat(chosen, np.diff(self._starts))]
+        found = np.bincount(picked, minlength=len(self.names))
+        return {self.names[i]: c for i, c in enumerate(found.tolist()) if c}
 
 
 @dataclass(frozen=True)

@@ -97,9 +97,9 @@ def count(
             source=_ranked(_source_counts(columns, docs[passing("source")])),
             year=_periods(days[by_period], 4),
             month=_periods(days[by_period], 7),
-            place=_ranked(columns.places.counts(columns.size, docs[passing("place")])),
+            place=_ranked(columns.places.counts(docs[passing("place")])),
             fields={
-                name: _ranked(values.counts(columns.size, docs[passing(FACET_PREFIX + name)]))
+                name: _ranked(values.counts(docs[passing(FACET_PREFIX + name)]))
                 for name, values in columns.fields.items()
             },
         ),
