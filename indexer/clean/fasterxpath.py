@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import re._constants as sre
 import re._parser as sre_parse
+from collections.abc import Iterator
 from itertools import product
 
 _RE_TEST = re.compile(r"re:test\((@[\w|@-]+),\s*'([^']*)'(?:,\s*'([^']*)')?\)")
@@ -183,22 +184,27 @@ def _native_tests(arg: str, pattern: str) -> list[str]:
     return tests
 
 
-def _closing(text: str, start: int) -> int:
-    """The index of the bracket closing the one at ``start`` (quoted strings skipped), or -1."""
+def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each character of ``text`` from ``start`` outside quoted strings, with the bracket depth after it."""
     depth, quote = 0, ""
     for i in range(start, len(text)):
         char = text[i]
         if quote:
             quote = "" if char == quote else quote
-        elif char in "'\"":
+            continue
+        if char in "'\"":
             quote = char
-        elif char in "([":
+            continue
+        if char in "([":
             depth += 1
         elif char in ")]":
             depth -= 1
-            if not depth:
-                return i
-    return -1
+        yield i, char, depth
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the bracket closing the one at ``start`` (quoted strings skipped), or -1."""
+    return next((i for i, char, depth in _unquoted(text, start) if char in ")]" and not depth), -1)
 
 
 def _predicates(text: str) -> bool:
@@ -236,17 +242,9 @@ def _first_one(part: str, first_only: bool) -> str:
 
 def _union_parts(path: str) -> list[str]:
     """A path split at its top-level ``|``."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, char in enumerate(path):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and not depth:
+    parts, start = [], 0
+    for i, char, depth in _unquoted(path):
+        if char == "|" and not depth:
             parts.append(path[start:i])
             start = i + 1
     return [*parts, path[start:]]
