@@ -81,17 +81,19 @@ def merged(runs: list[Run], chunk: int | None = None) -> Iterator[Run]:
         totals[rank] += run.counts
     cuts = np.searchsorted(np.cumsum(totals), np.arange(chunk, int(totals.sum()), chunk), side="right")
     bounds = [0, *sorted(set(cuts.tolist()) - {0, len(terms)}), len(terms)]
-    starts = [(firsts(np.asarray(run.counts)), firsts(np.asarray(run.freqs, dtype=np.int64))) for run in runs]
+    term_firsts = [firsts(np.asarray(run.counts)) for run in runs]
+    # Each run's postings and occurrences are taken in order, a range at a time: where its next range begins.
+    occurrences = [0] * len(runs)
     for low, high in zip(bounds, bounds[1:], strict=False):
         parts = []
-        for run, rank, (term_first, occ_first) in zip(runs, ranks, starts, strict=True):
+        for i, (run, rank, term_first) in enumerate(zip(runs, ranks, term_firsts, strict=True)):
             a, b = np.searchsorted(rank, [low, high])
             if a == b:
                 continue
             p0 = int(term_first[a])
             p1 = int(term_first[b]) if b < len(term_first) else len(run.docs)
-            o0 = int(occ_first[p0]) if p0 < len(occ_first) else 0
-            o1 = int(occ_first[p1]) if p1 < len(occ_first) else int(np.sum(run.freqs, dtype=np.int64))
+            o0 = occurrences[i]
+            o1 = occurrences[i] = o0 + int(np.sum(run.freqs[p0:p1], dtype=np.int64))
             parts.append((np.repeat(rank[a:b], run.counts[a:b]), run, slice(p0, p1), slice(o0, o1)))
         yield _join(terms[low:high], low, parts)
 
