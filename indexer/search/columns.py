@@ -42,7 +42,8 @@ class Keyword(dict[str, np.ndarray]):
         """How many of ``docs`` (distinct document numbers) hold each value; values none holds left out."""
         docs = docs[docs < len(self._starts) - 1]  # the documents past the last one holding a value hold none
         if len(docs) * 4 < len(self._values):  # few matches: gather their values
-            first, counts = self._starts[docs], np.diff(self._starts)[docs]
+            first = self._starts[docs]
+            counts = self._starts[docs + 1] - first
             picked = self._values[np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
         else:  # most documents: mark them and take every posting of a marked one
             chosen = np.zeros(len(self._starts) - 1, dtype=bool)
