@@ -35,17 +35,11 @@ _PARSER.set_element_class_lookup(
 )
 
 
-def _from_bytes(html: str) -> HtmlElement | None:
+def _from_bytes(html: str, errors: str = "surrogatepass") -> HtmlElement | None:
+    """The page parsed from its UTF-8 bytes (``errors="strict"``: None for lone surrogates); None when no tree."""
     try:
-        return lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+        return lxml.html.fromstring(html.encode("utf8", errors), parser=_PARSER)
     except Exception:  # noqa: BLE001 - as trafilatura: an unparsable page is no tree
-        return None
-
-
-def _from_utf8(html: str) -> HtmlElement | None:
-    try:
-        return lxml.html.fromstring(html.encode("utf8"), parser=_PARSER)
-    except Exception:  # noqa: BLE001 - no UTF-8 (lone surrogates) or no tree: parsed as trafilatura parses it
         return None
 
 
@@ -94,7 +88,7 @@ def load_html(html: str) -> HtmlElement | None:
     # parsed as they come, in half the time, into the same tree (the parser's encoding is set: no <meta> charset
     # switches it; the same on every page of the five sets). A page with lone surrogates (no UTF-8) or that gives
     # no tree so takes trafilatura's own way below.
-    tree = _from_utf8(html)
+    tree = _from_bytes(html, "strict")
     if tree is not None and len(tree) >= 1:
         return None if "html" not in beginning and len(tree) < 2 else tree
     tree, fallback = None, False

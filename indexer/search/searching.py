@@ -121,9 +121,8 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
     else:
         ranked = ranker.run(complete(query))
         strict, words = ranked.found, None
-        if (
-            relaxed := relax(parsed, strict, len(plain_words(parsed_text).split()))
-        ) is not None:  # too narrow for a many-word query: ranked OR
+        typed = len(plain_words(parsed_text).split())  # the words typed, stop words included
+        if (relaxed := relax(parsed, strict, typed)) is not None:  # too narrow for a many-word query: ranked OR
             words = expand_synonyms(relaxed, synonyms)
             query = with_proximity(words)
             ranked = ranker.run(complete(query), complete(words))
