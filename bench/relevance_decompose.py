@@ -4,7 +4,9 @@
 bm25s's setup (its token pattern and 33 English stop words dropped from the index and the query, Snowball
 stemming, Lucene's idf, ``k1`` 1.5, ``b`` 0.75, title and text as one field) and then changes one thing: our
 tokenizer and folding, stop words kept in the index (so in the lengths), our query stop and filler words,
-``K1`` 2.0, BM25F with the title apart (weight 1 or our 6), and all of ours at once. It needs no index: each
+``K1`` 2.0, BM25F with the title apart (weight 1 or our 6), and all of ours at once; then, from all of ours with
+titles derived as the product derives them (``derive_title``), other saturations than BM25's: BM25+ (a floor
+``delta`` per matched word) and ``log(1 + tf)``. It needs no index: each
 variant runs in seconds, and the first row reproduces bm25s's own figures (``bench/relevance_refs.py``).
 What it cannot show is our product path (strict AND first, all words first, proximity, feedback, folding):
 ``bench/relevance_tune.py`` measures those on the real search.
@@ -24,11 +26,12 @@ import math  # noqa: E402
 import re  # noqa: E402
 from collections import Counter  # noqa: E402
 from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
 
 from bench.relevance import collections_under, evaluate, read_jsonl, read_qrels  # noqa: E402
 from bench.relevance_refs import Run  # noqa: E402
 from bench.shared import DATA  # noqa: E402
+from indexer.clean.normalize import derive_title  # noqa: E402
 from indexer.index.analysis import NEWS_STOP_WORDS, QUERY_STOP_WORDS, news_analyzer  # noqa: E402
 
 BM25S_TOKENS = re.compile(r"(?u)\b\w\w+\b")
@@ -44,8 +47,12 @@ class Setup:
     k1: float = 1.5
     b: float = 0.75
     title_weight: float | None = None  # BM25F with the title as its own field of this weight; None: one field
+    derived_titles: bool = False  # a record without a title gets its opening as one, as the product does
+    delta: float = 0.0  # BM25+: each matched word adds idf * delta
+    log_tf: bool = False  # idf * log(1 + tf) instead of BM25's saturation
 
 
+DERIVED = Setup(True, True, True, 2.0, 0.75, 6.0, derived_titles=True)
 VARIANTS: dict[str, Setup] = {
     "bm25s": Setup(),
     "our tokenizer": Setup(ours_tokenizer=True),
@@ -55,6 +62,10 @@ VARIANTS: dict[str, Setup] = {
     "BM25F, title weight 1": Setup(title_weight=1.0),
     "BM25F, title weight 6": Setup(title_weight=6.0),
     "all of ours": Setup(True, True, True, 2.0, 0.75, 6.0),
+    "all of ours, derived titles": DERIVED,
+    "BM25+, delta 0.5": replace(DERIVED, delta=0.5),
+    "BM25+, delta 1": replace(DERIVED, delta=1.0),
+    "log(1 + tf)": replace(DERIVED, log_tf=True),
 }
 
 
@@ -82,7 +93,8 @@ def rank(docs: list[dict], topics: list[dict], setup: Setup) -> Run:
     weights = {"text": 1.0} if setup.title_weight is None else {"text": 1.0, "title": setup.title_weight}
 
     def fields(doc: dict) -> dict[str, Counter[str]]:
-        title, text = doc.get("title") or "", doc.get("text") or ""
+        text = doc.get("text") or ""
+        title = doc.get("title") or (derive_title(text) if setup.derived_titles else "")
         parts = {"text": f"{title} {text}"} if setup.title_weight is None else {"title": title, "text": text}
         return {name: Counter(analyse(value)) for name, value in parts.items()}
 
@@ -106,7 +118,8 @@ def rank(docs: list[dict], topics: list[dict], setup: Setup) -> Run:
                 tf = sum(
                     weights[f] * n / (1 - setup.b + setup.b * lengths[f][number] / mean[f]) for f, n in tfs.items()
                 )
-                scores[number] += said * idf * tf * (setup.k1 + 1) / (tf + setup.k1)
+                saturated = math.log(1 + tf) if setup.log_tf else tf * (setup.k1 + 1) / (tf + setup.k1) + setup.delta
+                scores[number] += said * idf * saturated
         top = scores.most_common(100)
         run[str(topic["qid"])] = {str(docs[n]["id"]): float(len(top) - r) for r, (n, _) in enumerate(top)}
     return run

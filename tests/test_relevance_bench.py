@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,12 +111,37 @@ def test_the_decomposition_starts_from_bm25s_own_ranking() -> None:
 
 
 def test_the_decomposition_changes_one_thing_per_variant() -> None:
-    from bench.relevance_decompose import VARIANTS, Setup
+    from bench.relevance_decompose import DERIVED, VARIANTS, Setup
 
-    base = Setup()
+    def changed(setup: Setup, base: Setup) -> int:
+        return sum(getattr(setup, f) != getattr(base, f) for f in Setup.__dataclass_fields__)
+
+    bases = (Setup(), VARIANTS["all of ours"], DERIVED)  # the saturations change all of ours, titles derived
     for name, setup in VARIANTS.items():
-        changed = [f for f in Setup.__dataclass_fields__ if getattr(setup, f) != getattr(base, f)]
-        assert len(changed) <= 1 or name == "all of ours", name
+        assert min(changed(setup, base) for base in bases) <= 1 or name == "all of ours", name
+
+
+def test_the_decomposition_derives_titles_and_floors_each_matched_word() -> None:
+    from bench.relevance_decompose import DERIVED, rank
+
+    docs = [
+        {"id": "late", "text": "Workers met at dawn. The depot voted to strike."},
+        {"id": "early", "text": "The depot voted to strike. Workers met at dawn."},
+    ]
+    topics = [{"qid": "1", "query": "strike"}]
+    # The same words in the same numbers: only a title derived from the opening sentence tells them apart.
+    assert list(rank(docs, topics, replace(DERIVED, derived_titles=False))["1"].values()) == [2.0, 1.0]
+    assert list(rank(docs, topics, DERIVED)["1"])[0] == "early"
+    # One word said often in a short article, against both words in a longer one: BM25+'s floor per matched word
+    # puts the second first.
+    docs = [
+        *({"id": f"o{i}", "title": "Other", "text": "news of the day"} for i in range(4)),
+        {"id": "often", "title": "Note", "text": "strike strike strike strike the end"},
+        {"id": "both", "title": "Note", "text": "strike at the depot" + " and more words" * 10},
+    ]
+    topics = [{"qid": "1", "query": "strike depot"}]
+    assert list(rank(docs, topics, DERIVED)["1"]) == ["often", "both"]
+    assert list(rank(docs, topics, replace(DERIVED, delta=1.0))["1"]) == ["both", "often"]
 
 
 def test_topics_are_listed_with_their_path_beside_a_reference(collection: Path, tmp_path: Path, capsys) -> None:
