@@ -4,10 +4,10 @@
 bm25s's setup (its token pattern and 33 English stop words dropped from the index and the query, Snowball
 stemming, Lucene's idf, ``k1`` 1.5, ``b`` 0.75, title and text as one field) and then changes one thing: our
 tokenizer and folding, stop words kept in the index (so in the lengths), our query stop and filler words,
-``K1`` 2.0, BM25F with the title apart (weight 1 or 6: ours was 6, row 51 made it 5), and all of ours at once; then, from all of ours with
-titles derived as the product derives them (``derive_title``), other saturations than BM25's: BM25+ (a floor
-``delta`` per matched word) and ``log(1 + tf)``. It needs no index: each
-variant runs in seconds, and the first row reproduces bm25s's own figures (``bench/relevance_refs.py``).
+``K1`` 2.0, BM25F with the title apart (weight 1 or 6: ours was 6, row 51 made it 5), and all of ours at once;
+then, from all of ours with titles derived as the product derives them (``derive_title``), other saturations
+than BM25's: BM25+ (a floor ``delta`` per matched word) and ``log(1 + tf)``. It needs no index: each variant
+runs in seconds, and the first row reproduces bm25s's own figures (``bench/relevance_refs.py``).
 What it cannot show is our product path (strict AND first, all words first, proximity, feedback, folding):
 ``bench/relevance_tune.py`` measures those on the real search.
 """
