@@ -125,6 +125,7 @@ def test_a_date_sort_gives_no_score(features_client, sort: str) -> None:
 def test_typo_tolerance_in_api(features_client) -> None:
     data = features_client.get("/api/search?q=parliment").get_json()
     assert data["fuzzy_applied"] is True and data["suggestion"] == "parliament" and data["total"]["value"] == 3
+    assert data["corrected"] == "parliament"
 
 
 @pytest.mark.parametrize(

@@ -110,9 +110,13 @@ def test_filtered_page_keeps_filters_in_links(features_client) -> None:
 
 def test_did_you_mean_and_fuzzy_notice(features_client) -> None:
     html = features_client.get("/?q=parliment").get_data(as_text=True)
-    assert 'Did you mean\n    <a href="/?q=parliament&amp;per_page=10">parliament</a>?' in html
-    assert "similar spellings" in html and "fuzzy=off" in html
+    assert "Showing results for <strong>parliament</strong>. Search instead for" in html
+    assert '<a href="/?q=parliment&amp;fuzzy=off&amp;per_page=10">parliment</a>' in html
+    assert "results for\n  <strong>parliament</strong>" in html and "Did you mean" not in html
     assert html.count('class="result"') == 3
+    typed = features_client.get("/?q=parliment&fuzzy=off").get_data(as_text=True)  # the words as typed
+    assert 'Did you mean\n    <a href="/?q=parliament&amp;fuzzy=off&amp;per_page=10">parliament</a>?' in typed
+    assert typed.count('class="result"') == 0 and "Showing results for" not in typed
 
 
 def test_near_duplicates_are_folded_and_expandable(features_client) -> None:

@@ -8,7 +8,14 @@ from indexer import settings
 from indexer.index.analysis import news_analyzer
 from indexer.search import Engine
 from indexer.search.parse import parse_query
-from indexer.search.query import expand_synonyms, fuzzify, load_synonyms, max_edits, parse_synonyms
+from indexer.search.query import (
+    expand_synonyms,
+    fuzzify,
+    load_synonyms,
+    max_edits,
+    parse_synonyms,
+    typos_tolerated,
+)
 
 
 def _terms(query) -> set[str]:
@@ -52,3 +59,19 @@ def test_shipped_synonyms_file_is_the_default(tmp_path: Path) -> None:
     assert Engine(tmp_path, mine).synonyms().groups == ((("budget",), ("spend", "plan")),)
     assert load_synonyms(tmp_path / "missing.txt").groups == ()
     assert Engine(tmp_path, None).synonyms().groups == ()
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggestion", "searched"),
+    [
+        ("parliment pensions", "parliament pensions", True),  # nine letters: a typo is tolerated
+        ("goverment spending", "government spending", True),
+        ("taro", "tart", False),  # four letters: offered, never searched in its place
+        ("alli budget", "all budget", False),
+        ("title:budgett -pensons", "title:budget -pensions", True),
+        ("parliament", "parliament", False),  # nothing changed
+        ("new york", "newyork", False),  # the words do not line up
+    ],
+)
+def test_a_suggestion_is_searched_only_where_each_changed_word_tolerates_a_typo(typed, suggestion, searched) -> None:
+    assert typos_tolerated(typed, suggestion) is searched

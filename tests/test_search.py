@@ -138,6 +138,7 @@ def test_result_shape(engine) -> None:
         "timeline",
         "suggestion",
         "fuzzy_applied",
+        "corrected",
         "unknown_words",
         "unfiltered",
         "articles",

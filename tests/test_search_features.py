@@ -157,6 +157,19 @@ def test_fuzzy_is_reported_and_can_be_switched_off(engine) -> None:
     assert not engine.search("parliament").fuzzy_applied
 
 
+def test_a_misspelt_word_is_searched_as_corrected_when_too_few_articles_have_every_word(engine) -> None:
+    # No article has "parliment": as typed, the query was relaxed to "pensions" and then made typo-tolerant,
+    # which let in kz-1 (parliament alone). Corrected, both words are searched for and the two that have both
+    # answer.
+    results = engine.search("parliment pensions")
+    assert results.corrected == "parliament pensions" and results.fuzzy_applied
+    assert sorted(h.id for h in results.hits) == ["kg-1", "undated"]
+    assert results.to_dict()["corrected"] == "parliament pensions"
+    typed = engine.search("parliment pensions", fuzzy="off")
+    assert typed.corrected is None and typed.suggestion == "parliament pensions"
+    assert engine.search("parliament pensions").corrected is None
+
+
 def test_suggestion_keeps_operators_and_fields(engine) -> None:
     assert engine.search("title:budgett -pensons").suggestion == "title:budget -pensions"
 

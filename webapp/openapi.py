@@ -147,6 +147,11 @@ SCHEMAS: dict[str, Any] = {
             ),
             "suggestion": {**_NULLABLE_STRING, "description": "A spelling correction, when the query found little."},
             "fuzzy_applied": {"type": "boolean"},
+            "corrected": {
+                **_NULLABLE_STRING,
+                "description": "The query whose hits these are, when the one typed had misspelt words and found "
+                "too little (the suggestion); `fuzzy=off` searches the words as typed.",
+            },
             "unknown_words": {
                 "type": "array",
                 "items": {"type": "string"},

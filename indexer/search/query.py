@@ -205,6 +205,14 @@ def _correct_word(searcher: Searcher, word: str) -> str | None:
     return None
 
 
+def typos_tolerated(text: str, suggestion: str) -> bool:
+    """Whether each word the suggestion changes in ``text`` is long enough for its typos to be tolerated
+    (``max_edits``): a correction of a shorter word ("taro" -> "tart") is offered, never searched in its place."""
+    typed, fixed = re.findall(r"\w+", text), re.findall(r"\w+", suggestion)
+    changed = [a for a, b in zip(typed, fixed, strict=False) if a != b]
+    return len(typed) == len(fixed) and bool(changed) and all(max_edits(a) for a in changed)
+
+
 def did_you_mean(
     searcher: Searcher, text: str, synonyms: Synonyms | None = None, keep: tuple[str, ...] = ()
 ) -> str | None:

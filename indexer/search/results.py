@@ -77,8 +77,10 @@ class Related(Summary):
 class SearchResults(JsonReady):
     """A page of results; ``total_exact`` is False when ``total`` is extrapolated from the folded window.
 
-    ``unknown_words`` are the query's words no article holds (a spelling to check); ``unfiltered`` is set when
-    filters left no result: the matches without them, and how many of those have no date.
+    ``corrected`` is the query whose hits these are when the one typed had misspelt words and found too little
+    (``suggestion`` respelt); ``unknown_words`` are the query's words no article holds (a spelling to check);
+    ``unfiltered`` is set when filters left no result: the matches without them, and how many of those have no
+    date.
     ``total`` counts stories (near-duplicate copies folded into one hit); ``articles`` counts every matching
     article, copies included, and is what the facets and the timeline count (equal when nothing is folded)."""
 
@@ -91,6 +93,7 @@ class SearchResults(JsonReady):
     facets: Facets = field(default_factory=Facets)
     suggestion: str | None = None
     fuzzy_applied: bool = False
+    corrected: str | None = None
     total_exact: bool = True
     timeline: Timeline = field(default_factory=Timeline)
     unknown_words: list[str] = field(default_factory=list)

@@ -26,7 +26,7 @@ from indexer.search.highlight import (
 )
 from indexer.search.languages import query_languages
 from indexer.search.parse import parse, plain_words
-from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify
+from indexer.search.query import Synonyms, did_you_mean, expand_synonyms, fuzzify, typos_tolerated
 from indexer.search.ranking import feedback
 from indexer.search.ranking.arrays import Scored, score_all, top
 from indexer.search.ranking.coordination import (
@@ -79,6 +79,7 @@ def search(searcher: Searcher, request: SearchRequest, synonyms: Synonyms) -> Se
         counts,
         found.suggestion,
         found.fuzzy_applied,
+        found.corrected,
         folded.exact,
         timeline,
         unknown_words(searcher, found.parsed, found.parsed_text, found.completed),
@@ -99,11 +100,29 @@ class Found:
     completed: tuple[str, ...] = ()  # the word being typed, when it was completed as a prefix
     suggestion: str | None = None
     fuzzy_applied: bool = False
+    strict: int = 0  # how many articles have every word (up to the limit)
+    corrected: str | None = None  # the query whose hits these are, when its misspelt words were corrected
 
 
 def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: int) -> Found | None:
     """Rank up to ``limit`` hits of a request, relaxed or made typo-tolerant when it finds too little; None when
-    the query has nothing to search for."""
+    the query has nothing to search for. When it finds fewer than FEW_RESULTS articles with every word and some
+    of its words are not in the index, the query with those words corrected (the suggestion) is searched too, and
+    its hits are the answer when more articles have all of its words ("goverment spending", "chelsae arsenal":
+    the misspelt word no longer drops out of a relaxed query, or leaves the other words alone)."""
+    found = _find(searcher, request, synonyms, limit)
+    if found is None or found.suggestion is None or request.fuzzy != "auto":
+        return found
+    if not typos_tolerated(request.q, found.suggestion):
+        return found
+    respelt = _find(searcher, replace(request, q=found.suggestion), synonyms, limit)
+    if respelt is None or respelt.strict <= found.strict:
+        return found
+    return replace(respelt, suggestion=found.suggestion, fuzzy_applied=True, corrected=found.suggestion)
+
+
+def _find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: int) -> Found | None:
+    """``find`` for the query as typed."""
     facets_.check_fields(searcher, request.filters)
     languages = query_languages(searcher, request.filters, request.q)
     parsed, parsed_text = parse(request.q, languages)
@@ -139,7 +158,7 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
             if (tolerant := fuzzify(query, parsed_text, searcher, languages)) != query:
                 if (more := ranker.run(complete(tolerant))).found > ranked.found:
                     query, ranked, fuzzy_applied = tolerant, more, True
-    return Found(complete(query), ranked, limit, parsed, parsed_text, completed, suggestion, fuzzy_applied)
+    return Found(complete(query), ranked, limit, parsed, parsed_text, completed, suggestion, fuzzy_applied, strict)
 
 
 def _same(query: Query) -> Query:

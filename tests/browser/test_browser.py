@@ -328,8 +328,12 @@ def test_article_with_many_matches_lists_places_and_related(page, server) -> Non
 def test_did_you_mean_empty_and_error_states(page, server, watch, tmp_path) -> None:
     page.goto(server + "/")
     page.fill("#q", "parliment")
+    results_for(page, "parliament")  # no article has the word typed: the corrected query's results are shown
+    expect(page.locator(".suggestion")).to_contain_text("Showing results for parliament")
+    expect(page.locator(".suggestion a")).to_have_text("parliment")
+    page.locator(".suggestion a").click()  # the words as typed, exactly
     results_for(page, "parliment")
-    expect(page.locator(".suggestion a")).to_have_text("parliament")
+    expect(page.locator(".suggestion a")).to_have_text("parliament")  # "Did you mean"
     page.locator(".suggestion a").click()
     results_for(page, "parliament")
 
