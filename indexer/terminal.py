@@ -80,7 +80,10 @@ def print_results(results: SearchResults) -> None:
         if results.folded
         else (f"{results.total:,} result{'' if results.total == 1 else 's'}")
     )
-    found = f"{about}{counted} for {query!r} ({results.took_ms:.1f} ms)"
+    shown = f"{results.corrected!r} (typed: {query!r})" if results.corrected else repr(query)
+    found = f"{about}{counted} for {shown} ({results.took_ms:.1f} ms)"
+    if results.suggestion and not results.corrected:
+        click.echo(f"Did you mean: {results.suggestion}?")
     if results.page > results.total_pages:
         click.echo(f"{found}: page {results.page} is past the last ({results.total_pages})")
         return

@@ -65,6 +65,16 @@ def test_search_prints_ranked_highlighted_results(runner, built_index: Path) -> 
     assert "\x1b[" in result.output and "<mark>" not in result.output
 
 
+def test_search_says_which_query_it_answered(runner, features_index: Path) -> None:
+    corrected = runner.invoke(cli, ["search", "parliment pensions", "--index", str(features_index)])
+    assert corrected.exit_code == 0
+    assert "2 results for 'parliament pensions' (typed: 'parliment pensions')" in corrected.output
+    offered = runner.invoke(cli, ["search", "deel", "--index", str(features_index)])  # too short to be replaced
+    assert (
+        offered.exit_code == 0 and "Did you mean: deal?" in offered.output and "0 results for 'deel'" in offered.output
+    )
+
+
 def test_search_json_and_bad_index(runner, built_index: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["search", "rail", "--json", "--index", str(built_index)])
     assert json.loads(result.output)["hits"][0]["id"] == "wire-1"
