@@ -182,3 +182,22 @@ def test_each_writer_has_its_own_temporary_folder(tmp_path: Path) -> None:
     first.commit()
     assert not any(folder.exists() for folder in folders)
     ix.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_spilled_runs_hold_no_open_file(tmp_path: Path) -> None:
+    """Runs spilled to disk are read back a range at a time when the segment is written: none keeps a file open
+    (memory-mapped runs held one for each array, and every page a merge had read counted in the writer's memory)."""
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT(chars=True)))
+    writer = segment_writer(ix, 1, cls=segments.BatchSegmentWriter)
+    words = [f"w{n % 997}x{n % 13}" for n in range(2000)]
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    for batch in range(30):
+        writer.add_batch([{"id": f"d{batch}-{n}", "body": " ".join(words[n:] + words[:n])} for n in range(12)])
+    assert writer.postings.spilled >= 30
+    assert len(list(Path("/proc/self/fd").iterdir())) - before < 5
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 360
+        assert len(list(searcher.postings("body", "w5x5").all_ids())) == 360
+    ix.close()
