@@ -114,15 +114,7 @@ class SavedRun:
 def merged(runs: list[Run | SavedRun], chunk: int | None = None) -> Iterator[Run]:
     """The runs' postings as one, a range of terms at a time (about ``chunk`` postings each)."""
     chunk = chunk or CHUNK_POSTINGS
-    run_terms = [run.all_terms() for run in runs]
-    if len(runs) == 1:
-        terms, ranks = run_terms[0], [np.arange(len(run_terms[0]))]
-    else:
-        terms = sorted(set().union(*run_terms))
-        where = {term: i for i, term in enumerate(terms)}
-        ranks = [np.fromiter(map(where.__getitem__, names), dtype=np.int64, count=len(names)) for names in run_terms]
-        del where
-    del run_terms
+    terms, ranks = union(runs)
     counts = [run.term_counts() for run in runs]
     totals = np.zeros(len(terms), dtype=np.int64)
     for count, rank in zip(counts, ranks, strict=True):
@@ -142,6 +134,28 @@ def merged(runs: list[Run | SavedRun], chunk: int | None = None) -> Iterator[Run
             piece, occurrences[i] = run.take(p0, p1, occurrences[i])
             parts.append((np.repeat(rank[a:b], count[a:b]), piece))
         yield _join(terms[low:high], low, parts)
+
+
+def union(runs: list[Run | SavedRun]) -> tuple[list[bytes], list[np.ndarray]]:
+    """The runs' terms as one ascending list, and each run's terms' ranks in it.
+
+    The runs' term lists are read one at a time, each term numbered on first sight: every run's list held at once
+    (a copy of each term in each run that has it) was most of a merge's memory.
+    """
+    if len(runs) == 1:
+        terms = runs[0].all_terms()
+        return terms, [np.arange(len(terms))]
+    numbers: dict[bytes, int] = {}
+    seen = []
+    for run in runs:
+        names = run.all_terms()
+        seen.append(np.fromiter((numbers.setdefault(t, len(numbers)) for t in names), dtype=np.int32, count=len(names)))
+    every = np.fromiter(numbers, dtype=object, count=len(numbers))
+    del numbers
+    order = np.argsort(every, kind="stable")
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return every[order].tolist(), [rank[s] for s in seen]
 
 
 def _join(terms: list[bytes], low: int, parts: list[tuple[np.ndarray, Run]]) -> Run:
