@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Characters, Frequency, Positions
 from whoosh.highlight import Highlighter
 from whoosh.qparser import QueryParser
@@ -26,6 +28,7 @@ from indexer.index import build, store, writers
 from indexer.index.build import reindex
 from indexer.index.codec import ArrayCodec, ArrayMatcher, codec, uses_current_codec
 from indexer.index.codec import values as values_
+from indexer.index.codec.writer import HashBucket, add_ordered
 from indexer.index.schema import get_schema
 from indexer.search import SearchRequest, SearchResults, searching
 from indexer.search.highlight import MarkFormatter, load_page_chars, snippet_fragmenter
@@ -332,3 +335,28 @@ def test_compound_segments_on_disk_and_in_memory_are_read(where: str, tmp_path: 
         assert len(results) == 300 and results[0].highlights("body").count("gamma") >= 1
         assert type(searcher.reader().segment().codec()) is ArrayCodec
     ix.close()
+
+
+def test_the_term_table_is_whooshs_in_a_few_bytes_a_term(tmp_path: Path) -> None:
+    """``add_ordered`` into compact hash buckets writes Whoosh's own term table, holding some 20 bytes a term until
+    it is written where Whoosh's buckets held a tuple of two ints (about 130)."""
+    keys = sorted(b"%07d" % (i * 7919 % 100_003) + b"k" * (i % 5) for i in range(30_000))
+    values = [b"v%d" % i for i in range(len(keys))]
+    storage = FileStorage(str(tmp_path))  # written to disk: the file's bytes are not held
+    theirs = OrderedHashWriter(storage.create_file("theirs"))
+    for key, value in zip(keys, values, strict=True):
+        theirs.add(key, value)
+    theirs.close()
+    ours = OrderedHashWriter(storage.create_file("ours"))
+    ours.buckets = [HashBucket() for _ in ours.buckets]
+    tracemalloc.start()
+    try:
+        add_ordered(ours, keys[:10_000], values[:10_000])
+        ours.add(keys[10_000], values[10_000])  # one at a time, as the pool path adds a term
+        add_ordered(ours, keys[10_001:], values[10_001:])
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    ours.close()
+    assert (tmp_path / "ours").read_bytes() == (tmp_path / "theirs").read_bytes()
+    assert held < 24 * len(keys)

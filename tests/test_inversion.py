@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.analysis import StandardAnalyzer
@@ -182,3 +184,44 @@ def test_each_writer_has_its_own_temporary_folder(tmp_path: Path) -> None:
     first.commit()
     assert not any(folder.exists() for folder in folders)
     ix.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_spilled_runs_hold_no_open_file(tmp_path: Path) -> None:
+    """Runs spilled to disk are read back a range at a time when the segment is written: none keeps a file open
+    (memory-mapped runs held one for each array, and every page a merge had read counted in the writer's memory)."""
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT(chars=True)))
+    writer = segment_writer(ix, 1, cls=segments.BatchSegmentWriter)
+    words = [f"w{n % 997}x{n % 13}" for n in range(2000)]
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    for batch in range(30):
+        writer.add_batch([{"id": f"d{batch}-{n}", "body": " ".join(words[n:] + words[:n])} for n in range(12)])
+    assert writer.postings.spilled >= 30
+    assert len(list(Path("/proc/self/fd").iterdir())) - before < 5
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 360
+        assert len(list(searcher.postings("body", "w5x5").all_ids())) == 360
+    ix.close()
+
+
+def test_merging_many_runs_reads_their_terms_one_run_at_a_time(tmp_path: Path) -> None:
+    """The union of 50 saved runs' terms (mostly the same words) is Python's sorted set, each run's terms ranked in
+    it, without every run's term list held at once (50 copies of each word: some 50 MB here)."""
+    vocabulary = [b"word%05d" % n for n in range(25_000)]
+    saved = []
+    for r in range(50):
+        names = sorted(vocabulary[r * 10 :][:20_000] + [b"only%02d" % r])
+        counts = np.ones(len(names), dtype=np.int64)
+        docs = np.full(len(names), r, dtype=np.uint32)
+        saved.append(runs.Run(names, counts, docs, counts.astype(np.uint32)).save(str(tmp_path / f"run-{r}")))
+    tracemalloc.start()
+    try:
+        terms, ranks = runs.union(saved)
+        held = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    everything = [run.all_terms() for run in saved]
+    assert terms == sorted(set().union(*everything))
+    assert all([terms[i] for i in rank.tolist()] == names for rank, names in zip(ranks, everything, strict=True))
+    assert held < 24 << 20

@@ -17,7 +17,7 @@ import numpy as np
 
 from indexer.index.codec.bulk import firsts
 from indexer.index.rules import STOPPED_ID, Tokens
-from indexer.index.runs import Run, merged, postings, remove
+from indexer.index.runs import Run, SavedRun, merged, postings, remove
 
 # Inverting tokens takes some six times the memory they are kept in (its int64 temporaries): tokens are inverted
 # and spilled when that would pass the writer's memory limit.
@@ -218,7 +218,7 @@ class SegmentPostings:
         self.schema, self.terms, self.limit, self.folder = schema, terms, limit, folder
         self.tokens: dict[str, FieldTokens | FieldItems] = {}
         self.vocabularies = {name: VocabularyCounts() for name in vocabularies}
-        self.runs: dict[str, list[Run]] = {}
+        self.runs: dict[str, list[Run | SavedRun]] = {}
         self.spilled = 0
 
     def add(self, name: str, docnums: np.ndarray, tokens: Tokens) -> None:
@@ -251,15 +251,18 @@ class SegmentPostings:
             vocabulary.fold()
         for name, buffer in self.tokens.items():
             run = buffer.invert(self.terms)
-            if run is not None:
-                if self.folder is not None:
-                    run = run.save(os.path.join(self.folder, f"direct-{self.spilled}"))
-                    self.spilled += 1
+            if run is None:
+                continue
+            if self.folder is None:
                 self.runs.setdefault(name, []).append(run)
+            else:
+                self.runs.setdefault(name, []).append(run.save(os.path.join(self.folder, f"direct-{self.spilled}")))
+                self.spilled += 1
 
     def write(self, name: str, fieldwriter: Any, lengths: np.ndarray) -> None:
         """Write the field's terms and postings through the field writer (an ``ArrayFieldWriter``)."""
         field = self.schema[name]
+        runs: list[Run | SavedRun]
         if name in self.vocabularies:
             runs = [run] if (run := self.vocabularies.pop(name).run(self.terms)) else []
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
@@ -84,11 +85,39 @@ class ArrayPostingsWriter(W3PostingsWriter):
         return terminfo
 
 
+class HashBucket:
+    """One of the term table's 256 hash buckets, its ``(hash, position)`` pairs in two arrays: Whoosh's
+    ``HashWriter`` keeps a tuple of two ints a term (about 128 bytes) until the segment is written, here 12 bytes.
+    Whoosh only appends to a bucket, takes its length and walks its pairs in order, so the table is the same."""
+
+    def __init__(self) -> None:
+        self.hashes = array("I")
+        self.positions = array("q")
+
+    def append(self, pair: tuple[int, int]) -> None:
+        """Add one key's hash and position."""
+        self.hashes.append(pair[0])
+        self.positions.append(pair[1])
+
+    def extend(self, hashes: np.ndarray, positions: np.ndarray) -> None:
+        """Add keys' hashes (uint32) and positions (int64), in order."""
+        self.hashes.frombytes(hashes.astype(np.uint32).tobytes())
+        self.positions.frombytes(positions.astype(np.int64).tobytes())
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.hashes, self.positions, strict=True)
+
+
 class ArrayFieldWriter(W3FieldWriter):
-    """W3's field writer (its term index is kept) writing postings with ``ArrayPostingsWriter``."""
+    """W3's field writer (its term index is kept, with compact hash buckets) writing postings with
+    ``ArrayPostingsWriter``."""
 
     def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
         super().__init__(codec, storage, segment)
+        self._tindex.buckets = [HashBucket() for _ in self._tindex.buckets]
         self._postfile.write(FILE_MAGIC)
         self._valuefile = self._create_file(VALUES_EXT)
         self._valuefile.write(FILE_MAGIC)
@@ -123,18 +152,22 @@ def add_ordered(table: OrderedHashWriter, keys: list[bytes], values: list[bytes]
     sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + np.fromiter(
         map(len, values), dtype=np.int64, count=len(values)
     )
-    positions = (dbfile.tell() + np.cumsum(sizes + 8) - (sizes + 8)).tolist()
+    positions = dbfile.tell() + np.cumsum(sizes + 8) - (sizes + 8)
     lengths = np.empty((len(keys), 2), dtype=">i4")
     lengths[:, 0] = [len(k) for k in keys]
     lengths[:, 1] = [len(v) for v in values]
     prefixes = lengths.tobytes()
     heads = [prefixes[k : k + 8] for k in range(0, len(prefixes), 8)]
     dbfile.write(b"".join(chain.from_iterable(zip(heads, keys, values, strict=True))))
-    table.index.append(positions[-1])  # widens the index's type first if the last position needs it
+    table.index.append(int(positions[-1]))  # widens the index's type first if the last position needs it
     table.index.array.pop()
-    table.index.array.extend(positions)
-    hashfn, buckets = table.hashfn, table.buckets
-    for key, position in zip(keys, positions, strict=True):
-        h = hashfn(key)
-        buckets[h & 255].append((h, position))
+    table.index.array.extend(positions.tolist())
+    # Each key's hash into its bucket (``hash & 255``), buckets filled in key order.
+    hashes = np.fromiter(map(table.hashfn, keys), dtype=np.uint32, count=len(keys))
+    low = hashes & 255
+    order = np.argsort(low, kind="stable")
+    bounds = np.searchsorted(low[order], np.arange(257))
+    for bucket in np.flatnonzero(np.diff(bounds)).tolist():
+        chosen = order[bounds[bucket] : bounds[bucket + 1]]
+        table.buckets[bucket].extend(hashes[chosen], positions[chosen])
     table.lastkey = keys[-1]
