@@ -10,6 +10,7 @@ import pytest
 
 from indexer.cli import cli
 from indexer.search import Engine, Filters, SearchError
+from indexer.search import request as search_request
 from indexer.search.parse import parse_query
 from indexer.search.results import plain
 from indexer.search.searchers import SearcherCache
@@ -168,6 +169,12 @@ def test_a_misspelt_word_is_searched_as_corrected_when_too_few_articles_have_eve
     typed = engine.search("parliment pensions", fuzzy="off")
     assert typed.corrected is None and typed.suggestion == "parliament pensions"
     assert engine.search("parliament pensions").corrected is None
+
+
+def test_a_correction_longer_than_a_query_may_be_is_offered_not_searched(engine, monkeypatch) -> None:
+    monkeypatch.setattr(search_request, "MAX_QUERY_CHARS", len("parliment pensions"))
+    results = engine.search("parliment pensions")  # its correction is one character longer: no error
+    assert results.corrected is None and results.suggestion == "parliament pensions"
 
 
 def test_suggestion_keeps_operators_and_fields(engine) -> None:

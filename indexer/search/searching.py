@@ -12,6 +12,7 @@ from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.searching import Results, Searcher
 
 from indexer.search import facets as facets_
+from indexer.search import request as search_request
 from indexer.search.collapse import page_of
 from indexer.search.columns import DocRecorder
 from indexer.search.complete import last_word
@@ -113,7 +114,7 @@ def find(searcher: Searcher, request: SearchRequest, synonyms: Synonyms, limit: 
     found = _find(searcher, request, synonyms, limit)
     if found is None or found.suggestion is None or request.fuzzy != "auto":
         return found
-    if not typos_tolerated(request.q, found.suggestion):
+    if not typos_tolerated(request.q, found.suggestion) or len(found.suggestion) > search_request.MAX_QUERY_CHARS:
         return found
     respelt = _find(searcher, replace(request, q=found.suggestion), synonyms, limit)
     if respelt is None or respelt.strict <= found.strict:
