@@ -225,3 +225,16 @@ def test_merging_many_runs_reads_their_terms_one_run_at_a_time(tmp_path: Path) -
     assert terms == sorted(set().union(*everything))
     assert all([terms[i] for i in rank.tolist()] == names for rank, names in zip(ranks, everything, strict=True))
     assert held < 24 << 20
+
+
+def test_a_saved_run_reads_back_what_it_holds_and_refuses_a_cut_file(tmp_path: Path) -> None:
+    counts = np.array([2, 1], dtype=np.int64)
+    run = runs.Run([b"a", b"b"], counts, np.array([0, 3, 1], dtype=np.uint32), np.array([2, 1, 1], dtype=np.uint32))
+    run.positions = np.array([0, 5, 2, 7], dtype=np.uint32)
+    saved = run.save(str(tmp_path / "run"))
+    for taken, next_at in (saved.take(1, 3, 2), run.take(1, 3, 2)):
+        assert taken.docs.tolist() == [3, 1] and taken.positions.tolist() == [2, 7] and next_at == 4
+    path = tmp_path / "run.arrays"
+    path.write_bytes(path.read_bytes()[:-4])  # the last position lost
+    with pytest.raises(OSError, match="cut short"):
+        saved.take(1, 3, 2)

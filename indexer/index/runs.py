@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from functools import partial
 
@@ -62,11 +62,7 @@ class Run:
 
     def take(self, p0: int, p1: int, o0: int) -> tuple[Run, int]:
         """Postings ``p0:p1``, whose occurrences begin at ``o0``, as a run without terms; where the next begin."""
-        freqs = np.asarray(self.freqs[p0:p1])
-        o1 = o0 + int(np.sum(freqs, dtype=np.int64))
-        columns = {n: getattr(self, n)[o0:o1] for n in ("positions", "starts", "ends") if self.has(n)}
-        weights = None if self.weights is None else self.weights[p0:p1]
-        return Run([], np.zeros(0), self.docs[p0:p1], freqs, weights=weights, **columns), o1
+        return _take(lambda name, start, stop: getattr(self, name)[start:stop], self.has, p0, p1, o0)
 
 
 class SavedRun:
@@ -96,19 +92,29 @@ class SavedRun:
         """Postings ``p0:p1``, whose occurrences begin at ``o0``, read as a run without terms; where the next begin."""
         fd = os.open(self.path + ".arrays", os.O_RDONLY)
         try:
-            read = partial(self._read, fd)
-            freqs = read("freqs", p0, p1)
-            o1 = o0 + int(np.sum(freqs, dtype=np.int64))
-            columns = {n: read(n, o0, o1) for n in ("positions", "starts", "ends") if n in self.layout}
-            weights = read("weights", p0, p1) if "weights" in self.layout else None
-            return Run([], np.zeros(0), read("docs", p0, p1), freqs, weights=weights, **columns), o1
+            return _take(partial(self._read, fd), self.has, p0, p1, o0)
         finally:
             os.close(fd)
 
     def _read(self, fd: int, name: str, start: int, stop: int) -> np.ndarray:
         offset, dtype, _ = self.layout[name]
         size = dtype.itemsize
-        return np.frombuffer(os.pread(fd, (stop - start) * size, offset + start * size), dtype=dtype)
+        data = os.pread(fd, (stop - start) * size, offset + start * size)
+        if len(data) != (stop - start) * size:
+            raise OSError(f"{self.path}.arrays: {name} is cut short ({len(data)} of {(stop - start) * size} bytes)")
+        return np.frombuffer(data, dtype=dtype)
+
+
+def _take(
+    read: Callable[[str, int, int], np.ndarray], has: Callable[[str], bool], p0: int, p1: int, o0: int
+) -> tuple[Run, int]:
+    """A run's postings ``p0:p1`` (occurrences from ``o0``) as a run without terms, each column a range ``read``
+    gives; where the next occurrences begin."""
+    freqs = np.asarray(read("freqs", p0, p1))
+    o1 = o0 + int(np.sum(freqs, dtype=np.int64))
+    columns = {n: read(n, o0, o1) for n in ("positions", "starts", "ends") if has(n)}
+    weights = read("weights", p0, p1) if has("weights") else None
+    return Run([], np.zeros(0), read("docs", p0, p1), freqs, weights=weights, **columns), o1
 
 
 def merged(runs: list[Run | SavedRun], chunk: int | None = None) -> Iterator[Run]:
